@@ -1,0 +1,202 @@
+/* The OSS client: one function per API operation, over a keep-alive HTTP transport with
+ * retries. This is the narrow interface the filesystem calls.
+ *
+ * Thread safety: an oss_client may be used from many threads at once after oss_client_new()
+ * returns; connections are pooled and reused across threads. Result structs belong to the
+ * caller and are released with their _cleanup function.
+ *
+ * Errors: every call returns 0 or a negative errno (DESIGN.md 1.2) and, when err is not NULL,
+ * fills it with the OSS code, message, request id and HTTP status. On success err is cleared
+ * except request_id, which holds the x-oss-request-id of the answer (for audit logs).
+ * Nothing is printed. */
+#ifndef OSS_CLIENT_H
+#define OSS_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "oss/buf.h"
+#include "oss/error.h"
+
+struct oss_client;
+
+struct oss_client_config {
+    const char *url;         /* "http://127.0.0.1:9000"; NULL: https://oss-<region>.aliyuncs.com */
+    const char *region;      /* "cn-hangzhou"; NULL: taken from an oss-<region> endpoint host */
+    int sigv1;               /* sign with V1 even when a region is known (V4 otherwise) */
+    int path_style;          /* force /bucket/key; automatic for IP and localhost endpoints */
+    int insecure;            /* disable TLS peer verification */
+    const char *akid;        /* credentials, copied; NULL for anonymous requests */
+    const char *secret;
+    const char *token;       /* STS security token or NULL */
+    long connect_timeout_ms; /* 0: 10000 */
+    long request_timeout_ms; /* 0: 120000; a stalled transfer (no bytes for 30 s) also fails */
+    int retries;             /* extra attempts on 5xx, 429, timeouts, resets; <0: 0; default 3 if 0 */
+    long retry_base_ms;      /* first backoff step; 0: 100 (exponential, with full jitter) */
+};
+
+/* Returns NULL and fills err (EINVAL for a bad url) on failure. */
+struct oss_client *oss_client_new(const struct oss_client_config *cfg, struct oss_error *err);
+void oss_client_free(struct oss_client *c);
+/* Replaces the credentials (refresh of expiring keys); thread-safe. Returns 0 or -ENOMEM. */
+int oss_client_set_credentials(struct oss_client *c, const char *akid, const char *secret,
+                               const char *token);
+/* 1 when requests are signed with V4. */
+int oss_client_uses_v4(const struct oss_client *c);
+
+/* ---- credentials ---- */
+struct oss_credentials {
+    char *akid;   /* owned */
+    char *secret; /* owned; never logged */
+    char *token;  /* owned, may be NULL */
+};
+void oss_credentials_cleanup(struct oss_credentials *cr);
+/* From OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET / OSS_SESSION_TOKEN; -ENOENT if unset. */
+int oss_credentials_from_env(struct oss_credentials *cr);
+/* From a passwd file of "AK:SK" or "bucket:AK:SK" lines ('#' comments and blank lines
+ * skipped). A "bucket:" line for the given bucket wins over a plain "AK:SK" line. Refuses a
+ * file readable or writable by group or others (-EPERM, why explains); -ENOENT if no line
+ * applies; -EINVAL for a malformed line (why names the line number, never its content). */
+int oss_credentials_from_passwd(const char *path, const char *bucket, struct oss_credentials *cr,
+                                char *why, size_t whylen);
+
+/* ---- results ---- */
+struct oss_meta_pair {
+    char *name;  /* user metadata name without "x-oss-meta-", lower case; owned */
+    char *value; /* owned */
+};
+
+struct oss_object_meta {
+    uint64_t size;
+    time_t mtime;
+    char etag[72];          /* without quotes */
+    char type[16];          /* Normal | Multipart | Appendable | Symlink */
+    char storage_class[24];
+    char version_id[72];    /* "" when unversioned */
+    char content_type[128];
+    uint64_t crc64;
+    int has_crc64;
+    int delete_marker;
+    struct oss_meta_pair *meta; /* x-oss-meta-* (HeadObject, GetObject) */
+    size_t nmeta;
+};
+void oss_object_meta_cleanup(struct oss_object_meta *m);
+
+struct oss_bucket_entry {
+    char name[64];
+    time_t created;
+    char location[64];      /* oss-cn-hangzhou */
+    char region[48];        /* cn-hangzhou */
+    char storage_class[24];
+};
+
+struct oss_bucket_list {
+    struct oss_bucket_entry *buckets; /* owned */
+    size_t n;
+    char owner_id[64];
+    char owner_name[128];
+};
+void oss_bucket_list_cleanup(struct oss_bucket_list *l);
+
+struct oss_list_params {
+    const char *prefix;             /* NULL: none */
+    const char *delimiter;          /* NULL: none; "/" for directories */
+    const char *start_after;
+    const char *continuation_token; /* from the previous page */
+    int max_keys;                   /* 0: 1000 */
+};
+
+struct oss_list_entry {
+    char *key; /* decoded (the client always asks for encoding-type=url); owned */
+    uint64_t size;
+    time_t mtime;
+    char etag[72];
+    char type[16];
+    char storage_class[24];
+};
+
+struct oss_list_page {
+    struct oss_list_entry *objects; /* owned */
+    size_t nobjects;
+    char **prefixes;                /* common prefixes, decoded, owned */
+    size_t nprefixes;
+    int truncated;
+    char *next_token;               /* NextContinuationToken when truncated, owned */
+};
+void oss_list_page_cleanup(struct oss_list_page *p);
+
+struct oss_put_opts {
+    const char *content_type;       /* NULL: application/octet-stream */
+    const char *object_acl;         /* x-oss-object-acl or NULL */
+    int forbid_overwrite;
+    const struct oss_meta_pair *meta; /* x-oss-meta-* to set */
+    size_t nmeta;
+};
+
+/* Receives GetObject body bytes; returns 0 to go on or a negative errno to abort. */
+typedef int (*oss_sink_fn)(const void *data, size_t len, void *arg);
+
+/* ---- service and buckets ---- */
+/* ListBuckets, following NextMarker until every bucket is listed. */
+int oss_list_buckets(struct oss_client *c, struct oss_bucket_list *out, struct oss_error *err);
+/* PutBucket; acl may be NULL (private). */
+int oss_put_bucket(struct oss_client *c, const char *bucket, const char *acl, struct oss_error *err);
+int oss_delete_bucket(struct oss_client *c, const char *bucket, struct oss_error *err);
+int oss_get_bucket_acl(struct oss_client *c, const char *bucket, char acl[24], struct oss_error *err);
+int oss_put_bucket_acl(struct oss_client *c, const char *bucket, const char *acl, struct oss_error *err);
+/* status: "Enabled" or "Disabled". */
+int oss_get_bucket_access_monitor(struct oss_client *c, const char *bucket, char status[16],
+                                  struct oss_error *err);
+int oss_put_bucket_access_monitor(struct oss_client *c, const char *bucket, const char *status,
+                                  struct oss_error *err);
+/* Generic bucket sub-resource calls (GET/PUT/DELETE /?<name>), for the settings documents:
+ * the body is passed and returned verbatim. content_type NULL: application/xml. */
+int oss_get_bucket_subresource(struct oss_client *c, const char *bucket, const char *name,
+                               struct oss_buf *body, struct oss_error *err);
+int oss_put_bucket_subresource(struct oss_client *c, const char *bucket, const char *name,
+                               const char *content_type, const void *body, size_t len,
+                               struct oss_error *err);
+int oss_delete_bucket_subresource(struct oss_client *c, const char *bucket, const char *name,
+                                  struct oss_error *err);
+
+/* ---- objects ---- */
+/* version_id NULL or "": the current version. acl: default|private|public-read|public-read-write. */
+int oss_get_object_acl(struct oss_client *c, const char *bucket, const char *key,
+                       const char *version_id, char acl[24], struct oss_error *err);
+int oss_put_object_acl(struct oss_client *c, const char *bucket, const char *key,
+                       const char *version_id, const char *acl, struct oss_error *err);
+/* One page of ListObjectsV2 (encoding-type=url; keys come back decoded). */
+int oss_list_objects_v2(struct oss_client *c, const char *bucket, const struct oss_list_params *p,
+                        struct oss_list_page *out, struct oss_error *err);
+int oss_head_object(struct oss_client *c, const char *bucket, const char *key,
+                    const char *version_id, struct oss_object_meta *out, struct oss_error *err);
+/* GetObjectMeta (HEAD ?objectMeta): size, mtime, etag, crc64, version only. */
+int oss_get_object_meta(struct oss_client *c, const char *bucket, const char *key,
+                        const char *version_id, struct oss_object_meta *out, struct oss_error *err);
+/* GetObject of [offset, offset+length); length 0 means to the end. Appends the bytes to out.
+ * meta may be NULL. A range past the end returns what exists (possibly nothing). */
+int oss_get_object(struct oss_client *c, const char *bucket, const char *key,
+                   const char *version_id, uint64_t offset, uint64_t length, struct oss_buf *out,
+                   struct oss_object_meta *meta, struct oss_error *err);
+/* The same, streaming to sink instead of a buffer. Retries only before the first byte. */
+int oss_get_object_to(struct oss_client *c, const char *bucket, const char *key,
+                      const char *version_id, uint64_t offset, uint64_t length, oss_sink_fn sink,
+                      void *arg, struct oss_object_meta *meta, struct oss_error *err);
+/* PutObject of len bytes; sends Content-MD5 and checks the returned CRC64. out may be NULL. */
+int oss_put_object(struct oss_client *c, const char *bucket, const char *key, const void *data,
+                   size_t len, const struct oss_put_opts *opts, struct oss_object_meta *out,
+                   struct oss_error *err);
+/* PutObject of len bytes read from fd at offset off (pread; fd is not moved). */
+int oss_put_object_fd(struct oss_client *c, const char *bucket, const char *key, int fd, off_t off,
+                      uint64_t len, const struct oss_put_opts *opts, struct oss_object_meta *out,
+                      struct oss_error *err);
+/* CopyObject within one bucket, metadata copied. */
+int oss_copy_object(struct oss_client *c, const char *bucket, const char *src_key,
+                    const char *dst_key, struct oss_error *err);
+/* DeleteObject; succeeds for a missing key (OSS answers 204). */
+int oss_delete_object(struct oss_client *c, const char *bucket, const char *key,
+                      const char *version_id, struct oss_error *err);
+
+#endif

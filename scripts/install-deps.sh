@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs the Debian packages osspermfs and ossemu build and test with.
+# Idempotent: a second run installs nothing and exits quickly.
+set -eu
+pkgs="build-essential cmake pkg-config git fuse3 libfuse3-dev libcurl4-openssl-dev libssl-dev
+libxml2-dev libmicrohttpd-dev libsqlite3-dev libjansson-dev libcmocka-dev curl
+attr vim sed python3 jq"
+missing=""
+for p in $pkgs; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "install-deps: need root to install:$missing" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
