@@ -1,0 +1,127 @@
+/* ossemu's shared types: the server context, a parsed request, a response under construction,
+ * and the entry points between the HTTP front (http.c, router.c, auth.c, policy.c, log.c) and
+ * the operations (op_*.c over store.c). The front parses and authenticates; an operation
+ * handler authorizes against the resource it touches and fills the response.
+ *
+ * Threads: libmicrohttpd runs handlers on a thread pool. emu_server is read-only after start
+ * except through the store, which serializes its own SQLite access. */
+#ifndef EMU_EMU_H
+#define EMU_EMU_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "oss/buf.h"
+#include "oss/sign.h"
+
+struct emu_store;    /* store.c: SQLite metadata + object files under DIR/objects */
+struct emu_accounts; /* accounts.c: accounts, keys, RAM users and their policies */
+struct emu_log;      /* log.c: the JSON-lines request log */
+
+struct emu_server {
+    const char *data_dir;
+    const char *domain;  /* "localhost" */
+    const char *region;  /* "cn-hangzhou" */
+    struct emu_store *store;
+    struct emu_accounts *accounts;
+    struct emu_log *log; /* NULL: no request log */
+};
+
+/* Who sent the request, as established by signature verification. */
+struct emu_principal {
+    int anonymous;          /* no signature at all */
+    const char *account_id; /* owning account of the key (root or RAM user); NULL if anonymous */
+    const char *user_id;    /* RAM user id, NULL for the account's own key */
+    const char *akid;       /* the access key id used, "" if anonymous */
+    const void *policy;     /* the RAM user's policy (json_t *), NULL for root keys */
+};
+
+struct emu_req {
+    const char *method;      /* "GET", "PUT", "POST", "DELETE", "HEAD" */
+    const char *bucket;      /* NULL for service requests */
+    const char *key;         /* decoded; NULL for bucket requests */
+    struct oss_kv *query;    /* decoded names/values; value "" for bare parameters */
+    size_t nquery;
+    struct oss_kv *headers;  /* as received */
+    size_t nheaders;
+    /* The request body. Small bodies (<= 1 MiB) are in memory (NUL-terminated); larger ones
+     * are spooled to body_path, a file under DIR/tmp that a handler may rename() into place
+     * (then it sets body_path to NULL so the front does not unlink it). MD5 and CRC64 are
+     * computed while the body arrives. */
+    const char *body;
+    size_t body_len;
+    char *body_path;
+    unsigned char body_md5[16];
+    uint64_t body_crc64;
+    struct emu_principal who;
+    char request_id[25];     /* 24 upper-case hex characters */
+    const char *op;          /* operation name for the log, set by the router */
+};
+
+struct emu_resp {
+    int status;
+    struct oss_kv *headers;  /* owned (names and values strdup'ed) */
+    size_t nheaders;
+    struct oss_buf body;
+    int file_fd;             /* >= 0: send file_len bytes of this fd from file_off (fd owned) */
+    off_t file_off;
+    uint64_t file_len;
+    char code[64];           /* OSS error code of an error answer, for the log */
+};
+
+/* Request accessors: the value of a query parameter / header (case-insensitive for
+ * headers), or NULL when absent. */
+const char *emu_req_query(const struct emu_req *r, const char *name);
+int emu_req_has_query(const struct emu_req *r, const char *name);
+const char *emu_req_header(const struct emu_req *r, const char *name);
+
+/* Adds a response header (copied). Returns 0 or -ENOMEM. */
+int emu_resp_header(struct emu_resp *resp, const char *name, const char *value);
+/* Makes resp an OSS error answer: status, the error XML (Code, Message, RequestId, HostId,
+ * EC when given, and extra elements name/value pairs, NULL-terminated), Content-Type and
+ * x-oss-ec; for HEAD requests no body but x-oss-err (base64 of the XML). */
+void emu_resp_error(struct emu_resp *resp, const struct emu_req *req, int status,
+                    const char *code, const char *message, const char *ec, ...);
+/* Sets a 200 answer with an XML body (already including the XML declaration). */
+void emu_resp_xml(struct emu_resp *resp, struct oss_buf *xml);
+
+/* Authorization of an operation on a resource, after authentication (auth.c, policy.c).
+ * action: RAM action, e.g. "oss:PutBucketAcl". owner: account id owning the bucket (NULL for
+ * service requests). acl: the ACL that governs access for non-owners: the object's ACL with
+ * "default" resolved to the bucket's, or the bucket ACL for bucket reads; NULL for bucket
+ * administration (only the owner may). write: the action modifies data.
+ * Returns 0 if allowed; otherwise fills resp with 403 AccessDenied and returns -EACCES. */
+int emu_authorize(const struct emu_server *s, const struct emu_req *req, struct emu_resp *resp,
+                  const char *action, const char *owner, const char *acl, int write);
+
+/* An operation handler: fills resp (status 200 by default). */
+typedef void (*emu_handler_fn)(struct emu_server *s, struct emu_req *req, struct emu_resp *resp);
+
+/* Routing (router.c): picks the handler and sets req->op; NULL when the operation is not
+ * implemented (the front answers 501 NotImplemented). */
+emu_handler_fn emu_route(struct emu_req *req);
+
+/* Operation handlers (op_*.c). */
+void emu_op_list_buckets(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_put_bucket(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_delete_bucket(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_get_bucket_info(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_get_bucket_location(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_get_bucket_acl(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_put_bucket_acl(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_get_bucket_access_monitor(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_put_bucket_access_monitor(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_list_objects(struct emu_server *, struct emu_req *, struct emu_resp *);    /* v1 */
+void emu_op_list_objects_v2(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_get_object_acl(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_put_object_acl(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_head_object(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_get_object_meta(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_get_object(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_put_object(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_copy_object(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_delete_object(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_delete_multiple_objects(struct emu_server *, struct emu_req *, struct emu_resp *);
+
+#endif

@@ -1,0 +1,122 @@
+/* The growable byte buffer every module uses for strings and bodies (include/oss/buf.h).
+ * Growth doubles the capacity; data[len] is kept NUL so contents are always a C string. */
+#include "oss/buf.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void oss_buf_init(struct oss_buf *b)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+void oss_buf_cleanup(struct oss_buf *b)
+{
+    free(b->data);
+    oss_buf_init(b);
+}
+
+void oss_buf_reset(struct oss_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+/* Ensures cap >= len + n + 1 (room for the terminating NUL). On failure nothing changes. */
+int oss_buf_reserve(struct oss_buf *b, size_t n)
+{
+    if (n > SIZE_MAX - b->len - 1)
+        return -ENOMEM;
+    size_t need = b->len + n + 1;
+    if (need <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    char *p = realloc(b->data, cap);
+    if (!p)
+        return -ENOMEM;
+    b->data = p;
+    b->cap = cap;
+    return 0;
+}
+
+int oss_buf_append(struct oss_buf *b, const void *p, size_t n)
+{
+    int rc = oss_buf_reserve(b, n);
+    if (rc)
+        return rc;
+    if (n)
+        memmove(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+int oss_buf_puts(struct oss_buf *b, const char *s)
+{
+    return oss_buf_append(b, s, strlen(s));
+}
+
+int oss_buf_putc(struct oss_buf *b, char c)
+{
+    return oss_buf_append(b, &c, 1);
+}
+
+int oss_buf_printf(struct oss_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = oss_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* Formats straight into the spare capacity, growing once if the first attempt is short.
+ * Returns -EINVAL if the format itself fails. */
+int oss_buf_vprintf(struct oss_buf *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    size_t avail = b->cap > b->len ? b->cap - b->len : 0;
+    int n = vsnprintf(avail ? b->data + b->len : NULL, avail, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) {
+        if (b->data)
+            b->data[b->len] = '\0';
+        return -EINVAL;
+    }
+    if ((size_t)n >= avail) {
+        int rc = oss_buf_reserve(b, (size_t)n);
+        if (rc) {
+            if (b->data)
+                b->data[b->len] = '\0';
+            return rc;
+        }
+        va_copy(ap2, ap);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+        va_end(ap2);
+    }
+    b->len += (size_t)n;
+    return 0;
+}
+
+char *oss_buf_detach(struct oss_buf *b)
+{
+    char *s = b->data;
+    if (!s)
+        return strdup("");
+    oss_buf_init(b);
+    return s;
+}
+
+const char *oss_buf_str(const struct oss_buf *b)
+{
+    return b->data ? b->data : "";
+}
