@@ -82,7 +82,8 @@ int emu_resp_header(struct emu_resp *resp, const char *name, const char *value);
  * EC when given, and extra elements name/value pairs, NULL-terminated), Content-Type and
  * x-oss-ec; for HEAD requests no body but x-oss-err (base64 of the XML). */
 void emu_resp_error(struct emu_resp *resp, const struct emu_req *req, int status,
-                    const char *code, const char *message, const char *ec, ...);
+                    const char *code, const char *message, const char *ec, ...)
+    __attribute__((sentinel));
 /* Sets a 200 answer with an XML body (already including the XML declaration). */
 void emu_resp_xml(struct emu_resp *resp, struct oss_buf *xml);
 
@@ -123,5 +124,79 @@ void emu_op_put_object(struct emu_server *, struct emu_req *, struct emu_resp *)
 void emu_op_copy_object(struct emu_server *, struct emu_req *, struct emu_resp *);
 void emu_op_delete_object(struct emu_server *, struct emu_req *, struct emu_resp *);
 void emu_op_delete_multiple_objects(struct emu_server *, struct emu_req *, struct emu_resp *);
+
+/* ---- The front's internal interfaces (main.c, http.c, addressing.c, auth.c, policy.c,
+ * accounts.c, log.c, request.c). Handlers need none of these except emu_resp_set_header and
+ * emu_accounts_display_name. ---- */
+
+/* Like emu_resp_header, but replaces an existing header of that name (case-insensitive). */
+int emu_resp_set_header(struct emu_resp *resp, const char *name, const char *value);
+/* Response life cycle: init gives status 0 (200 when sent), no fd; cleanup frees everything
+ * and closes file_fd. */
+void emu_resp_init(struct emu_resp *resp);
+void emu_resp_cleanup(struct emu_resp *resp);
+
+/* Accounts (accounts.c). Immutable after loading, so lookups are thread-safe. */
+struct emu_key_info {
+    const char *akid;
+    const char *secret;
+    const char *account_id;
+    const char *user_id; /* NULL for an account's own key */
+    const void *policy;  /* json_t * of a RAM user, NULL for root keys */
+};
+/* Loads the accounts file (brief's JSON format). On failure returns -EINVAL/-ENOENT/-ENOMEM
+ * and writes a reason (never a secret) to err. */
+int emu_accounts_load(const char *path, struct emu_accounts **out, char *err, size_t errlen);
+/* One account with one root key. */
+int emu_accounts_single(const char *account_id, const char *name, const char *akid,
+                        const char *secret, struct emu_accounts **out);
+void emu_accounts_free(struct emu_accounts *a);
+/* Finds an access key; fills *out with pointers borrowed from a. 0 or -ENOENT. */
+int emu_accounts_find_key(const struct emu_accounts *a, const char *akid, struct emu_key_info *out);
+/* Display name of an account id (for Owner elements); the id itself when unknown. */
+const char *emu_accounts_display_name(const struct emu_accounts *a, const char *account_id);
+
+/* RAM policies (policy.c): the verdict of one policy document (json_t *) for an action
+ * ("oss:GetObject") on a resource ("acs:oss:cn-hangzhou:1000000000000001:bucket/key"):
+ * -1 explicit Deny, 1 Allow, 0 no statement applies. */
+int emu_policy_eval(const void *policy, const char *action, const char *resource);
+/* Checks that a JSON text is a policy document this evaluator understands. 0 or -EINVAL with a
+ * reason in err. */
+int emu_policy_validate(const char *json_text, char *err, size_t errlen);
+
+/* Authentication (auth.c): verifies the V1/V4 header or presigned signature of req and fills
+ * req->who (anonymous when unsigned). On failure fills resp with the OSS error and returns
+ * -EACCES (403) or -EINVAL (400). */
+int emu_authenticate(const struct emu_server *s, struct emu_req *req, struct emu_resp *resp);
+
+/* Addressing (addressing.c): the parsed request target. */
+struct emu_target {
+    char *host;   /* host the request addressed (absolute-form or Host header), no port */
+    char *bucket; /* NULL for service requests */
+    char *key;    /* decoded; NULL for bucket requests */
+    struct oss_kv *query; /* decoded; names and values malloc'ed, value "" when bare */
+    size_t nquery;
+};
+/* Parses a raw request target (origin-form "/p?q" or absolute-form "http://h/p?q") with the
+ * Host header and the server domain. Returns 0, -EINVAL (malformed escapes) or -ENOMEM;
+ * the target must be cleaned up in every case. */
+int emu_target_parse(const char *raw, const char *host_header, const char *domain,
+                     struct emu_target *t);
+void emu_target_cleanup(struct emu_target *t);
+
+/* Request log (log.c): one JSON line per request, one write(2) each; thread-safe. */
+int emu_log_open(const char *path, struct emu_log **out);
+void emu_log_close(struct emu_log *l);
+void emu_log_request(struct emu_log *l, const struct emu_req *req, const struct emu_resp *resp,
+                     uint64_t bytes_in, uint64_t bytes_out, double latency_ms);
+
+/* HTTP front (http.c). */
+struct emu_http;
+/* Starts serving s on listen ("127.0.0.1:PORT", port 0 picks a free one); writes the bound
+ * "127.0.0.1:PORT" to bound. Returns 0 or -errno. */
+int emu_http_start(struct emu_server *s, const char *listen, struct emu_http **out, char *bound,
+                   size_t boundlen);
+/* Stops accepting, waits for running requests, frees h. */
+void emu_http_stop(struct emu_http *h);
 
 #endif

@@ -18,7 +18,8 @@ void oss_sha256(const void *data, size_t len, unsigned char out[OSS_SHA256_LEN])
 void oss_hmac_sha1(const void *key, size_t klen, const void *msg, size_t mlen, unsigned char out[20]);
 void oss_hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen, unsigned char out[32]);
 
-/* Incremental MD5 for streams (uploads, ossemu's PUT). */
+/* Incremental MD5 for streams (uploads, ossemu's PUT). oss_md5_new returns NULL on
+ * allocation failure; update and final accept NULL (final then writes zeros). */
 struct oss_md5_ctx;
 struct oss_md5_ctx *oss_md5_new(void);
 void oss_md5_update(struct oss_md5_ctx *c, const void *data, size_t len);

@@ -3,13 +3,15 @@
 #ifndef OSS_ERROR_H
 #define OSS_ERROR_H
 
+#include <stddef.h>
+
 struct oss_error {
-    int http_status;      /* 0 when no HTTP answer arrived (transport failure) */
-    int err;              /* negative errno, as returned by the failing call */
-    char code[64];        /* OSS Code, e.g. "AccessDenied"; "" if none */
-    char message[256];    /* OSS Message or transport description */
-    char request_id[64];  /* x-oss-request-id / RequestId; "" if none */
-    char ec[32];          /* OSS EC, e.g. "0003-00000703"; "" if none */
+    int http_status;     /* 0 when no HTTP answer arrived (transport failure) */
+    int err;             /* negative errno, as returned by the failing call */
+    char code[64];       /* OSS Code, e.g. "AccessDenied"; "" if none */
+    char message[256];   /* OSS Message or transport description */
+    char request_id[64]; /* x-oss-request-id / RequestId; "" if none */
+    char ec[32];         /* OSS EC, e.g. "0003-00000703"; "" if none */
 };
 
 void oss_error_clear(struct oss_error *e);

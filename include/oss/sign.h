@@ -17,12 +17,12 @@ struct oss_kv {
 
 /* A request as the signature sees it. Names and values are decoded (no %XX). */
 struct oss_sign_req {
-    const char *method;            /* "GET", "PUT", ... */
-    const char *bucket;            /* NULL for service requests (ListBuckets) */
-    const char *key;               /* NULL or "" for bucket requests */
-    const struct oss_kv *query;    /* all query parameters of the URL */
+    const char *method;         /* "GET", "PUT", ... */
+    const char *bucket;         /* NULL for service requests (ListBuckets) */
+    const char *key;            /* NULL or "" for bucket requests */
+    const struct oss_kv *query; /* all query parameters of the URL */
     size_t nquery;
-    const struct oss_kv *headers;  /* all request headers, any case */
+    const struct oss_kv *headers; /* all request headers, any case */
     size_t nheaders;
 };
 
@@ -40,6 +40,14 @@ void oss_sign_v1_signature(const char *secret, const char *sts, size_t sts_len, 
 int oss_sign_v1_header(const struct oss_sign_req *r, const char *akid, const char *secret,
                        struct oss_buf *out);
 
+/* Presigned V1 URL: the complete query string to put after '?', holding the request's own
+ * parameters plus OSSAccessKeyId, Expires (absolute unix seconds), Signature and, with an STS
+ * token, security-token; RFC 3986-encoded and sorted by name. Content-Type, Content-MD5 and
+ * x-oss-* headers in r are signed, so the final request must carry them. Appends to query;
+ * returns 0 or -ENOMEM. */
+int oss_sign_v1_presign(const struct oss_sign_req *r, const char *akid, const char *secret,
+                        const char *security_token, time_t expires, struct oss_buf *query);
+
 /* V4 canonical request. additional: lower-case header names beyond the default-signed ones,
  * sorted, as they appear in AdditionalHeaders (may be NULL). For presigned URLs the query must
  * already contain the x-oss-* auth parameters; x-oss-signature is skipped. */
@@ -52,9 +60,23 @@ int oss_sign_v4_string(const char *datetime, const char *region, const char *pro
 void oss_sign_v4_signature(const char *secret, const char *date, const char *region,
                            const char *product, const char *sts, size_t sts_len, char out[65]);
 /* "OSS4-HMAC-SHA256 Credential=ak/date/region/product/aliyun_v4_request[,AdditionalHeaders=..],
- * Signature=..." using the x-oss-date header in r. */
+ * Signature=..." using the x-oss-date header in r (-EINVAL when it is missing or malformed).
+ * additional may be given in any case and order: it is normalised as the SDKs do (lower-cased,
+ * default-signed and absent names dropped, sorted). product NULL means "oss". */
 int oss_sign_v4_header(const struct oss_sign_req *r, const char *akid, const char *secret,
                        const char *region, const char *product, const char *const *additional,
                        size_t nadditional, struct oss_buf *out);
+
+/* Presigned V4 URL: the complete query string to put after '?': the request's own parameters
+ * plus x-oss-signature-version, x-oss-date (from now), x-oss-expires (expires_in seconds,
+ * 1..604800), x-oss-credential, x-oss-additional-headers when any, x-oss-security-token with a
+ * token, all RFC 3986-encoded and sorted by name, then x-oss-signature last. additional are
+ * header names to sign beyond the defaults, any case and order; names that are default-signed
+ * or absent from r are dropped. product NULL means "oss". Appends to query; returns 0, -EINVAL
+ * (expires_in out of range) or -ENOMEM. */
+int oss_sign_v4_presign(const struct oss_sign_req *r, const char *akid, const char *secret,
+                        const char *security_token, const char *region, const char *product,
+                        const char *const *additional, size_t nadditional, time_t now,
+                        long expires_in, struct oss_buf *query);
 
 #endif

@@ -47,11 +47,17 @@ int oss_buf_reserve(struct oss_buf *b, size_t n)
     return 0;
 }
 
+/* p may point into b's own storage: it is re-derived after a reallocation. */
 int oss_buf_append(struct oss_buf *b, const void *p, size_t n)
 {
+    uintptr_t src = (uintptr_t)p, base = (uintptr_t)b->data;
+    int inside = b->data && src >= base && src < base + b->cap;
+    size_t off = inside ? (size_t)(src - base) : 0;
     int rc = oss_buf_reserve(b, n);
     if (rc)
         return rc;
+    if (inside)
+        p = b->data + off;
     if (n)
         memmove(b->data + b->len, p, n);
     b->len += n;

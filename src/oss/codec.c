@@ -37,7 +37,8 @@ static void hmac(const EVP_MD *md, const void *key, size_t klen, const void *msg
         memset(out, 0, n);
 }
 
-void oss_hmac_sha1(const void *key, size_t klen, const void *msg, size_t mlen, unsigned char out[20])
+void oss_hmac_sha1(const void *key, size_t klen, const void *msg, size_t mlen,
+                   unsigned char out[20])
 {
     hmac(EVP_sha1(), key, klen, msg, mlen, out, 20);
 }
@@ -184,8 +185,8 @@ void oss_hex(const unsigned char *data, size_t len, int upper, char *out)
 
 static int is_unreserved(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '~';
 }
 
 int oss_url_encode(const char *s, size_t len, int keep_slash, struct oss_buf *out)
@@ -375,8 +376,12 @@ static int to_time(int year, int mon, int day, int h, int m, int s, time_t *out)
     int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     if (mon == 2 && day == 29 && !leap)
         return -EINVAL;
-    struct tm tm = {.tm_year = year - 1900, .tm_mon = mon - 1, .tm_mday = day,
-                    .tm_hour = h, .tm_min = m, .tm_sec = s};
+    struct tm tm = {.tm_year = year - 1900,
+                    .tm_mon = mon - 1,
+                    .tm_mday = day,
+                    .tm_hour = h,
+                    .tm_min = m,
+                    .tm_sec = s};
     *out = timegm(&tm);
     return 0;
 }

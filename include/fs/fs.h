@@ -1,0 +1,268 @@
+/* The osspermfs daemon's shared types: the mount context, the inode table and the declarations
+ * that the files of src/fs implement for each other. Nothing here is used outside src/fs.
+ *
+ * Locking: the inode table and every field of struct fs_inode are guarded by ctx->lock, which
+ * is never held across a network request. A file handle is used by one request at a time for
+ * writes (the kernel serialises them per handle); its own mutex guards read-ahead state. */
+#ifndef FS_FS_H
+#define FS_FS_H
+
+#define FUSE_USE_VERSION 35
+
+#include <fuse_lowlevel.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ctl/ctl.h"
+#include "oss/buf.h"
+#include "oss/client.h"
+#include "oss/error.h"
+
+/* ---- options (opts.c) ---- */
+struct fs_opts {
+    char *bucket;      /* NULL: account mode */
+    char *prefix;      /* "" or "dir/sub/" (always ends in '/' when not empty) */
+    char *mountpoint;
+    char *url;
+    char *region;
+    char *passwd_file;
+    char *audit_log;
+    int sigv1, path_style, insecure;
+    int ro, noctl, allow_other;
+    int foreground, debug;
+    int show_help, show_version;
+    int uid_set, gid_set;
+    unsigned uid, gid, umask;
+    double attr_timeout; /* seconds, objects and directories */
+};
+
+/* Parses argv into opts and leaves in args what libfuse must see (program name, -o options
+ * for the kernel mount, -d). Prints its own error and returns -1 on bad usage. */
+int fs_opts_parse(int argc, char **argv, struct fs_opts *opts, struct fuse_args *args);
+void fs_opts_cleanup(struct fs_opts *opts);
+void fs_opts_usage(const char *prog);
+
+/* ---- inodes (inode.c) ---- */
+enum fs_kind {
+    FS_K_ACCOUNT,  /* account-mode root: one directory per bucket */
+    FS_K_DIR,      /* a bucket root or a key prefix; key is "" or ends in '/' */
+    FS_K_FILE,     /* an object; key is its full key */
+    FS_K_CTL,      /* a bucket control file (entry) */
+    FS_K_ACLD,     /* <dir>/.acl.d; key is the prefix of <dir> */
+    FS_K_OBJACL,   /* <dir>/.acl.d/<name>; key is the object key */
+    FS_K_VERSIONS, /* <dir>/.versions (listing not implemented yet: empty, read-only) */
+    FS_K_LOCAL,    /* an editor temporary beside control files, kept in memory (ctlfile.c) */
+};
+
+struct fs_inode {
+    fuse_ino_t ino;
+    fuse_ino_t parent;
+    char *name; /* name within parent; NULL once unlinked */
+    enum fs_kind kind;
+    char *bucket; /* NULL for the account root */
+    char *key;
+    const struct ctl_entry *entry; /* FS_K_CTL and FS_K_OBJACL */
+    uint64_t nlookup;
+    int is_bucket_root; /* FS_K_DIR at the top of a bucket: control files live here */
+
+    /* cached attributes: valid until attr_expires (monotonic seconds) */
+    uint64_t size;
+    time_t mtime;
+    double attr_expires;
+    unsigned writers; /* open write handles: while >0 attributes are authoritative */
+
+    struct oss_buf local; /* FS_K_LOCAL content */
+
+    /* directories: the last complete listing, for lookups without a request */
+    struct fs_listing *listing;
+
+    struct fs_inode *next_ino, *next_name; /* hash chains */
+};
+
+/* One entry of a directory listing. */
+struct fs_dirent {
+    char *name;
+    int is_dir;
+    uint64_t size;
+    time_t mtime;
+};
+
+struct fs_listing {
+    struct fs_dirent *ents; /* sorted by name */
+    size_t n;
+    double expires;
+};
+void fs_listing_free(struct fs_listing *l);
+/* Binary search of a sorted listing; NULL when absent. */
+const struct fs_dirent *fs_listing_find(const struct fs_listing *l, const char *name);
+
+struct fs_table;
+struct fs_table *fs_table_new(void);
+void fs_table_free(struct fs_table *t);
+
+/* ---- the mount context ---- */
+struct fs_ctx {
+    struct fs_opts opts;
+    struct oss_client *client;
+    struct ctl_audit *audit;
+    struct fs_table *table;
+    pthread_mutex_t lock;
+    uid_t owner; /* the user who mounted: may write control files, as may root */
+    time_t mount_time;
+    char stage_dir[256]; /* private staging directory (mode 0700) */
+    /* last value this mount read or wrote per control file, for audit old values */
+    struct fs_lastval *lastvals;
+    /* real objects shadowed by reserved names, logged once each */
+    struct fs_lastval *shadowed;
+    /* buckets of the account (account mode), for lookups */
+    char **buckets;
+    size_t nbuckets;
+    double buckets_expires;
+};
+
+/* Inode table; every call takes ctx->lock itself unless named _locked. */
+struct fs_inode *fs_inode_get_locked(struct fs_ctx *ctx, fuse_ino_t ino);
+struct fs_inode *fs_inode_child_locked(struct fs_ctx *ctx, fuse_ino_t parent, const char *name);
+/* Finds or creates the child (parent, name) of the given kind and takes one lookup reference.
+ * bucket/key are copied. A child of another kind is replaced (unlinked from the name map). */
+struct fs_inode *fs_inode_ref_child_locked(struct fs_ctx *ctx, struct fs_inode *parent,
+                                           const char *name, enum fs_kind kind,
+                                           const char *bucket, const char *key);
+/* Drops n lookup references; frees the inode at zero (never the root). */
+void fs_inode_forget_locked(struct fs_ctx *ctx, fuse_ino_t ino, uint64_t n);
+/* Removes (parent, name) from the name map; the inode lives on until forgotten. */
+void fs_inode_unlink_locked(struct fs_ctx *ctx, struct fs_inode *in);
+/* Moves an inode to a new (parent, name), replacing the key; target name is unlinked first. */
+void fs_inode_move_locked(struct fs_ctx *ctx, struct fs_inode *in, struct fs_inode *newparent,
+                          const char *newname, const char *newkey);
+struct fs_inode *fs_inode_root_new(struct fs_ctx *ctx);
+
+/* ---- attributes and helpers (attr.c) ---- */
+double fs_now(void);
+void fs_fill_stat(struct fs_ctx *ctx, const struct fs_inode *in, struct stat *st);
+/* Replies to a lookup-like request with the inode (reference already taken). */
+void fs_reply_entry(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in);
+void fs_make_entry(struct fs_ctx *ctx, const struct fs_inode *in, struct fuse_entry_param *e);
+/* Timeouts of an inode kind: control files 0, everything else attr_timeout. */
+double fs_timeout(const struct fs_ctx *ctx, const struct fs_inode *in);
+int fs_is_ctl_kind(enum fs_kind k);
+/* The key of child name under directory prefix (as_dir appends '/'); malloc'ed. */
+char *fs_child_key(const char *prefix, const char *name, int as_dir);
+/* Whether the caller may change control files (mount owner or root). */
+int fs_may_write_ctl(struct fs_ctx *ctx, fuse_req_t req);
+
+/* ---- logging (log.c) ---- */
+void fs_log(struct fs_ctx *ctx, int prio, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Logs an OSS failure with its code, message and request id. */
+void fs_log_oss(struct fs_ctx *ctx, const char *op, const char *bucket, const char *key,
+                const struct oss_error *err);
+/* Logs once per (bucket, name) that a real object is shadowed by a reserved name. */
+void fs_log_shadowed(struct fs_ctx *ctx, const char *bucket, const char *key);
+/* Audit old values: the last value read or written for a control file. */
+char *fs_lastval_get(struct fs_ctx *ctx, const char *entry, const struct ctl_target *t);
+void fs_lastval_set(struct fs_ctx *ctx, const char *entry, const struct ctl_target *t,
+                    const char *value);
+void fs_lastval_free_all(struct fs_lastval **list);
+
+/* ---- names (names.c) ---- */
+/* A bucket-root name that is a control file (and shadows any real object). */
+const struct ctl_entry *fs_ctl_at(struct fs_ctx *ctx, const struct fs_inode *dir,
+                                  const char *name);
+/* Names kept local (never uploaded) in a bucket root or .acl.d: editor temporaries. */
+int fs_is_editor_temp(const char *name);
+/* A name that readdir of dir must hide because a control file shadows it. */
+int fs_is_reserved_in(struct fs_ctx *ctx, const struct fs_inode *dir, const char *name);
+int fs_valid_name(const char *name);
+
+/* ---- low-level operations, one file per concern ---- */
+/* lookup.c */
+void fs_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);
+void fs_op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
+void fs_op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *forgets);
+void fs_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void fs_op_statfs(fuse_req_t req, fuse_ino_t ino);
+/* Fetches the listing of dir (every page) into a fresh fs_listing. */
+int fs_list_dir(struct fs_ctx *ctx, const struct fs_inode *dir, struct fs_listing **out);
+/* dir.c */
+void fs_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void fs_op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                   struct fuse_file_info *fi);
+void fs_op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                       struct fuse_file_info *fi);
+void fs_op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+/* file.c (objects) and ctlfile.c (control files, editor temporaries) share these entry points */
+void fs_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void fs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+                  struct fuse_file_info *fi);
+void fs_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi);
+void fs_op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
+                 struct fuse_file_info *fi);
+void fs_op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void fs_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi);
+void fs_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void fs_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
+                   struct fuse_file_info *fi);
+/* ns.c */
+void fs_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode);
+void fs_op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name);
+void fs_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name);
+void fs_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
+                  const char *newname, unsigned int flags);
+/* xattr.c */
+void fs_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size);
+void fs_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value,
+                    size_t size, int flags);
+void fs_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size);
+void fs_op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name);
+
+/* ---- file handles ---- */
+enum fs_hkind { FS_H_OBJ, FS_H_CTL, FS_H_LOCAL };
+
+struct fs_handle {
+    enum fs_hkind hk;
+    struct fs_inode *in; /* valid while open: the kernel holds a lookup reference */
+    int accmode;         /* O_RDONLY, O_WRONLY or O_RDWR */
+    pthread_mutex_t lock;
+    /* objects */
+    char *bucket, *key;   /* copied at open */
+    struct oss_buf ra;    /* read-ahead window [ra_off, ra_off + ra.len) */
+    uint64_t ra_off, ra_next;
+    size_t ra_window;
+    int stage_fd;         /* -1 until the first write */
+    int loaded;           /* staging holds the object's bytes (or O_TRUNC/new) */
+    int dirty;            /* staging differs from the object: upload at flush */
+    int upload_err;       /* last upload failure (negative errno), reported again by fsync */
+    /* control files */
+    struct oss_buf content; /* value read at open */
+    struct oss_buf input;   /* bytes written so far */
+    struct oss_buf applied; /* canonical value this handle applied last */
+    int wrote, truncated, finished;
+    enum ctl_parse state;
+};
+
+/* ctlfile.c: entry points used by file.c's dispatch and ns.c */
+int fs_ctl_open(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, struct fuse_file_info *fi,
+                struct fs_handle **out);
+int fs_ctl_write(fuse_req_t req, struct fs_ctx *ctx, struct fs_handle *h, const char *buf,
+                 size_t size, off_t off);
+int fs_ctl_flush(fuse_req_t req, struct fs_ctx *ctx, struct fs_handle *h);
+/* Deletes the setting behind a control inode (unlink, or a write handle closed empty). */
+int fs_ctl_delete(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in);
+/* Applies bytes as the new value of a control inode (rename of a temporary onto it). */
+int fs_ctl_apply(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, const char *data,
+                 size_t len);
+/* Fills a target for a control inode; the strings are borrowed from the inode. */
+void fs_ctl_target(const struct fs_inode *in, struct ctl_target *t);
+/* Whether files created in dir under name stay local (editor temporaries). */
+int fs_create_is_local(struct fs_ctx *ctx, const struct fs_inode *dir, const char *name);
+
+void fs_handle_free(struct fs_handle *h);
+struct fs_handle *fs_handle_new(enum fs_hkind hk, struct fs_inode *in, int accmode);
+
+/* stage.c: private staging files */
+int fs_stage_open(struct fs_ctx *ctx);
+int fs_stage_dir_create(struct fs_ctx *ctx);
+void fs_stage_dir_remove(struct fs_ctx *ctx);
+
+#endif

@@ -1,0 +1,38 @@
+/* Parsers of OSS replies (XML bodies and response headers) into the result structs of
+ * client.h. Internal to the client library; exposed so unit tests can run them on files.
+ * Pure functions, thread-safe. On error the output holds nothing new to free beyond what the
+ * matching _cleanup releases. */
+#ifndef OSS_PARSE_H
+#define OSS_PARSE_H
+
+#include <stddef.h>
+
+#include "oss/client.h"
+#include "oss/http.h"
+
+/* ListAllMyBucketsResult: appends the buckets to out (owner taken from the first page).
+ * *next_marker (malloc'ed, caller frees) is set when IsTruncated is true; NULL otherwise.
+ * -EINVAL for a malformed document or a truncated page without NextMarker. */
+int oss_parse_list_buckets(const char *xml, size_t len, struct oss_bucket_list *out,
+                           char **next_marker);
+
+/* ListBucketResult of ListObjectsV2. With url_encoded (EncodingType url, as the client always
+ * asks), Key, Prefix and NextContinuationToken are percent-decoded ('+' stays '+'). Fills a
+ * zeroed page; on failure the page is cleaned up. -EINVAL for malformed documents. */
+int oss_parse_list_objects_v2(const char *xml, size_t len, struct oss_list_page *out);
+
+/* AccessControlPolicy/AccessControlList/Grant into acl. -EINVAL if absent or too long. */
+int oss_parse_acl(const char *xml, size_t len, char acl[24]);
+
+/* AccessMonitorConfiguration/Status (Enabled|Disabled) into status. -EINVAL otherwise. */
+int oss_parse_access_monitor(const char *xml, size_t len, char status[16]);
+
+/* Fills a zeroed m from an answer's headers: Content-Length, ETag (quotes stripped),
+ * Last-Modified, x-oss-object-type, x-oss-storage-class, x-oss-version-id,
+ * x-oss-hash-crc64ecma, Content-Type, x-oss-delete-marker and, with want_user_meta,
+ * x-oss-meta-* (names lower-cased, prefix removed). Content-Range's total, when present,
+ * is the size. 0 or -ENOMEM. */
+int oss_meta_from_headers(const struct oss_http_response *resp, int want_user_meta,
+                          struct oss_object_meta *m);
+
+#endif

@@ -1,0 +1,227 @@
+/* XML documents written to control files (".access-monitor" as AccessMonitorConfiguration,
+ * later ".cors", ".lifecycle", ...): the complete document goes through the safe parser of
+ * include/oss/xml.h; a document that does not parse is fed to a libxml2 push parser to tell
+ * a truncated document (more writes may complete it) from a malformed one. DTDs and entity
+ * declarations are refused before any parser sees them. */
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "ctl_priv.h"
+
+struct xml_check {
+    const char *root;
+    const char *const *names;
+    int depth;
+    int started; /* the root element began */
+    int bad;     /* an element outside the schema was seen */
+    int err;     /* libxml2 reported an error */
+    char msg[200];
+};
+
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void xml_init_once(void)
+{
+    xmlInitParser();
+}
+
+static int name_allowed(const char *const *names, const char *name, size_t len, int prefix)
+{
+    for (size_t i = 0; names[i]; i++) {
+        size_t nl = strlen(names[i]);
+
+        if ((nl == len || (prefix && nl > len)) && memcmp(names[i], name, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Records the first schema violation of a start tag named name. */
+static void check_element(struct xml_check *st, const char *name, size_t len, int prefix)
+{
+    const char *only[] = {st->root, NULL};
+
+    if (st->bad)
+        return;
+    if (!name_allowed(st->started ? st->names : only, name, len, prefix)) {
+        char q[120];
+
+        ctl_quote(name, len, q, sizeof(q));
+        st->bad = 1;
+        if (st->started)
+            ctl_why(st->msg, sizeof(st->msg), "element <%s> is not allowed in <%s>", q, st->root);
+        else
+            ctl_why(st->msg, sizeof(st->msg), "the root element must be <%s>, not <%s>", st->root,
+                    q);
+    }
+}
+
+static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
+                     int nns, const xmlChar **ns, int nattr, int ndefaulted, const xmlChar **attrs)
+{
+    struct xml_check *st = ctx;
+    const char *name = (const char *)localname;
+
+    (void)prefix, (void)uri, (void)nns, (void)ns, (void)nattr, (void)ndefaulted, (void)attrs;
+    check_element(st, name, strlen(name), 0);
+    st->started = 1;
+    st->depth++;
+}
+
+static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+{
+    struct xml_check *st = ctx;
+
+    (void)localname, (void)prefix, (void)uri;
+    st->depth--;
+}
+
+static void on_error(void *ctx, xmlErrorPtr e)
+{
+    struct xml_check *st = ctx;
+
+    if (st->err || !e || e->level < XML_ERR_ERROR)
+        return;
+    st->err = 1;
+    ctl_why(st->msg, sizeof(st->msg), "malformed XML: %s (line %d)",
+            e->message ? e->message : "parse error", e->line);
+    /* Drop the trailing blank libxml2 messages end with. */
+    for (size_t n = strlen(st->msg); n > 0 && st->msg[n - 1] == ' '; n--)
+        st->msg[n - 1] = '\0';
+}
+
+/* libxml2's push parser holds back a start tag until its '>' arrives; checks the name of
+ * such a tag at the end of the input against the schema (as a prefix). */
+static void check_tail_tag(struct xml_check *st, const char *p, size_t n)
+{
+    const char *lt = NULL, *s;
+    size_t i, len = 0;
+
+    for (i = n; i > 0; i--) {
+        if (p[i - 1] == '>')
+            return;
+        if (p[i - 1] == '<') {
+            lt = p + i - 1;
+            break;
+        }
+    }
+    if (!lt)
+        return;
+    s = lt + 1;
+    if (s == p + n || *s == '/' || *s == '?' || *s == '!')
+        return;
+    while (s + len < p + n && strchr(" \t\r\n/>", s[len]) == NULL)
+        len++;
+    /* A namespace prefix is not part of the local name. */
+    for (i = len; i > 0; i--) {
+        if (s[i - 1] == ':') {
+            s += i;
+            len -= i;
+            break;
+        }
+    }
+    check_element(st, s, len, s + len == p + n);
+}
+
+/* Decides between CTL_INCOMPLETE and CTL_INVALID for a document the full parser refused. */
+static enum ctl_parse classify_prefix(const char *p, size_t n, struct xml_check *st, char *why,
+                                      size_t whylen)
+{
+    xmlSAXHandler sax;
+    xmlParserCtxtPtr ctxt;
+
+    memset(&sax, 0, sizeof(sax));
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.startElementNs = on_start;
+    sax.endElementNs = on_end;
+    sax.serror = on_error;
+    ctxt = xmlCreatePushParserCtxt(&sax, st, NULL, 0, NULL);
+    if (!ctxt) {
+        ctl_why(why, whylen, "out of memory");
+        return CTL_INVALID;
+    }
+    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlParseChunk(ctxt, p, (int)n, 0);
+    if (ctxt->myDoc)
+        xmlFreeDoc(ctxt->myDoc);
+    xmlFreeParserCtxt(ctxt);
+    if (!st->err && !st->bad && st->started && st->depth == 0) {
+        /* The root element closed without an error here, yet the full parse failed. */
+        ctl_why(why, whylen, "malformed XML");
+        return CTL_INVALID;
+    }
+    if (!st->err && !st->bad)
+        check_tail_tag(st, p, n);
+    if (st->err || st->bad) {
+        ctl_why(why, whylen, "%s", st->msg);
+        return CTL_INVALID;
+    }
+    return CTL_INCOMPLETE;
+}
+
+/* Checks every element of a parsed document against the allowed names. */
+static int tree_allowed(const struct oss_xml_node *n, const char *const *names, char *why,
+                        size_t whylen, const char *root)
+{
+    const char *name = oss_xml_name(n);
+
+    if (!name_allowed(names, name, strlen(name), 0)) {
+        ctl_why(why, whylen, "element <%.80s> is not allowed in <%s>", name, root);
+        return 0;
+    }
+    for (const struct oss_xml_node *c = oss_xml_first(n, NULL); c; c = oss_xml_next(c, NULL)) {
+        if (!tree_allowed(c, names, why, whylen, root))
+            return 0;
+    }
+    return 1;
+}
+
+enum ctl_parse ctl_xml_parse(const char *in, size_t len, const char *root, const char *const *names,
+                             struct oss_xml_doc **out, char *why, size_t whylen)
+{
+    struct xml_check st = {.root = root, .names = names};
+    const char *p = in;
+    size_t n = len;
+    int t, rc;
+
+    *out = NULL;
+    pthread_once(&xml_once, xml_init_once);
+    if (len > CTL_MAX_INPUT) {
+        ctl_why(why, whylen, "document of %zu bytes is too large", len);
+        return CTL_INVALID;
+    }
+    t = ctl_check_text(in, len, why, whylen);
+    if (t < 0)
+        return CTL_INVALID;
+    ctl_trim(&p, &n);
+    if (n == 0)
+        return CTL_INCOMPLETE;
+    if (memmem(p, n, "<!DOCTYPE", 9) || memmem(p, n, "<!ENTITY", 8)) {
+        ctl_why(why, whylen, "DTDs and entity declarations are refused");
+        return CTL_INVALID;
+    }
+    if (t == 0) {
+        rc = oss_xml_parse(p, n, CTL_MAX_INPUT, out);
+        if (rc == 0) {
+            const struct oss_xml_node *r = oss_xml_root(*out);
+
+            if (strcmp(oss_xml_name(r), root) != 0) {
+                ctl_why(why, whylen, "the root element must be <%s>, not <%.80s>", root,
+                        oss_xml_name(r));
+            } else if (tree_allowed(r, names, why, whylen, root)) {
+                return CTL_VALID;
+            }
+            oss_xml_free(*out);
+            *out = NULL;
+            return CTL_INVALID;
+        }
+        if (rc == -ENOMEM) {
+            ctl_why(why, whylen, "out of memory");
+            return CTL_INVALID;
+        }
+    }
+    return classify_prefix(p, n, &st, why, whylen);
+}

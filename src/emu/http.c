@@ -1,0 +1,409 @@
+/* The HTTP front of ossemu on libmicrohttpd: one thread per keep-alive connection, the raw
+ * request target (for %2F keys and absolute-form), streaming upload bodies (memory up to
+ * 1 MiB, then a spool file under DIR/tmp, MD5 and CRC64 computed on the fly), then
+ * authentication, dispatch, the common OSS response headers and the request log. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "emu/emu.h"
+#include "emu/store.h"
+#include "oss/codec.h"
+#include "oss/crc64.h"
+
+#define BODY_MEM_MAX (1024 * 1024)
+
+struct emu_http {
+    struct MHD_Daemon *daemon;
+    struct emu_server *server;
+};
+
+/* Everything one request owns, from the URI log callback to the completion callback. */
+struct emu_conn {
+    struct emu_server *server;
+    char *raw_target;
+    int started;
+    struct timespec t0;
+    struct emu_req req;
+    struct emu_resp resp;
+    struct emu_target target;
+    struct oss_kv *headers;
+    size_t nheaders;
+    struct oss_buf body;   /* in-memory body */
+    uint64_t body_len;     /* bytes received */
+    int spool_fd;          /* >= 0 while spooling to spool_path */
+    char spool_path[PATH_MAX];
+    int body_err;          /* -errno of a failed spool write */
+    struct oss_md5_ctx *md5;
+    uint64_t crc;
+};
+
+static uint32_t rid_prefix;
+static atomic_uint rid_counter;
+
+static void new_request_id(char out[25])
+{
+    unsigned n = atomic_fetch_add(&rid_counter, 1);
+    snprintf(out, 25, "%08X%08X%08X", (unsigned)time(NULL), rid_prefix, n);
+}
+
+static double ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* MHD_OPTION_URI_LOG_CALLBACK: called first for every request, with the raw target. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    struct emu_conn *x = calloc(1, sizeof(*x));
+    (void)c;
+    if (!x)
+        return NULL;
+    x->server = cls;
+    x->raw_target = strdup(uri ? uri : "/");
+    x->spool_fd = -1;
+    clock_gettime(CLOCK_MONOTONIC, &x->t0);
+    emu_resp_init(&x->resp);
+    oss_buf_init(&x->body);
+    return x;
+}
+
+static void conn_free(struct emu_conn *x)
+{
+    if (!x)
+        return;
+    for (size_t i = 0; i < x->nheaders; i++) {
+        free((char *)x->headers[i].name);
+        free((char *)x->headers[i].value);
+    }
+    free(x->headers);
+    if (x->spool_fd >= 0)
+        close(x->spool_fd);
+    if (x->req.body_path) /* a spool file no handler took */
+        unlink(x->req.body_path);
+    if (x->md5) {
+        unsigned char d[OSS_MD5_LEN];
+        oss_md5_final(x->md5, d);
+    }
+    oss_buf_cleanup(&x->body);
+    emu_target_cleanup(&x->target);
+    emu_resp_cleanup(&x->resp);
+    free(x->raw_target);
+    free(x);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)c;
+    (void)toe;
+    conn_free(*con_cls);
+    *con_cls = NULL;
+}
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *name,
+                                      const char *value)
+{
+    struct emu_conn *x = cls;
+    (void)kind;
+    struct oss_kv *h = realloc(x->headers, (x->nheaders + 1) * sizeof(*h));
+    if (!h)
+        return MHD_NO;
+    x->headers = h;
+    h[x->nheaders].name = strdup(name);
+    h[x->nheaders].value = strdup(value ? value : "");
+    if (!h[x->nheaders].name || !h[x->nheaders].value) {
+        free((char *)h[x->nheaders].name);
+        free((char *)h[x->nheaders].value);
+        return MHD_NO;
+    }
+    x->nheaders++;
+    return MHD_YES;
+}
+
+static int write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -errno;
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Takes one chunk of the upload: hashes it and keeps it in memory or in the spool file. */
+static void body_chunk(struct emu_conn *x, const char *data, size_t n)
+{
+    if (!x->md5)
+        x->md5 = oss_md5_new();
+    if (x->md5)
+        oss_md5_update(x->md5, data, n);
+    x->crc = oss_crc64(x->crc, data, n);
+    x->body_len += n;
+    if (x->body_err)
+        return;
+    if (x->spool_fd < 0 && x->body.len + n <= BODY_MEM_MAX) {
+        if (oss_buf_append(&x->body, data, n))
+            x->body_err = -ENOMEM;
+        return;
+    }
+    if (x->spool_fd < 0) {
+        int fd = emu_store_tmp_create(x->server->store, x->spool_path, sizeof(x->spool_path));
+        if (fd < 0) {
+            x->body_err = fd;
+            return;
+        }
+        x->spool_fd = fd;
+        x->req.body_path = x->spool_path; /* from now on the front unlinks it unless taken */
+        x->body_err = write_all(fd, x->body.data, x->body.len);
+        oss_buf_cleanup(&x->body);
+    }
+    if (!x->body_err)
+        x->body_err = write_all(x->spool_fd, data, n);
+}
+
+/* Fills x->req from what arrived: target, headers, body. Returns 0 or -errno of a target
+ * that cannot be parsed. */
+static int build_request(struct emu_conn *x, const char *method)
+{
+    struct emu_req *r = &x->req;
+    r->method = method;
+    r->headers = x->headers;
+    r->nheaders = x->nheaders;
+    new_request_id(r->request_id);
+    r->who.anonymous = 1;
+    r->who.akid = "";
+    r->op = "Unknown";
+
+    if (x->md5) {
+        oss_md5_final(x->md5, r->body_md5);
+        x->md5 = NULL;
+    } else {
+        oss_md5("", 0, r->body_md5);
+    }
+    r->body_crc64 = x->crc;
+    r->body_len = (size_t)x->body_len;
+    if (x->spool_fd >= 0) {
+        close(x->spool_fd);
+        x->spool_fd = -1;
+        r->body = NULL;
+    } else {
+        r->body = oss_buf_str(&x->body);
+    }
+
+    int rc = emu_target_parse(x->raw_target, emu_req_header(r, "Host"), x->server->domain,
+                              &x->target);
+    r->bucket = x->target.bucket;
+    r->key = x->target.key;
+    r->query = x->target.query;
+    r->nquery = x->target.nquery;
+    return rc;
+}
+
+/* Runs the request: route, authenticate, handle. The response ends up in x->resp. */
+static void process(struct emu_conn *x, const char *method)
+{
+    struct emu_server *s = x->server;
+    struct emu_req *r = &x->req;
+    int rc = build_request(x, method);
+
+    if (rc) {
+        emu_resp_error(&x->resp, r, 400, "InvalidURI", "Couldn't parse the specified URI.",
+                       NULL, NULL);
+        return;
+    }
+    emu_handler_fn h = emu_route(r);
+    if (x->body_err) {
+        emu_resp_error(&x->resp, r, 500, "InternalError", "The request body could not be stored.",
+                       NULL, NULL);
+        return;
+    }
+    if (emu_authenticate(s, r, &x->resp) != 0)
+        return;
+    if (!h) {
+        emu_resp_error(&x->resp, r, 501, "NotImplemented",
+                       "ossemu does not implement this operation.", NULL, NULL);
+        return;
+    }
+    h(s, r, &x->resp);
+}
+
+/* HEAD answers carry the Content-Length of the body they describe; a reader that is never
+ * called gives MHD that length without a body. */
+static ssize_t no_body(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)cls;
+    (void)pos;
+    (void)buf;
+    (void)max;
+    return MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static struct MHD_Response *make_response(struct emu_conn *x, int is_head, int status,
+                                          uint64_t *bytes_out)
+{
+    struct emu_resp *resp = &x->resp;
+    struct MHD_Response *r = NULL;
+    const char *cl = NULL;
+
+    for (size_t i = 0; i < resp->nheaders; i++)
+        if (strcasecmp(resp->headers[i].name, "Content-Length") == 0)
+            cl = resp->headers[i].value;
+    *bytes_out = 0;
+    if (status == 204 || status == 304) {
+        r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    } else if (resp->file_fd >= 0) {
+        r = MHD_create_response_from_fd_at_offset64(resp->file_len, resp->file_fd,
+                                                     (uint64_t)resp->file_off);
+        if (r) {
+            resp->file_fd = -1; /* MHD closes it */
+            *bytes_out = is_head ? 0 : resp->file_len;
+        }
+    } else if (is_head && cl && resp->body.len == 0) {
+        r = MHD_create_response_from_callback(strtoull(cl, NULL, 10), 4096, no_body, NULL, NULL);
+    } else {
+        size_t len = resp->body.len;
+        void *data = len ? oss_buf_detach(&resp->body) : NULL;
+        r = MHD_create_response_from_buffer(len, data ? data : (void *)"",
+                                            data ? MHD_RESPMEM_MUST_FREE
+                                                 : MHD_RESPMEM_PERSISTENT);
+        if (!r)
+            free(data);
+        *bytes_out = is_head ? 0 : len;
+    }
+    if (!r)
+        return NULL;
+    for (size_t i = 0; i < resp->nheaders; i++) {
+        const char *n = resp->headers[i].name;
+        if (strcasecmp(n, "Content-Length") == 0 || strcasecmp(n, "Connection") == 0 ||
+            strcasecmp(n, "Transfer-Encoding") == 0)
+            continue;
+        MHD_add_response_header(r, n, resp->headers[i].value);
+    }
+    MHD_add_response_header(r, "x-oss-request-id", x->req.request_id);
+    MHD_add_response_header(r, "Server", "AliyunOSS");
+    MHD_set_response_options(r, MHD_RF_SEND_KEEP_ALIVE_HEADER, MHD_RO_END);
+    return r;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    struct emu_conn *x = *con_cls;
+    (void)cls;
+    (void)url;
+    (void)version;
+
+    if (!x)
+        return MHD_NO; /* out of memory in on_uri */
+    if (!x->started) {
+        x->started = 1;
+        if (MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, x) < 0)
+            return MHD_NO;
+        return MHD_YES; /* MHD answers Expect: 100-continue and streams the body */
+    }
+    if (*upload_data_size) {
+        body_chunk(x, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+
+    process(x, method);
+    int status = x->resp.status ? x->resp.status : 200;
+    int is_head = strcmp(method, "HEAD") == 0;
+    uint64_t bytes_out;
+    struct MHD_Response *r = make_response(x, is_head, status, &bytes_out);
+    if (!r)
+        return MHD_NO;
+    x->resp.status = status;
+    emu_log_request(x->server->log, &x->req, &x->resp, x->body_len, bytes_out,
+                    ms_since(&x->t0));
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* "A.B.C.D:PORT" or "localhost:PORT" into an IPv4 address. */
+static int parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+    const char *colon = strrchr(listen, ':');
+    char host[64];
+    char *end;
+    if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof(host))
+        return -EINVAL;
+    snprintf(host, sizeof(host), "%.*s", (int)(colon - listen), listen);
+    long port = strtol(colon + 1, &end, 10);
+    if (!colon[1] || *end || port < 0 || port > 65535)
+        return -EINVAL;
+    memset(sa, 0, sizeof(*sa));
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons((uint16_t)port);
+    if (strcmp(host, "localhost") == 0)
+        strcpy(host, "127.0.0.1");
+    if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+        return -EINVAL;
+    return 0;
+}
+
+int emu_http_start(struct emu_server *s, const char *listen, struct emu_http **out, char *bound,
+                   size_t boundlen)
+{
+    struct sockaddr_in sa;
+    int rc = parse_listen(listen, &sa);
+    if (rc)
+        return rc;
+    if (getrandom(&rid_prefix, sizeof(rid_prefix), 0) != sizeof(rid_prefix))
+        rid_prefix = (uint32_t)getpid() * 2654435761u;
+
+    struct emu_http *h = calloc(1, sizeof(*h));
+    if (!h)
+        return -ENOMEM;
+    h->server = s;
+    h->daemon = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL, 0,
+        NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)300, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned int)1000, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_END);
+    if (!h->daemon) {
+        free(h);
+        return -EADDRINUSE;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    char ip[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof(ip));
+    snprintf(bound, boundlen, "%s:%u", ip, info ? (unsigned)info->port : ntohs(sa.sin_port));
+    *out = h;
+    return 0;
+}
+
+void emu_http_stop(struct emu_http *h)
+{
+    if (!h)
+        return;
+    MHD_stop_daemon(h->daemon);
+    free(h);
+}

@@ -1,0 +1,255 @@
+/* ossemu's entry point: command line, data directory, accounts, store, request log and the
+ * HTTP front; runs until SIGINT or SIGTERM and then stops cleanly. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "emu/emu.h"
+#include "emu/store.h"
+
+#define DEFAULT_ACCOUNT_ID "1000000000000001"
+#define DEFAULT_ACCOUNT_NAME "ossemu"
+
+struct options {
+    const char *data, *listen, *accounts, *domain, *region, *request_log, *ready_file;
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: ossemu --data DIR [--listen 127.0.0.1:9000] [--accounts FILE]\n"
+               "              [--domain NAME] [--region REGION] [--request-log FILE]\n"
+               "              [--ready-file FILE]\n"
+               "An OSS-compatible server for tests and demos; see ossemu(1).\n");
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+    static const struct option longopts[] = {
+        {"data", required_argument, NULL, 'd'},        {"listen", required_argument, NULL, 'l'},
+        {"accounts", required_argument, NULL, 'a'},    {"domain", required_argument, NULL, 'D'},
+        {"region", required_argument, NULL, 'r'},      {"request-log", required_argument, NULL, 'L'},
+        {"ready-file", required_argument, NULL, 'R'},  {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},           {NULL, 0, NULL, 0}};
+    int c;
+    *o = (struct options){NULL, "127.0.0.1:9000", NULL, "localhost", "cn-hangzhou", NULL, NULL};
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': o->data = optarg; break;
+        case 'l': o->listen = optarg; break;
+        case 'a': o->accounts = optarg; break;
+        case 'D': o->domain = optarg; break;
+        case 'r': o->region = optarg; break;
+        case 'L': o->request_log = optarg; break;
+        case 'R': o->ready_file = optarg; break;
+        case 'h': usage(stdout); exit(0);
+        case 'V': printf("ossemu %s\n", OSSPERMFS_VERSION); exit(0);
+        default: usage(stderr); return -EINVAL;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "ossemu: unexpected argument '%s'\n", argv[optind]);
+        usage(stderr);
+        return -EINVAL;
+    }
+    if (!o->data) {
+        fprintf(stderr, "ossemu: --data DIR is required\n");
+        usage(stderr);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* mkdir -p for the data directory. */
+static int make_dirs(const char *path)
+{
+    char buf[PATH_MAX];
+    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+        return -ENAMETOOLONG;
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) && errno != EEXIST)
+            return -errno;
+        *p = '/';
+    }
+    if (mkdir(buf, 0755) && errno != EEXIST)
+        return -errno;
+    return 0;
+}
+
+static void random_token(char *out, size_t len)
+{
+    static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    unsigned char r[64];
+    if (len > sizeof(r))
+        len = sizeof(r);
+    if (getrandom(r, len, 0) != (ssize_t)len)
+        for (size_t i = 0; i < len; i++)
+            r[i] = (unsigned char)rand();
+    for (size_t i = 0; i < len; i++)
+        out[i] = alnum[r[i] % (sizeof(alnum) - 1)];
+    out[len] = '\0';
+}
+
+/* Reads OSS_ACCESS_KEY_ID=/OSS_ACCESS_KEY_SECRET= lines of DIR/credentials. 0, -ENOENT, -EINVAL. */
+static int read_credentials(const char *path, char *akid, size_t alen, char *secret, size_t slen)
+{
+    FILE *f = fopen(path, "r");
+    char line[512];
+    if (!f)
+        return -errno;
+    akid[0] = secret[0] = '\0';
+    while (fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (strncmp(line, "OSS_ACCESS_KEY_ID=", 18) == 0 && strlen(line + 18) < alen)
+            memcpy(akid, line + 18, strlen(line + 18) + 1);
+        else if (strncmp(line, "OSS_ACCESS_KEY_SECRET=", 22) == 0 && strlen(line + 22) < slen)
+            memcpy(secret, line + 22, strlen(line + 22) + 1);
+    }
+    fclose(f);
+    return akid[0] && secret[0] ? 0 : -EINVAL;
+}
+
+/* The single default account: the environment's key, else DIR/credentials, else a new key
+ * written there (mode 0600) and printed once for the user. */
+static int default_accounts(const char *dir, struct emu_accounts **out)
+{
+    const char *env_id = getenv("OSS_ACCESS_KEY_ID"), *env_secret = getenv("OSS_ACCESS_KEY_SECRET");
+    char path[PATH_MAX], akid[128], secret[256];
+
+    if (env_id && *env_id && env_secret && *env_secret)
+        return emu_accounts_single(DEFAULT_ACCOUNT_ID, DEFAULT_ACCOUNT_NAME, env_id, env_secret,
+                                   out);
+    snprintf(path, sizeof(path), "%s/credentials", dir);
+    int rc = read_credentials(path, akid, sizeof(akid), secret, sizeof(secret));
+    if (rc == -EINVAL) {
+        fprintf(stderr, "ossemu: %s lacks OSS_ACCESS_KEY_ID= or OSS_ACCESS_KEY_SECRET=\n", path);
+        return rc;
+    }
+    if (rc == 0) {
+        printf("ossemu: access key %s (secret in %s)\n", akid, path);
+    } else {
+        strcpy(akid, "LTAI");
+        random_token(akid + 4, 20);
+        random_token(secret, 30);
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (!f) {
+            fprintf(stderr, "ossemu: cannot create %s: %s\n", path, strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            return -EIO;
+        }
+        fprintf(f, "OSS_ACCESS_KEY_ID=%s\nOSS_ACCESS_KEY_SECRET=%s\n", akid, secret);
+        if (fclose(f)) {
+            fprintf(stderr, "ossemu: cannot write %s\n", path);
+            return -EIO;
+        }
+        printf("ossemu: generated credentials, saved in %s:\nOSS_ACCESS_KEY_ID=%s\n"
+               "OSS_ACCESS_KEY_SECRET=%s\n",
+               path, akid, secret);
+    }
+    return emu_accounts_single(DEFAULT_ACCOUNT_ID, DEFAULT_ACCOUNT_NAME, akid, secret, out);
+}
+
+/* Writes "ADDR\n" to path atomically (temporary file and rename), so a waiting test never
+ * reads a partial line. */
+static int write_ready_file(const char *path, const char *bound)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return -errno;
+    fprintf(f, "%s\n", bound);
+    if (fclose(f) || rename(tmp, path)) {
+        int e = errno;
+        unlink(tmp);
+        return -e;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    struct emu_server s = {0};
+    struct emu_http *http = NULL;
+    char err[256] = "", bound[64], tmpdir[PATH_MAX];
+    sigset_t stop;
+    int rc, sig = 0, status = 1;
+
+    if (parse_args(argc, argv, &o))
+        return 2;
+    s.data_dir = o.data;
+    s.domain = o.domain;
+    s.region = o.region;
+
+    snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", o.data);
+    if ((rc = make_dirs(o.data)) || (rc = make_dirs(tmpdir))) {
+        fprintf(stderr, "ossemu: cannot create %s: %s\n", o.data, strerror(-rc));
+        return 1;
+    }
+    if (o.accounts)
+        rc = emu_accounts_load(o.accounts, &s.accounts, err, sizeof(err));
+    else
+        rc = default_accounts(o.data, &s.accounts);
+    if (rc) {
+        if (err[0])
+            fprintf(stderr, "ossemu: accounts: %s\n", err);
+        else if (o.accounts)
+            fprintf(stderr, "ossemu: accounts: %s\n", strerror(-rc));
+        return 1;
+    }
+    if ((rc = emu_store_open(o.data, &s.store))) {
+        fprintf(stderr, "ossemu: cannot open the store in %s: %s\n", o.data, strerror(-rc));
+        goto out;
+    }
+    if (o.request_log && (rc = emu_log_open(o.request_log, &s.log))) {
+        fprintf(stderr, "ossemu: cannot open %s: %s\n", o.request_log, strerror(-rc));
+        goto out;
+    }
+    if (o.ready_file)
+        unlink(o.ready_file);
+
+    /* Every thread inherits this mask; the main thread alone takes the stop signals. */
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if ((rc = emu_http_start(&s, o.listen, &http, bound, sizeof(bound)))) {
+        fprintf(stderr, "ossemu: cannot listen on %s: %s\n", o.listen,
+                rc == -EINVAL ? "expected ADDRESS:PORT" : strerror(-rc));
+        goto out;
+    }
+    printf("ossemu listening on %s\n", bound);
+    fflush(stdout);
+    if (o.ready_file && (rc = write_ready_file(o.ready_file, bound))) {
+        fprintf(stderr, "ossemu: cannot write %s: %s\n", o.ready_file, strerror(-rc));
+        goto out;
+    }
+    sigwait(&stop, &sig);
+    status = 0;
+
+out:
+    emu_http_stop(http);
+    if (o.ready_file && http)
+        unlink(o.ready_file);
+    if (s.store)
+        emu_store_close(s.store);
+    emu_log_close(s.log);
+    emu_accounts_free(s.accounts);
+    return status;
+}

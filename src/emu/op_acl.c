@@ -1,0 +1,120 @@
+/* ACL operations: Get/PutBucketAcl (x-oss-acl) and Get/PutObjectACL (x-oss-object-acl), with
+ * the AccessControlPolicy document of oss-api.md 6.3. Only the bucket owner (or a RAM user
+ * allowed by policy) may read or change them. */
+#include <errno.h>
+#include <string.h>
+
+#include "op_priv.h"
+
+static void reply_acl(struct emu_req *req, struct emu_resp *resp, const char *owner,
+                      const char *grant)
+{
+    struct oss_buf xml = OSS_BUF_INIT;
+    struct oss_xml_writer w;
+    int rc;
+
+    oss_xmlw_init(&w, &xml);
+    oss_xmlw_decl(&w);
+    oss_xmlw_start(&w, "AccessControlPolicy");
+    emu_op_xml_owner(&w, owner);
+    oss_xmlw_start(&w, "AccessControlList");
+    oss_xmlw_elem(&w, "Grant", grant);
+    oss_xmlw_end(&w);
+    oss_xmlw_end(&w);
+    if ((rc = oss_xmlw_finish(&w)) < 0) {
+        oss_buf_cleanup(&xml);
+        emu_op_internal(resp, req, rc);
+        return;
+    }
+    emu_op_reply_xml(resp, &xml);
+}
+
+static void invalid_acl(struct emu_req *req, struct emu_resp *resp, const char *header,
+                        const char *value)
+{
+    emu_resp_error(resp, req, 400, "InvalidArgument", "no such bucket access control exists",
+                   NULL, "ArgumentName", header, "ArgumentValue", value ? value : "", NULL);
+}
+
+void emu_op_get_bucket_acl(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+{
+    struct emu_bucket b;
+
+    if (emu_op_load_bucket(s, req, resp, &b) < 0)
+        return;
+    if (emu_authorize(s, req, resp, "oss:GetBucketAcl", b.owner, NULL, 0) < 0)
+        return;
+    reply_acl(req, resp, b.owner, b.acl);
+}
+
+void emu_op_put_bucket_acl(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+{
+    const char *acl = emu_req_header(req, "x-oss-acl");
+    struct emu_bucket b;
+    int rc;
+
+    if (emu_op_load_bucket(s, req, resp, &b) < 0)
+        return;
+    if (emu_authorize(s, req, resp, "oss:PutBucketAcl", b.owner, NULL, 1) < 0)
+        return;
+    if (!emu_op_bucket_acl_valid(acl)) {
+        invalid_acl(req, resp, "x-oss-acl", acl);
+        return;
+    }
+    rc = emu_store_bucket_set_acl(s->store, b.name, acl);
+    if (rc == -ENOENT) {
+        emu_op_load_bucket(s, req, resp, &b);
+        return;
+    }
+    if (rc < 0) {
+        emu_op_internal(resp, req, rc);
+        return;
+    }
+    resp->status = 200;
+}
+
+void emu_op_get_object_acl(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+{
+    struct emu_bucket b;
+    struct emu_object o;
+
+    if (emu_op_load_bucket(s, req, resp, &b) < 0)
+        return;
+    if (emu_authorize(s, req, resp, "oss:GetObjectAcl", b.owner, NULL, 0) < 0)
+        return;
+    if (emu_op_check_version(req, resp) < 0)
+        return;
+    if (emu_op_load_object(s, req, resp, &o, NULL) < 0)
+        return;
+    reply_acl(req, resp, b.owner, o.acl);
+    emu_object_cleanup(&o);
+}
+
+void emu_op_put_object_acl(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+{
+    const char *acl = emu_req_header(req, "x-oss-object-acl");
+    struct emu_bucket b;
+    int rc;
+
+    if (emu_op_load_bucket(s, req, resp, &b) < 0)
+        return;
+    if (emu_authorize(s, req, resp, "oss:PutObjectAcl", b.owner, NULL, 1) < 0)
+        return;
+    if (emu_op_check_version(req, resp) < 0)
+        return;
+    if (!emu_op_object_acl_valid(acl)) {
+        invalid_acl(req, resp, "x-oss-object-acl", acl);
+        return;
+    }
+    rc = emu_store_object_set_acl(s->store, b.name, req->key, acl);
+    if (rc == -ENOENT) {
+        emu_resp_error(resp, req, 404, "NoSuchKey", "The specified key does not exist.",
+                       "0026-00000001", "Key", req->key, NULL);
+        return;
+    }
+    if (rc < 0) {
+        emu_op_internal(resp, req, rc);
+        return;
+    }
+    resp->status = 200;
+}

@@ -1,0 +1,212 @@
+/* Bucket lifecycle operations: PutBucket, DeleteBucket, GetBucketInfo, GetBucketLocation
+ * (oss-api.md 6.2).
+ * Decision: PutBucket of a bucket the requester's account already owns answers 200 and
+ * changes nothing (OSS's behaviour is unverified; S3 answers BucketAlreadyOwnedByYou). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "oss/codec.h"
+#include "op_priv.h"
+
+static int storage_class_valid(const char *c)
+{
+    static const char *const v[] = {"Standard", "IA", "Archive", "ColdArchive",
+                                     "DeepColdArchive"};
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+        if (!strcmp(c, v[i]))
+            return 1;
+    return 0;
+}
+
+/* Reads the optional CreateBucketConfiguration body into b->storage_class. Answers 400
+ * MalformedXML / InvalidArgument and returns -1 on a bad body. */
+static int parse_config(struct emu_req *req, struct emu_resp *resp, struct emu_bucket *b)
+{
+    struct oss_xml_doc *doc = NULL;
+    char sc[32];
+    int rc;
+
+    if (!req->body || req->body_len == 0)
+        return 0;
+    if (oss_xml_parse(req->body, req->body_len, 64 * 1024, &doc) < 0 ||
+        strcmp(oss_xml_name(oss_xml_root(doc)), "CreateBucketConfiguration") != 0) {
+        oss_xml_free(doc);
+        emu_resp_error(resp, req, 400, "MalformedXML",
+                       "The XML you provided was not well-formed or did not validate against "
+                       "our published schema.",
+                       "0015-00000105", NULL);
+        return -1;
+    }
+    rc = oss_xml_get_str(oss_xml_root(doc), "StorageClass", sc, sizeof(sc));
+    oss_xml_free(doc);
+    if (rc == -ENOENT)
+        return 0;
+    if (rc < 0 || !storage_class_valid(sc)) {
+        emu_resp_error(resp, req, 400, "InvalidArgument", "Invalid storage class.",
+                       "0015-00000106", "ArgumentName", "StorageClass", NULL);
+        return -1;
+    }
+    snprintf(b->storage_class, sizeof(b->storage_class), "%s", sc);
+    return 0;
+}
+
+void emu_op_put_bucket(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+{
+    const char *acl = emu_req_header(req, "x-oss-acl");
+    struct emu_bucket b, old;
+    int rc;
+
+    if (!emu_op_bucket_name_valid(req->bucket)) {
+        emu_resp_error(resp, req, 400, "InvalidBucketName",
+                       "The specified bucket is not valid.", "0015-00000101", "BucketName",
+                       req->bucket ? req->bucket : "", NULL);
+        return;
+    }
+    if (emu_authorize(s, req, resp, "oss:PutBucket", NULL, NULL, 1) < 0)
+        return;
+    if (!req->who.account_id) {
+        emu_resp_error(resp, req, 403, "AccessDenied", "Anonymous access is forbidden.",
+                       "0003-00000001", NULL);
+        return;
+    }
+    if (acl && !emu_op_bucket_acl_valid(acl)) {
+        emu_resp_error(resp, req, 400, "InvalidArgument", "no such bucket access control exists",
+                       "0015-00000204", "ArgumentName", "x-oss-acl", "ArgumentValue", acl, NULL);
+        return;
+    }
+    memset(&b, 0, sizeof(b));
+    snprintf(b.name, sizeof(b.name), "%s", req->bucket);
+    snprintf(b.owner, sizeof(b.owner), "%s", req->who.account_id);
+    snprintf(b.acl, sizeof(b.acl), "%s", acl ? acl : "private");
+    snprintf(b.access_monitor, sizeof(b.access_monitor), "Disabled");
+    snprintf(b.region, sizeof(b.region), "%s", s->region ? s->region : "cn-hangzhou");
+    snprintf(b.storage_class, sizeof(b.storage_class), "Standard");
+    b.created = time(NULL);
+    if (parse_config(req, resp, &b) < 0)
+        return;
+    rc = emu_store_bucket_create(s->store, &b);
+    if (rc == -EEXIST && emu_store_bucket_get(s->store, req->bucket, &old) == 0 &&
+        !strcmp(old.owner, req->who.account_id))
+        rc = 0; /* re-created by its owner: idempotent */
+    if (rc == -EEXIST) {
+        emu_resp_error(resp, req, 409, "BucketAlreadyExists",
+                       "The requested bucket name is not available. The bucket namespace is "
+                       "shared by all users of the system. Please select a different name and "
+                       "try again.",
+                       "0015-00000104", "BucketName", req->bucket, NULL);
+        return;
+    }
+    if (rc < 0) {
+        emu_op_internal(resp, req, rc);
+        return;
+    }
+    char loc[80];
+    snprintf(loc, sizeof(loc), "/%s", req->bucket);
+    resp->status = 200;
+    emu_resp_header(resp, "Location", loc);
+}
+
+void emu_op_delete_bucket(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+{
+    struct emu_bucket b;
+    int rc;
+
+    if (emu_op_load_bucket(s, req, resp, &b) < 0)
+        return;
+    if (emu_authorize(s, req, resp, "oss:DeleteBucket", b.owner, NULL, 1) < 0)
+        return;
+    rc = emu_store_bucket_delete(s->store, b.name);
+    if (rc == -ENOTEMPTY) {
+        emu_resp_error(resp, req, 409, "BucketNotEmpty",
+                       "The bucket you tried to delete is not empty.", "0015-00000301",
+                       "BucketName", b.name, NULL);
+        return;
+    }
+    if (rc == -ENOENT) {
+        emu_op_load_bucket(s, req, resp, &b);
+        return;
+    }
+    if (rc < 0) {
+        emu_op_internal(resp, req, rc);
+        return;
+    }
+    resp->status = 204;
+}
+
+void emu_op_get_bucket_info(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+{
+    struct oss_buf xml = OSS_BUF_INIT;
+    struct oss_xml_writer w;
+    struct emu_bucket b;
+    char date[25], *versioning = NULL;
+    int rc;
+
+    if (emu_op_load_bucket(s, req, resp, &b) < 0)
+        return;
+    if (emu_authorize(s, req, resp, "oss:GetBucketInfo", b.owner, NULL, 0) < 0)
+        return;
+    emu_store_setting_get(s->store, b.name, "versioning", &versioning);
+    oss_iso8601_xml(b.created, date);
+    oss_xmlw_init(&w, &xml);
+    oss_xmlw_decl(&w);
+    oss_xmlw_start(&w, "BucketInfo");
+    oss_xmlw_start(&w, "Bucket");
+    oss_xmlw_elem(&w, "AccessMonitor", b.access_monitor);
+    oss_xmlw_elem(&w, "CreationDate", date);
+    emu_op_xml_endpoints(&w, &b);
+    oss_xmlw_elem(&w, "Name", b.name);
+    oss_xmlw_elem(&w, "Region", b.region);
+    oss_xmlw_elem(&w, "StorageClass", b.storage_class);
+    oss_xmlw_elem(&w, "DataRedundancyType", "LRS");
+    oss_xmlw_elem(&w, "TransferAcceleration", "Disabled");
+    oss_xmlw_elem(&w, "CrossRegionReplication", "Disabled");
+    oss_xmlw_elem(&w, "ResourceGroupId", "rg-default");
+    emu_op_xml_owner(&w, b.owner);
+    oss_xmlw_start(&w, "AccessControlList");
+    oss_xmlw_elem(&w, "Grant", b.acl);
+    oss_xmlw_end(&w);
+    oss_xmlw_start(&w, "ServerSideEncryptionRule");
+    oss_xmlw_elem(&w, "SSEAlgorithm", "None");
+    oss_xmlw_end(&w);
+    oss_xmlw_start(&w, "BucketPolicy");
+    oss_xmlw_elem(&w, "LogBucket", "");
+    oss_xmlw_elem(&w, "LogPrefix", "");
+    oss_xmlw_end(&w);
+    if (versioning)
+        oss_xmlw_elem(&w, "Versioning", versioning);
+    oss_xmlw_elem(&w, "Comment", "");
+    oss_xmlw_end(&w);
+    oss_xmlw_end(&w);
+    free(versioning);
+    if ((rc = oss_xmlw_finish(&w)) < 0) {
+        oss_buf_cleanup(&xml);
+        emu_op_internal(resp, req, rc);
+        return;
+    }
+    emu_op_reply_xml(resp, &xml);
+}
+
+void emu_op_get_bucket_location(struct emu_server *s, struct emu_req *req,
+                                struct emu_resp *resp)
+{
+    struct oss_buf xml = OSS_BUF_INIT;
+    struct oss_xml_writer w;
+    struct emu_bucket b;
+    int rc;
+
+    if (emu_op_load_bucket(s, req, resp, &b) < 0)
+        return;
+    if (emu_authorize(s, req, resp, "oss:GetBucketLocation", b.owner, NULL, 0) < 0)
+        return;
+    oss_xmlw_init(&w, &xml);
+    oss_xmlw_decl(&w);
+    oss_xmlw_elemf(&w, "LocationConstraint", "oss-%s", b.region);
+    if ((rc = oss_xmlw_finish(&w)) < 0) {
+        oss_buf_cleanup(&xml);
+        emu_op_internal(resp, req, rc);
+        return;
+    }
+    emu_op_reply_xml(resp, &xml);
+}

@@ -1,0 +1,182 @@
+/* Object writes: PutObject and DeleteObject (oss-api.md 6.7, 8.2, 8.3). Writes by non-owners
+ * are governed by the bucket ACL (public-read-write). The body arrives in memory or spooled to
+ * a file under DIR/tmp with its MD5 and CRC64 computed by the front; either way it becomes the
+ * object's data file by rename(2), so readers never see a partial object. CopyObject and
+ * DeleteMultipleObjects are in op_copy_delete.c. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "oss/codec.h"
+#include "op_priv.h"
+
+#define MAX_PUT_SIZE (5ULL * 1024 * 1024 * 1024)
+
+int emu_op_write_checks(struct emu_req *req, struct emu_resp *resp, int *forbid)
+{
+    const char *acl = emu_req_header(req, "x-oss-object-acl");
+    const char *fo = emu_req_header(req, "x-oss-forbid-overwrite");
+    const char *sc = emu_req_header(req, "x-oss-storage-class");
+
+    if (!emu_op_object_key_valid(req->key)) {
+        emu_resp_error(resp, req, 400, "InvalidObjectName",
+                       "The specified object is not valid.", NULL, "Key",
+                       req->key ? req->key : "", NULL);
+        return -1;
+    }
+    if (acl && !emu_op_object_acl_valid(acl)) {
+        emu_resp_error(resp, req, 400, "InvalidArgument", "no such object access control exists",
+                       NULL, "ArgumentName", "x-oss-object-acl", "ArgumentValue", acl, NULL);
+        return -1;
+    }
+    if (fo && strcasecmp(fo, "true") != 0 && strcasecmp(fo, "false") != 0) {
+        emu_resp_error(resp, req, 400, "InvalidArgument",
+                       "x-oss-forbid-overwrite must be true or false.", "0017-00000279",
+                       "ArgumentName", "x-oss-forbid-overwrite", "ArgumentValue", fo, NULL);
+        return -1;
+    }
+    if (sc && strcmp(sc, "Standard") && strcmp(sc, "IA") && strcmp(sc, "Archive") &&
+        strcmp(sc, "ColdArchive") && strcmp(sc, "DeepColdArchive")) {
+        emu_resp_error(resp, req, 400, "InvalidArgument", "Invalid storage class.", NULL,
+                       "ArgumentName", "x-oss-storage-class", "ArgumentValue", sc, NULL);
+        return -1;
+    }
+    *forbid = fo && !strcasecmp(fo, "true");
+    return 0;
+}
+
+void emu_op_write_result(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                         int rc)
+{
+    struct emu_bucket b;
+    if (rc == -EEXIST)
+        emu_resp_error(resp, req, 409, "FileAlreadyExists", "The object you specified already exists and can not be overwritten.",
+                       "0026-00000002", NULL);
+    else if (rc == -ENOENT)
+        emu_op_load_bucket(s, req, resp, &b);
+    else
+        emu_op_internal(resp, req, rc);
+}
+
+/* Makes the request body a file under DIR/tmp: the front's spool file, or a new one holding
+ * the in-memory body. *owned says the path is ours to unlink on failure. */
+static int body_file(struct emu_server *s, struct emu_req *req, char *path, size_t len,
+                     int *owned, uint64_t *size)
+{
+    struct stat sb;
+    *owned = 0;
+    if (req->body_path) {
+        if (stat(req->body_path, &sb) < 0)
+            return -errno;
+        snprintf(path, len, "%s", req->body_path);
+        *size = (uint64_t)sb.st_size;
+        return 0;
+    }
+    int fd = emu_store_tmp_create(s->store, path, len);
+    if (fd < 0)
+        return fd;
+    *owned = 1;
+    for (size_t off = 0; off < req->body_len;) {
+        ssize_t n = write(fd, req->body + off, req->body_len - off);
+        if (n < 0) {
+            int e = errno;
+            if (e == EINTR)
+                continue;
+            close(fd);
+            unlink(path);
+            return -e;
+        }
+        off += (size_t)n;
+    }
+    close(fd);
+    *size = req->body_len;
+    return 0;
+}
+
+void emu_op_put_object(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+{
+    const char *ct = emu_req_header(req, "Content-Type");
+    const char *acl = emu_req_header(req, "x-oss-object-acl");
+    const char *sc = emu_req_header(req, "x-oss-storage-class");
+    char path[4096], etag[80], crc[24];
+    struct oss_buf md5b64 = OSS_BUF_INIT;
+    struct emu_object o = {0};
+    struct emu_bucket b;
+    uint64_t size = 0;
+    int forbid, owned, rc;
+
+    if (emu_op_load_bucket(s, req, resp, &b) < 0)
+        return;
+    if (emu_authorize(s, req, resp, "oss:PutObject", b.owner, b.acl, 1) < 0)
+        return;
+    if (emu_op_write_checks(req, resp, &forbid) < 0)
+        return;
+    if (req->body_len > MAX_PUT_SIZE) {
+        emu_resp_error(resp, req, 400, "EntityTooLarge",
+                       "Your proposed upload exceeds the maximum allowed object size.", NULL,
+                       NULL);
+        return;
+    }
+    if (emu_op_check_md5(req, resp, 0) < 0)
+        return;
+    if ((rc = body_file(s, req, path, sizeof(path), &owned, &size)) < 0) {
+        emu_op_internal(resp, req, rc);
+        return;
+    }
+    o.bucket = b.name;
+    o.key = (char *)req->key;
+    o.size = size;
+    oss_hex(req->body_md5, 16, 1, o.etag);
+    o.crc64 = req->body_crc64;
+    o.mtime = time(NULL);
+    snprintf(o.type, sizeof(o.type), "Normal");
+    o.content_type = (char *)(ct && *ct ? ct : "application/octet-stream");
+    snprintf(o.acl, sizeof(o.acl), "%s", acl ? acl : "default");
+    o.headers = emu_op_collect_headers(req);
+    snprintf(o.storage_class, sizeof(o.storage_class), "%s", sc ? sc : b.storage_class);
+    rc = o.headers ? emu_store_object_put(s->store, &o, path, forbid) : -ENOMEM;
+    free(o.headers);
+    if (rc < 0) {
+        if (owned)
+            unlink(path);
+        emu_op_write_result(s, req, resp, rc);
+        return;
+    }
+    if (!owned) { /* the spool file is now the object's data */
+        free(req->body_path);
+        req->body_path = NULL;
+    }
+    resp->status = 200;
+    emu_op_quote_etag(o.etag, etag);
+    snprintf(crc, sizeof(crc), "%" PRIu64, o.crc64);
+    emu_resp_header(resp, "ETag", etag);
+    emu_resp_header(resp, "x-oss-hash-crc64ecma", crc);
+    if (oss_base64_encode(req->body_md5, 16, &md5b64) == 0)
+        emu_resp_header(resp, "Content-MD5", oss_buf_str(&md5b64));
+    oss_buf_cleanup(&md5b64);
+}
+
+void emu_op_delete_object(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+{
+    struct emu_bucket b;
+    int rc;
+
+    if (emu_op_load_bucket(s, req, resp, &b) < 0)
+        return;
+    if (emu_authorize(s, req, resp, "oss:DeleteObject", b.owner, b.acl, 1) < 0)
+        return;
+    if (emu_op_check_version(req, resp) < 0)
+        return;
+    rc = emu_store_object_delete(s->store, b.name, req->key);
+    if (rc < 0 && rc != -ENOENT) {
+        emu_op_internal(resp, req, rc);
+        return;
+    }
+    resp->status = 204;
+}

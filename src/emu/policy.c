@@ -1,0 +1,220 @@
+/* RAM policy evaluation and the authorization decision of every operation: RAM user policies
+ * (explicit Deny over Allow over implicit deny), then bucket/object ACLs for everyone else
+ * (oss-api.md 6.3, 7.4). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "emu/emu.h"
+
+/* Glob match with '*' (any run) and '?' (one character); fold selects case-insensitivity. */
+static int glob_match(const char *pat, const char *s, int fold)
+{
+    const char *star = NULL, *resume = NULL;
+    while (*s) {
+        if (*pat == '*') {
+            star = pat++;
+            resume = s;
+        } else if (*pat == '?' ||
+                   (fold ? tolower((unsigned char)*pat) == tolower((unsigned char)*s)
+                         : *pat == *s)) {
+            pat++;
+            s++;
+        } else if (star) {
+            pat = star + 1;
+            s = ++resume;
+        } else {
+            return 0;
+        }
+    }
+    while (*pat == '*')
+        pat++;
+    return *pat == '\0';
+}
+
+/* True when v (a string or an array of strings) has an element matching s. */
+static int any_match(json_t *v, const char *s, int fold)
+{
+    size_t i;
+    json_t *e;
+    if (json_is_string(v))
+        return glob_match(json_string_value(v), s, fold);
+    json_array_foreach(v, i, e)
+    {
+        if (json_is_string(e) && glob_match(json_string_value(e), s, fold))
+            return 1;
+    }
+    return 0;
+}
+
+/* Verdict of one statement: -1 deny, 1 allow, 0 does not apply. Statements with a Condition
+ * are not evaluated (conditions are not supported) and never apply. */
+static int statement_verdict(json_t *st, const char *action, const char *resource)
+{
+    const char *effect = json_string_value(json_object_get(st, "Effect"));
+    json_t *act = json_object_get(st, "Action"), *nact = json_object_get(st, "NotAction");
+    json_t *res = json_object_get(st, "Resource"), *nres = json_object_get(st, "NotResource");
+
+    if (!effect || json_object_get(st, "Condition"))
+        return 0;
+    if (act ? !any_match(act, action, 1) : !nact || any_match(nact, action, 1))
+        return 0;
+    if (res ? !any_match(res, resource, 0) : !nres || any_match(nres, resource, 0))
+        return 0;
+    if (strcasecmp(effect, "Deny") == 0)
+        return -1;
+    return strcasecmp(effect, "Allow") == 0 ? 1 : 0;
+}
+
+int emu_policy_eval(const void *policy, const char *action, const char *resource)
+{
+    json_t *stmts = json_object_get((json_t *)policy, "Statement");
+    int verdict = 0;
+    size_t i;
+    json_t *st;
+
+    if (json_is_object(stmts))
+        return statement_verdict(stmts, action, resource);
+    json_array_foreach(stmts, i, st)
+    {
+        int v = statement_verdict(st, action, resource);
+        if (v < 0)
+            return -1;
+        if (v > 0)
+            verdict = 1;
+    }
+    return verdict;
+}
+
+static int string_or_strings(json_t *v)
+{
+    size_t i;
+    json_t *e;
+    if (json_is_string(v))
+        return 1;
+    if (!json_is_array(v) || json_array_size(v) == 0)
+        return 0;
+    json_array_foreach(v, i, e)
+    {
+        if (!json_is_string(e))
+            return 0;
+    }
+    return 1;
+}
+
+int emu_policy_validate(const char *json_text, char *err, size_t errlen)
+{
+    json_error_t jerr;
+    json_t *root = json_loads(json_text, 0, &jerr), *stmts, *st;
+    const char *why = NULL;
+    size_t i;
+
+    if (!root) {
+        snprintf(err, errlen, "not JSON: %s", jerr.text);
+        return -EINVAL;
+    }
+    stmts = json_object_get(root, "Statement");
+    if (!json_is_object(root))
+        why = "not a JSON object";
+    else if (!json_is_array(stmts) && !json_is_object(stmts))
+        why = "\"Statement\" must be an array or an object";
+    if (!why && json_is_object(stmts))
+        stmts = json_pack("[O]", stmts);
+    else
+        json_incref(stmts);
+    json_array_foreach(why ? NULL : stmts, i, st)
+    {
+        const char *effect = json_string_value(json_object_get(st, "Effect"));
+        if (!json_is_object(st))
+            why = "a statement is not an object";
+        else if (!effect || (strcasecmp(effect, "Allow") && strcasecmp(effect, "Deny")))
+            why = "\"Effect\" must be Allow or Deny";
+        else if (!string_or_strings(json_object_get(st, "Action")) &&
+                 !string_or_strings(json_object_get(st, "NotAction")))
+            why = "\"Action\" must be a string or an array of strings";
+        else if (!string_or_strings(json_object_get(st, "Resource")) &&
+                 !string_or_strings(json_object_get(st, "NotResource")))
+            why = "\"Resource\" must be a string or an array of strings";
+        if (why)
+            break;
+    }
+    json_decref(stmts);
+    json_decref(root);
+    if (why) {
+        snprintf(err, errlen, "%s", why);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* Whether an ACL lets anyone (anonymous or another account) do a read or a write. */
+static int acl_allows(const char *acl, int write)
+{
+    if (!acl)
+        return 0;
+    if (strcmp(acl, "public-read-write") == 0)
+        return 1;
+    return !write && strcmp(acl, "public-read") == 0;
+}
+
+/* "acs:oss:<region>:<account>:<bucket>[/<key>]", or "...:*" for service requests. */
+static char *resource_arn(const struct emu_server *s, const struct emu_req *req,
+                          const char *owner)
+{
+    char *arn = NULL;
+    const char *acct = owner ? owner : (req->who.account_id ? req->who.account_id : "*");
+    int n;
+    if (!req->bucket)
+        n = asprintf(&arn, "acs:oss:%s:%s:*", s->region, acct);
+    else if (!req->key)
+        n = asprintf(&arn, "acs:oss:%s:%s:%s", s->region, acct, req->bucket);
+    else
+        n = asprintf(&arn, "acs:oss:%s:%s:%s/%s", s->region, acct, req->bucket, req->key);
+    return n < 0 ? NULL : arn;
+}
+
+int emu_authorize(const struct emu_server *s, const struct emu_req *req, struct emu_resp *resp,
+                  const char *action, const char *owner, const char *acl, int write)
+{
+    const struct emu_principal *who = &req->who;
+    int same_account = !who->anonymous && who->account_id &&
+                       (!owner || strcmp(owner, who->account_id) == 0);
+    const char *msg;
+
+    if (!who->anonymous && who->policy) { /* a RAM user: its policy first */
+        char *arn = resource_arn(s, req, owner);
+        int v = arn ? emu_policy_eval(who->policy, action, arn) : -1;
+        free(arn);
+        if (v < 0) {
+            char m[192];
+            snprintf(m, sizeof(m), "You are denied by RAM policy to perform %s.", action);
+            emu_resp_error(resp, req, 403, "AccessDenied", m, NULL, "AuthAction",
+                           action, NULL);
+            return -EACCES;
+        }
+        if (v > 0 && same_account)
+            return 0;
+    } else if (same_account) {
+        return 0; /* the account's own (root) key */
+    }
+    if (acl && acl_allows(acl, write))
+        return 0;
+
+    if (!req->bucket)
+        msg = "Anonymous access is forbidden for this operation.";
+    else if (!acl)
+        msg = same_account ? "You have no right to access this bucket (RAM policy)."
+                           : "The bucket you access does not belong to you.";
+    else if (same_account)
+        msg = "You have no right to access this resource (RAM policy).";
+    else
+        msg = req->key ? "You have no right to access this object because of bucket acl."
+                       : "You have no right to access this bucket because of bucket acl.";
+    emu_resp_error(resp, req, 403, "AccessDenied", msg, NULL, "AuthAction", action, NULL);
+    return -EACCES;
+}

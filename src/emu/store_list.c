@@ -1,0 +1,144 @@
+/* Object listings in byte order with prefix, delimiter and an exclusive start point. SQLite
+ * walks the (bucket, key) primary key; common prefixes are collapsed here, and after one is
+ * emitted the walk jumps past every key that shares it instead of stepping over them. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_priv.h"
+
+void emu_list_result_cleanup(struct emu_list_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        emu_object_cleanup(&r->entries[i].obj);
+    free(r->entries);
+    memset(r, 0, sizeof(*r));
+}
+
+/* The smallest string greater than every string starting with p (of length *len, updated in
+ * place): drop trailing 0xFF bytes, then increment the last byte. Returns 0, or -ENOENT when
+ * no such string exists (p was all 0xFF bytes). */
+static int successor(char *p, size_t *len)
+{
+    while (*len > 0 && (unsigned char)p[*len - 1] == 0xff)
+        (*len)--;
+    if (*len == 0)
+        return -ENOENT;
+    p[*len - 1] = (char)((unsigned char)p[*len - 1] + 1);
+    p[*len] = 0;
+    return 0;
+}
+
+static int push(struct emu_list_result *r, size_t *cap)
+{
+    if (r->n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        struct emu_list_entry *ne = realloc(r->entries, nc * sizeof(*ne));
+        if (!ne)
+            return -ENOMEM;
+        r->entries = ne;
+        *cap = nc;
+    }
+    memset(&r->entries[r->n], 0, sizeof(r->entries[r->n]));
+    return 0;
+}
+
+/* The walk's statement, restarted from a new inclusive lower bound (copied by SQLite). */
+struct walk {
+    sqlite3_stmt *s;
+};
+
+static void walk_seek(struct walk *w, const char *from, size_t len)
+{
+    sqlite3_reset(w->s);
+    sqlite3_bind_text(w->s, 2, from, (int)len, SQLITE_TRANSIENT);
+}
+
+static int list_locked(struct emu_store *st, const char *bucket, const char *prefix,
+                       const char *delim, const char *after, size_t max,
+                       struct emu_list_result *out, struct walk *w)
+{
+    size_t plen = strlen(prefix), dlen = strlen(delim), cap = 0;
+    int rc = store_prepare(st,
+                           "SELECT " STORE_OBJECT_COLUMNS " FROM objects WHERE bucket=?1"
+                           " AND key >= ?2 AND key > ?3 ORDER BY key",
+                           &w->s);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(w->s, 1, bucket, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(w->s, 3, after, -1, SQLITE_TRANSIENT);
+    walk_seek(w, prefix, plen);
+
+    for (;;) {
+        rc = sqlite3_step(w->s);
+        if (rc != SQLITE_ROW)
+            return store_err(rc);
+        const char *key = (const char *)sqlite3_column_text(w->s, 1);
+        size_t klen = (size_t)sqlite3_column_bytes(w->s, 1);
+        if (!key || klen < plen || memcmp(key, prefix, plen) != 0)
+            return 0; /* past the prefix range */
+        const char *d = dlen ? memmem(key + plen, klen - plen, delim, dlen) : NULL;
+        if (d) {
+            size_t cplen = (size_t)(d - key) + dlen;
+            char *cp = strndup(key, cplen);
+            if (!cp)
+                return -ENOMEM;
+            if (strcmp(cp, after) > 0) {
+                if (out->n == max) {
+                    out->truncated = 1;
+                    free(cp);
+                    return 0;
+                }
+                if ((rc = push(out, &cap)) < 0) {
+                    free(cp);
+                    return rc;
+                }
+                out->entries[out->n].is_prefix = 1;
+                out->entries[out->n++].obj.key = strdup(cp);
+                if (!out->entries[out->n - 1].obj.key) {
+                    free(cp);
+                    return -ENOMEM;
+                }
+            }
+            /* Jump past every key sharing this common prefix. */
+            rc = successor(cp, &cplen);
+            if (rc == 0)
+                walk_seek(w, cp, cplen);
+            free(cp);
+            if (rc < 0)
+                return 0;
+            continue;
+        }
+        if (out->n == max) {
+            out->truncated = 1;
+            return 0;
+        }
+        if ((rc = push(out, &cap)) < 0)
+            return rc;
+        if ((rc = store_row_to_object(w->s, 0, &out->entries[out->n].obj)) < 0)
+            return rc;
+        out->n++;
+    }
+}
+
+int emu_store_list(struct emu_store *st, const char *bucket, const char *prefix,
+                   const char *delimiter, const char *after, size_t max,
+                   struct emu_list_result *out)
+{
+    struct walk w = {0};
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    prefix = prefix ? prefix : "";
+    delimiter = delimiter ? delimiter : "";
+    after = after ? after : "";
+    pthread_mutex_lock(&st->lock);
+    rc = list_locked(st, bucket, prefix, delimiter, after, max, out, &w);
+    sqlite3_finalize(w.s);
+    pthread_mutex_unlock(&st->lock);
+    if (rc < 0)
+        emu_list_result_cleanup(out);
+    return rc;
+}

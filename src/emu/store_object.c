@@ -1,0 +1,321 @@
+/* Object records and their data files: a put renames the uploaded file into DIR/objects under
+ * a fresh random name and swaps the row in one step, so readers see the old or the new object,
+ * never a mix. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "oss/codec.h"
+#include "store_priv.h"
+
+void emu_object_cleanup(struct emu_object *o)
+{
+    if (!o)
+        return;
+    free(o->bucket);
+    free(o->key);
+    free(o->content_type);
+    free(o->headers);
+    memset(o, 0, sizeof(*o));
+}
+
+static char *col_dup(sqlite3_stmt *s, int col)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    int n = sqlite3_column_bytes(s, col);
+    char *p = malloc((size_t)n + 1);
+    if (!p)
+        return NULL;
+    if (t)
+        memcpy(p, t, (size_t)n);
+    p[n] = 0;
+    return p;
+}
+
+static void col_copy(char *dst, size_t len, sqlite3_stmt *s, int col)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    snprintf(dst, len, "%s", t ? (const char *)t : "");
+}
+
+int store_row_to_object(sqlite3_stmt *s, int c, struct emu_object *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->bucket = col_dup(s, c + 0);
+    o->key = col_dup(s, c + 1);
+    o->size = (uint64_t)sqlite3_column_int64(s, c + 2);
+    col_copy(o->etag, sizeof(o->etag), s, c + 3);
+    o->crc64 = (uint64_t)sqlite3_column_int64(s, c + 4);
+    o->mtime = (time_t)sqlite3_column_int64(s, c + 5);
+    col_copy(o->type, sizeof(o->type), s, c + 6);
+    o->content_type = col_dup(s, c + 7);
+    col_copy(o->acl, sizeof(o->acl), s, c + 8);
+    o->headers = col_dup(s, c + 9);
+    col_copy(o->storage_class, sizeof(o->storage_class), s, c + 10);
+    col_copy(o->file, sizeof(o->file), s, c + 11);
+    if (!o->bucket || !o->key || !o->content_type || !o->headers) {
+        emu_object_cleanup(o);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+/* 32 random hex characters. */
+static int random_id(char out[33])
+{
+    unsigned char r[16];
+    if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+        return -EIO;
+    oss_hex(r, sizeof(r), 0, out);
+    return 0;
+}
+
+int emu_store_tmp_create(struct emu_store *st, char *path, size_t pathlen)
+{
+    char id[33];
+    int rc, fd;
+
+    for (int tries = 0; tries < 8; tries++) {
+        if ((rc = random_id(id)) < 0)
+            return rc;
+        if ((size_t)snprintf(path, pathlen, "%s/%s", st->tmp_dir, id) >= pathlen)
+            return -ENAMETOOLONG;
+        fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            return fd;
+        if (errno != EEXIST)
+            return -errno;
+    }
+    return -EEXIST;
+}
+
+/* Selects bucket/key; caller holds the lock. */
+static int object_get_locked(struct emu_store *st, const char *bucket, const char *key,
+                             struct emu_object *out)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    rc = store_prepare(st, "SELECT " STORE_OBJECT_COLUMNS " FROM objects WHERE bucket=?1 AND key=?2",
+                       &s);
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW)
+            rc = store_row_to_object(s, 0, out);
+        else
+            rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int emu_store_object_get(struct emu_store *st, const char *bucket, const char *key,
+                         struct emu_object *out)
+{
+    int rc;
+    pthread_mutex_lock(&st->lock);
+    rc = object_get_locked(st, bucket, key, out);
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+int emu_store_object_open(struct emu_store *st, const char *bucket, const char *key,
+                          struct emu_object *out, int *fd)
+{
+    char path[4096];
+    int rc;
+
+    *fd = -1;
+    pthread_mutex_lock(&st->lock);
+    rc = object_get_locked(st, bucket, key, out);
+    if (rc == 0) {
+        store_object_path(st, out->file, path, sizeof(path));
+        *fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (*fd < 0) {
+            rc = -errno;
+            emu_object_cleanup(out);
+        }
+    }
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+static int bucket_exists_locked(struct emu_store *st, const char *bucket)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = store_prepare(st, "SELECT 1 FROM buckets WHERE name=?1", &s);
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(s);
+        rc = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : store_err(rc);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* The data file of bucket/key, if any, into file (empty string when absent). Caller locks. */
+static int current_file_locked(struct emu_store *st, const char *bucket, const char *key,
+                               char *file, size_t len)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = store_prepare(st, "SELECT file FROM objects WHERE bucket=?1 AND key=?2", &s);
+    file[0] = 0;
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            col_copy(file, len, s, 0);
+            rc = 0;
+        } else {
+            rc = store_err(rc);
+        }
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int insert_object_locked(struct emu_store *st, const struct emu_object *o)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = store_prepare(st,
+                           "INSERT OR REPLACE INTO objects(" STORE_OBJECT_COLUMNS
+                           ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+                           &s);
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, o->bucket, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 2, o->key, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(s, 3, (sqlite3_int64)o->size);
+        sqlite3_bind_text(s, 4, o->etag, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(s, 5, (sqlite3_int64)o->crc64);
+        sqlite3_bind_int64(s, 6, (sqlite3_int64)o->mtime);
+        sqlite3_bind_text(s, 7, o->type[0] ? o->type : "Normal", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 8, o->content_type ? o->content_type : "application/octet-stream",
+                          -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 9, o->acl[0] ? o->acl : "default", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 10, o->headers ? o->headers : "{}", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 11, o->storage_class[0] ? o->storage_class : "Standard", -1,
+                          SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 12, o->file, -1, SQLITE_TRANSIENT);
+        rc = store_err(sqlite3_step(s));
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Under the lock: checks the bucket and forbid-overwrite, renames the data into place, swaps
+ * the row, and removes the replaced data file. On a database failure the new file is moved
+ * back to data_path so the caller still owns it. */
+int emu_store_object_put(struct emu_store *st, struct emu_object *o, const char *data_path,
+                         int forbid_overwrite)
+{
+    char old[sizeof(o->file)], id[33], dst[4096], oldpath[4096];
+    int rc;
+
+    if ((rc = random_id(id)) < 0)
+        return rc;
+    pthread_mutex_lock(&st->lock);
+    rc = bucket_exists_locked(st, o->bucket);
+    if (rc == 0)
+        rc = current_file_locked(st, o->bucket, o->key, old, sizeof(old));
+    if (rc == 0 && forbid_overwrite && old[0])
+        rc = -EEXIST;
+    if (rc == 0) {
+        snprintf(o->file, sizeof(o->file), "%s", id);
+        store_object_path(st, o->file, dst, sizeof(dst));
+        if (rename(data_path, dst) < 0)
+            rc = -errno;
+    }
+    if (rc == 0) {
+        rc = insert_object_locked(st, o);
+        if (rc < 0) {
+            rename(dst, data_path);
+        } else if (old[0]) {
+            store_object_path(st, old, oldpath, sizeof(oldpath));
+            unlink(oldpath);
+        }
+    }
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+int emu_store_object_delete(struct emu_store *st, const char *bucket, const char *key)
+{
+    char file[40], path[4096];
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    pthread_mutex_lock(&st->lock);
+    rc = current_file_locked(st, bucket, key, file, sizeof(file));
+    if (rc == 0 && !file[0])
+        rc = -ENOENT;
+    if (rc == 0)
+        rc = store_prepare(st, "DELETE FROM objects WHERE bucket=?1 AND key=?2", &s);
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
+        rc = store_err(sqlite3_step(s));
+    }
+    sqlite3_finalize(s);
+    if (rc == 0) {
+        store_object_path(st, file, path, sizeof(path));
+        unlink(path);
+    }
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+int emu_store_object_set_acl(struct emu_store *st, const char *bucket, const char *key,
+                             const char *acl)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    pthread_mutex_lock(&st->lock);
+    rc = store_prepare(st, "UPDATE objects SET acl=?1 WHERE bucket=?2 AND key=?3", &s);
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, acl, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 2, bucket, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 3, key, -1, SQLITE_TRANSIENT);
+        rc = store_err(sqlite3_step(s));
+        if (rc == 0 && sqlite3_changes(st->db) == 0)
+            rc = -ENOENT;
+    }
+    sqlite3_finalize(s);
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+int emu_store_object_count(struct emu_store *st, const char *bucket, uint64_t *count,
+                           uint64_t *bytes)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    *count = 0;
+    *bytes = 0;
+    pthread_mutex_lock(&st->lock);
+    rc = store_prepare(st, "SELECT count(*), coalesce(sum(size), 0) FROM objects WHERE bucket=?1",
+                       &s);
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            *count = (uint64_t)sqlite3_column_int64(s, 0);
+            *bytes = (uint64_t)sqlite3_column_int64(s, 1);
+            rc = 0;
+        } else {
+            rc = store_err(rc);
+        }
+    }
+    sqlite3_finalize(s);
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}

@@ -1,0 +1,262 @@
+/* Control file handles (DESIGN.md 1.1): a read handle holds the value fetched at open; a write
+ * handle collects bytes and applies the value from the write() that completes it, so that
+ * `echo bad > .acl` fails in write(). A write handle that was truncated and closed without a
+ * byte written deletes the setting. Only the mount owner and root may write; every applied or
+ * refused change goes to the audit log with the last value this mount saw as the old value. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "fs/fs.h"
+
+void fs_ctl_target(const struct fs_inode *in, struct ctl_target *t)
+{
+    t->bucket = in->bucket;
+    t->key = in->kind == FS_K_OBJACL ? in->key : NULL;
+    t->version_id = NULL;
+}
+
+/* Writes one audit record. For a refusal that never reached OSS, errno_ and why describe it. */
+static void audit(struct fs_ctx *ctx, fuse_req_t req, const struct ctl_entry *e,
+                  const struct ctl_target *t, const char *newv, const struct oss_error *oerr,
+                  int errno_, const char *why)
+{
+    const struct fuse_ctx *fc = fuse_req_ctx(req);
+    struct oss_error local;
+    if (!oerr && errno_) {
+        oss_error_clear(&local);
+        local.err = -errno_;
+        snprintf(local.message, sizeof(local.message), "%s", why ? why : strerror(errno_));
+        oerr = &local;
+    }
+    char *old = fs_lastval_get(ctx, e->name, t);
+    struct ctl_audit_record r = {
+        .uid = fc->uid,
+        .pid = fc->pid,
+        .entry = e->name,
+        .target = t,
+        .old_value = old,
+        .new_value = newv,
+        .err = oerr,
+        .request_id = oerr && oerr->err == 0 ? oerr->request_id : NULL,
+    };
+    if (ctx->audit)
+        ctl_audit_write(ctx->audit, &r);
+    free(old);
+}
+
+/* Copies the target of a control inode so it can be used without ctx->lock. */
+static int copy_target(struct fs_ctx *ctx, struct fs_inode *in, const struct ctl_entry **e,
+                       char **bucket, char **key)
+{
+    pthread_mutex_lock(&ctx->lock);
+    *e = in->entry;
+    *bucket = in->bucket ? strdup(in->bucket) : NULL;
+    *key = in->kind == FS_K_OBJACL ? strdup(in->key) : NULL;
+    int bad = !*bucket || (in->kind == FS_K_OBJACL && !*key) || !*e;
+    pthread_mutex_unlock(&ctx->lock);
+    if (bad) {
+        free(*bucket);
+        free(*key);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+/* Checks that the caller may change e at all; audits a refusal. */
+static int check_writer(struct fs_ctx *ctx, fuse_req_t req, const struct ctl_entry *e,
+                        const struct ctl_target *t)
+{
+    if (ctx->opts.ro)
+        return -EROFS;
+    if (!fs_may_write_ctl(ctx, req)) {
+        audit(ctx, req, e, t, NULL, NULL, EACCES, "only the mount owner and root may write");
+        return -EACCES;
+    }
+    if (!e->writable) {
+        audit(ctx, req, e, t, NULL, NULL, EACCES, "read-only control file");
+        return -EACCES;
+    }
+    return 0;
+}
+
+/* Parses and, when valid, applies data; audits either way. *applied receives the canonical
+ * value sent (may be NULL). skip_if is a canonical value already applied by this handle. */
+static int parse_and_put(struct fs_ctx *ctx, fuse_req_t req, const struct ctl_entry *e,
+                         const struct ctl_target *t, const char *data, size_t len, int final,
+                         const struct oss_buf *skip_if, struct oss_buf *applied,
+                         enum ctl_parse *state)
+{
+    struct oss_buf canon = OSS_BUF_INIT;
+    char why[256] = "";
+    enum ctl_parse p = e->parse(data, len, &canon, why, sizeof(why));
+    *state = p;
+    int rc = 0;
+    if (p == CTL_INVALID || (p == CTL_INCOMPLETE && final)) {
+        if (!why[0])
+            snprintf(why, sizeof(why), "incomplete value");
+        fs_log(ctx, LOG_NOTICE, "%s/%s%s: refused: %s", t->bucket, t->key ? t->key : "",
+               t->key ? " (.acl.d)" : e->name, why);
+        audit(ctx, req, e, t, oss_buf_str(&canon), NULL, EINVAL, why);
+        rc = -EINVAL;
+    } else if (p == CTL_VALID) {
+        const char *v = oss_buf_str(&canon);
+        if (skip_if && skip_if->len && strcmp(oss_buf_str(skip_if), v) == 0) {
+            oss_buf_cleanup(&canon);
+            return 0;
+        }
+        struct oss_error err;
+        oss_error_clear(&err);
+        rc = e->put(ctx->client, t, v, &err);
+        if (rc < 0)
+            fs_log_oss(ctx, e->name, t->bucket, t->key, &err);
+        audit(ctx, req, e, t, v, &err, 0, NULL);
+        if (rc == 0) {
+            fs_lastval_set(ctx, e->name, t, v);
+            if (applied) {
+                oss_buf_reset(applied);
+                rc = oss_buf_puts(applied, v);
+            }
+        }
+    }
+    oss_buf_cleanup(&canon);
+    return rc;
+}
+
+int fs_ctl_open(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, struct fuse_file_info *fi,
+                struct fs_handle **out)
+{
+    int acc = fi->flags & O_ACCMODE;
+    const struct ctl_entry *e;
+    char *bucket, *key;
+    int rc = copy_target(ctx, in, &e, &bucket, &key);
+    if (rc < 0)
+        return rc;
+    struct ctl_target t = {bucket, key, NULL};
+    if (acc != O_RDONLY)
+        rc = check_writer(ctx, req, e, &t);
+    struct fs_handle *h = rc == 0 ? fs_handle_new(FS_H_CTL, in, acc) : NULL;
+    if (rc == 0 && !h)
+        rc = -ENOMEM;
+    if (rc == 0 && acc != O_WRONLY) {
+        struct oss_error err;
+        oss_error_clear(&err);
+        rc = e->get(ctx->client, &t, &h->content, &err);
+        if (rc < 0)
+            fs_log_oss(ctx, e->name, bucket, key, &err);
+        else
+            fs_lastval_set(ctx, e->name, &t, oss_buf_str(&h->content));
+    }
+    if (rc < 0) {
+        fs_handle_free(h);
+        free(bucket);
+        free(key);
+        return rc;
+    }
+    h->bucket = bucket;
+    h->key = key;
+    h->truncated = (fi->flags & O_TRUNC) != 0;
+    fi->direct_io = 1;
+    *out = h;
+    return 0;
+}
+
+int fs_ctl_write(fuse_req_t req, struct fs_ctx *ctx, struct fs_handle *h, const char *buf,
+                 size_t size, off_t off)
+{
+    const struct ctl_entry *e = h->in->entry;
+    struct ctl_target t = {h->bucket, h->key, NULL};
+    if ((uint64_t)off + size > e->max_input) {
+        audit(ctx, req, e, &t, NULL, NULL, EFBIG, "input larger than the largest valid value");
+        h->state = CTL_INVALID;
+        return -EFBIG;
+    }
+    struct oss_buf *b = &h->input;
+    size_t end = (size_t)off + size;
+    if (end > b->len) {
+        if (oss_buf_reserve(b, end - b->len) < 0)
+            return -ENOMEM;
+        memset(b->data + b->len, ' ', end - b->len);
+        b->len = end;
+        b->data[end] = 0;
+    }
+    memcpy(b->data + off, buf, size);
+    h->wrote = 1;
+    int rc = parse_and_put(ctx, req, e, &t, b->data, b->len, 0, &h->applied, &h->applied,
+                           &h->state);
+    h->upload_err = rc;
+    return rc;
+}
+
+int fs_ctl_flush(fuse_req_t req, struct fs_ctx *ctx, struct fs_handle *h)
+{
+    if (h->accmode == O_RDONLY)
+        return 0;
+    if (!h->wrote) {
+        if (!h->truncated || h->finished)
+            return h->upload_err;
+        h->finished = 1;
+        h->upload_err = fs_ctl_delete(req, ctx, h->in);
+        return h->upload_err;
+    }
+    if (h->state == CTL_INCOMPLETE && !h->finished) {
+        const struct ctl_entry *e = h->in->entry;
+        struct ctl_target t = {h->bucket, h->key, NULL};
+        h->finished = 1;
+        h->upload_err = parse_and_put(ctx, req, e, &t, h->input.data, h->input.len, 1,
+                                      &h->applied, &h->applied, &h->state);
+    }
+    return h->upload_err;
+}
+
+int fs_ctl_delete(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in)
+{
+    const struct ctl_entry *e;
+    char *bucket, *key;
+    int rc = copy_target(ctx, in, &e, &bucket, &key);
+    if (rc < 0)
+        return rc;
+    struct ctl_target t = {bucket, key, NULL};
+    rc = check_writer(ctx, req, e, &t);
+    if (rc == 0 && !e->del) {
+        audit(ctx, req, e, &t, NULL, NULL, EPERM, "OSS has no delete call for this setting");
+        rc = -EPERM;
+    } else if (rc == 0) {
+        struct oss_error err;
+        oss_error_clear(&err);
+        rc = e->del(ctx->client, &t, &err);
+        if (rc < 0)
+            fs_log_oss(ctx, e->name, bucket, key, &err);
+        audit(ctx, req, e, &t, NULL, &err, 0, NULL);
+        if (rc == 0)
+            fs_lastval_set(ctx, e->name, &t, "");
+    }
+    free(bucket);
+    free(key);
+    return rc;
+}
+
+int fs_ctl_apply(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, const char *data,
+                 size_t len)
+{
+    const struct ctl_entry *e;
+    char *bucket, *key;
+    int rc = copy_target(ctx, in, &e, &bucket, &key);
+    if (rc < 0)
+        return rc;
+    struct ctl_target t = {bucket, key, NULL};
+    rc = check_writer(ctx, req, e, &t);
+    if (rc == 0 && len > e->max_input) {
+        audit(ctx, req, e, &t, NULL, NULL, EFBIG, "input larger than the largest valid value");
+        rc = -EFBIG;
+    }
+    enum ctl_parse st;
+    if (rc == 0)
+        rc = parse_and_put(ctx, req, e, &t, data ? data : "", len, 1, NULL, NULL, &st);
+    free(bucket);
+    free(key);
+    return rc;
+}

@@ -1,0 +1,242 @@
+/* Directory handles: opendir takes one listing (every page) and keeps it in the handle, so a
+ * directory read is consistent and costs ceil(N/1000) ListObjectsV2; readdirplus hands the
+ * listing's attributes to the kernel, so `ls -l` needs no HEAD. Bucket roots also show the
+ * bucket control files; .acl.d shows the files of its directory as ACL files. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "fs/fs.h"
+
+struct dent {
+    char *name;
+    enum fs_kind kind;
+    const struct ctl_entry *entry;
+    uint64_t size;
+    time_t mtime;
+};
+
+struct fs_dirh {
+    struct dent *v;
+    size_t n, cap;
+};
+
+static int dh_add(struct fs_dirh *d, const char *name, enum fs_kind kind,
+                  const struct ctl_entry *ce, uint64_t size, time_t mtime)
+{
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 64;
+        struct dent *v = realloc(d->v, cap * sizeof(*v));
+        if (!v)
+            return -ENOMEM;
+        d->v = v;
+        d->cap = cap;
+    }
+    char *n = strdup(name);
+    if (!n)
+        return -ENOMEM;
+    d->v[d->n++] = (struct dent){n, kind, ce, size, mtime};
+    return 0;
+}
+
+static void dh_free(struct fs_dirh *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n; i++)
+        free(d->v[i].name);
+    free(d->v);
+    free(d);
+}
+
+/* Builds the entries of dir from a fresh listing l (NULL for directories without one). */
+static int dh_fill(struct fs_ctx *ctx, const struct fs_inode *dir, const struct fs_listing *l,
+                   struct fs_dirh *d)
+{
+    int rc = dh_add(d, ".", FS_K_DIR, NULL, 0, 0);
+    if (rc == 0)
+        rc = dh_add(d, "..", FS_K_DIR, NULL, 0, 0);
+    if (rc == 0 && dir->kind == FS_K_DIR && dir->is_bucket_root && !ctx->opts.noctl) {
+        size_t n = 0;
+        const struct ctl_entry *e = ctl_bucket_entries(&n);
+        for (size_t i = 0; i < n && rc == 0; i++)
+            rc = dh_add(d, e[i].name, FS_K_CTL, &e[i], 0, ctx->mount_time);
+    }
+    for (size_t i = 0; l && i < l->n && rc == 0; i++) {
+        const struct fs_dirent *de = &l->ents[i];
+        if (dir->kind == FS_K_ACLD) {
+            if (!de->is_dir && !fs_is_editor_temp(de->name))
+                rc = dh_add(d, de->name, FS_K_OBJACL, ctl_object_acl_entry(), 0, de->mtime);
+            continue;
+        }
+        if (dir->kind == FS_K_DIR && fs_is_reserved_in(ctx, dir, de->name)) {
+            char *key = fs_child_key(dir->key, de->name, de->is_dir);
+            if (key)
+                fs_log_shadowed(ctx, dir->bucket, key);
+            free(key);
+            continue;
+        }
+        rc = dh_add(d, de->name, de->is_dir ? FS_K_DIR : FS_K_FILE, NULL, de->size,
+                    de->mtime ? de->mtime : ctx->mount_time);
+    }
+    return rc;
+}
+
+void fs_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    struct fs_ctx *ctx = fuse_req_userdata(req);
+    struct fs_inode copy = {0};
+    pthread_mutex_lock(&ctx->lock);
+    struct fs_inode *in = fs_inode_get_locked(ctx, ino);
+    if (!in || (in->kind != FS_K_ACCOUNT && in->kind != FS_K_DIR && in->kind != FS_K_ACLD &&
+                in->kind != FS_K_VERSIONS)) {
+        pthread_mutex_unlock(&ctx->lock);
+        fuse_reply_err(req, in ? ENOTDIR : ENOENT);
+        return;
+    }
+    copy.kind = in->kind;
+    copy.ino = in->ino;
+    copy.parent = in->parent;
+    copy.is_bucket_root = in->is_bucket_root;
+    copy.bucket = in->bucket ? strdup(in->bucket) : NULL;
+    copy.key = strdup(in->key);
+    pthread_mutex_unlock(&ctx->lock);
+
+    struct fs_listing *l = NULL;
+    int rc = copy.key ? 0 : -ENOMEM;
+    if (rc == 0 && copy.kind != FS_K_VERSIONS)
+        rc = fs_list_dir(ctx, &copy, &l);
+    struct fs_dirh *d = calloc(1, sizeof(*d));
+    if (rc == 0 && !d)
+        rc = -ENOMEM;
+    if (rc == 0)
+        rc = dh_fill(ctx, &copy, l, d);
+    if (rc == 0 && l && copy.kind != FS_K_ACCOUNT) { /* keep the listing for lookups */
+        pthread_mutex_lock(&ctx->lock);
+        struct fs_inode *owner =
+            fs_inode_get_locked(ctx, copy.kind == FS_K_ACLD ? copy.parent : copy.ino);
+        if (owner && owner->kind == FS_K_DIR) {
+            fs_listing_free(owner->listing);
+            owner->listing = l;
+            l = NULL;
+        }
+        pthread_mutex_unlock(&ctx->lock);
+    }
+    fs_listing_free(l);
+    free(copy.bucket);
+    free(copy.key);
+    if (rc < 0) {
+        dh_free(d);
+        fuse_reply_err(req, -rc);
+        return;
+    }
+    fi->fh = (uint64_t)(uintptr_t)d;
+    fuse_reply_open(req, fi);
+}
+
+/* Key of a listed entry, as its inode records it. */
+static char *dent_key(const struct fs_inode *dir, const struct dent *e)
+{
+    switch (e->kind) {
+    case FS_K_DIR:
+        return dir->kind == FS_K_ACCOUNT ? strdup("") : fs_child_key(dir->key, e->name, 1);
+    case FS_K_FILE:
+    case FS_K_OBJACL:
+        return fs_child_key(dir->key, e->name, 0);
+    default:
+        return strdup("");
+    }
+}
+
+/* Takes a reference on the inode of a listed entry and refreshes its cached attributes. */
+static struct fs_inode *dent_ref(struct fs_ctx *ctx, struct fs_inode *dir, const struct dent *e)
+{
+    char *key = dent_key(dir, e);
+    if (!key)
+        return NULL;
+    const char *bucket = dir->kind == FS_K_ACCOUNT ? e->name : dir->bucket;
+    struct fs_inode *in = fs_inode_ref_child_locked(ctx, dir, e->name, e->kind, bucket, key);
+    free(key);
+    if (!in)
+        return NULL;
+    if (dir->kind == FS_K_ACCOUNT)
+        in->is_bucket_root = 1;
+    in->entry = e->entry;
+    if (in->writers == 0) {
+        in->size = e->size;
+        in->mtime = e->mtime ? e->mtime : ctx->mount_time;
+        in->attr_expires = fs_now() + ctx->opts.attr_timeout;
+    }
+    return in;
+}
+
+static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                       struct fuse_file_info *fi, int plus)
+{
+    struct fs_ctx *ctx = fuse_req_userdata(req);
+    struct fs_dirh *d = (struct fs_dirh *)(uintptr_t)fi->fh;
+    char *buf = malloc(size);
+    if (!buf) {
+        fuse_reply_err(req, ENOMEM);
+        return;
+    }
+    size_t used = 0;
+    pthread_mutex_lock(&ctx->lock);
+    struct fs_inode *dir = fs_inode_get_locked(ctx, ino);
+    for (size_t i = (size_t)off; dir && i < d->n; i++) {
+        const struct dent *e = &d->v[i];
+        int dot = i < 2;
+        size_t need = plus ? fuse_add_direntry_plus(req, NULL, 0, e->name, NULL, 0)
+                           : fuse_add_direntry(req, NULL, 0, e->name, NULL, 0);
+        if (used + need > size)
+            break;
+        if (plus) {
+            struct fuse_entry_param ep;
+            memset(&ep, 0, sizeof(ep));
+            if (dot) {
+                ep.attr.st_ino = i == 0 ? ino : dir->parent ? dir->parent : ino;
+                ep.attr.st_mode = S_IFDIR;
+            } else {
+                struct fs_inode *in = dent_ref(ctx, dir, e);
+                if (!in)
+                    break;
+                fs_make_entry(ctx, in, &ep);
+            }
+            used += fuse_add_direntry_plus(req, buf + used, size - used, e->name, &ep, i + 1);
+        } else {
+            struct stat st;
+            memset(&st, 0, sizeof(st));
+            struct fs_inode *c = dot ? NULL : fs_inode_child_locked(ctx, ino, e->name);
+            st.st_ino = c ? c->ino : 0x100000000ull + i;
+            int isdir = e->kind == FS_K_DIR || e->kind == FS_K_ACLD;
+            st.st_mode = dot || isdir ? S_IFDIR : S_IFREG;
+            used += fuse_add_direntry(req, buf + used, size - used, e->name, &st, i + 1);
+        }
+    }
+    pthread_mutex_unlock(&ctx->lock);
+    if (!dir)
+        fuse_reply_err(req, ENOENT);
+    else
+        fuse_reply_buf(req, buf, used);
+    free(buf);
+}
+
+void fs_op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                   struct fuse_file_info *fi)
+{
+    do_readdir(req, ino, size, off, fi, 0);
+}
+
+void fs_op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                       struct fuse_file_info *fi)
+{
+    do_readdir(req, ino, size, off, fi, 1);
+}
+
+void fs_op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    (void)ino;
+    dh_free((struct fs_dirh *)(uintptr_t)fi->fh);
+    fuse_reply_err(req, 0);
+}

@@ -1,0 +1,82 @@
+/* What the operation files of the client share: the client's internals and one request
+ * description that client.c turns into a signed HTTP request. Private to src/oss. */
+#ifndef OSS_CLIENT_PRIV_H
+#define OSS_CLIENT_PRIV_H
+
+#include <pthread.h>
+
+#include "oss/client.h"
+#include "oss/http.h"
+#include "oss/parse.h"
+#include "oss/sign.h"
+
+#define OSS_REQ_MAX_QUERY 16
+#define OSS_REQ_MAX_HEADERS 48
+
+struct oss_client {
+    char *scheme;   /* "http" or "https" */
+    char *host;     /* endpoint host, without brackets for IPv6 */
+    char *hostport; /* as written in URLs: host, [v6] and :port */
+    char region[64];
+    int v4;
+    int path_style;
+    struct oss_http *http;
+    pthread_mutex_t cred_lock; /* guards the three below */
+    char *akid;
+    char *secret;
+    char *token;
+};
+
+/* One OSS request before signing. Names and values are decoded; strings are borrowed unless
+ * added with oss_req_header_own(), which hands them to the request. */
+struct oss_req {
+    const char *method;
+    const char *bucket; /* NULL: service request */
+    const char *key;    /* NULL or "": bucket request */
+    struct oss_kv query[OSS_REQ_MAX_QUERY];
+    size_t nquery;
+    struct oss_kv headers[OSS_REQ_MAX_HEADERS];
+    size_t nheaders;
+    char *owned[OSS_REQ_MAX_HEADERS * 2];
+    size_t nowned;
+    int overflow; /* too many parameters: the request fails with -EINVAL */
+    /* body and response handling, as in struct oss_http_request */
+    const void *body;
+    size_t body_len;
+    int body_fd;
+    off_t body_off;
+    uint64_t body_fd_len;
+    oss_http_sink_fn sink;
+    void *sink_arg;
+    int bulk;
+};
+
+void oss_req_init(struct oss_req *r, const char *method, const char *bucket, const char *key);
+void oss_req_cleanup(struct oss_req *r);
+/* value NULL or "": a bare parameter (?acl). */
+void oss_req_query(struct oss_req *r, const char *name, const char *value);
+void oss_req_header(struct oss_req *r, const char *name, const char *value);
+/* Takes ownership of the malloc'ed name and value (either may be NULL on ENOMEM: the request
+ * then fails with -ENOMEM). */
+void oss_req_header_own(struct oss_req *r, char *name, char *value);
+
+/* base64 of the MD5 of data, the Content-MD5 header value. */
+void oss_content_md5(const void *data, size_t len, char out[25]);
+/* The same from an MD5 digest. */
+void oss_content_md5_digest(const unsigned char md5[16], char out[25]);
+
+/* Signs and sends r (once: a request is not reusable), retrying as configured. On a 2xx answer returns 0 with err cleared but
+ * for request_id; otherwise returns the negative errno with err filled (code, message, request
+ * id, status; a HEAD answer's x-oss-err is decoded). resp belongs to the caller, zeroed before
+ * and cleaned up after with oss_http_response_cleanup(). */
+int oss_client_send(struct oss_client *c, struct oss_req *r, struct oss_http_response *resp,
+                    struct oss_error *err);
+
+/* Sets err to a client-side failure (no HTTP answer involved). Returns -e. */
+int oss_client_fail(struct oss_error *err, int e, const char *code, const char *message);
+/* Sets err for an answer the client cannot use (malformed body, CRC mismatch), keeping the
+ * answer's status and request id. Returns -e. */
+int oss_client_bad_answer(struct oss_error *err, const struct oss_http_response *resp, int e,
+                          const char *code, const char *message);
+
+#endif

@@ -1,0 +1,199 @@
+// helpers.js: support code for the ali-oss conformance suite: starting and stopping ossemu,
+// plain HTTP requests without ali-oss, CRC-64/ECMA, and the ledger of expected request-log lines.
+'use strict';
+
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+
+const REPO = path.resolve(__dirname, '..', '..');
+const OSSEMU = process.env.OSSEMU || path.join(REPO, 'build', 'bin', 'ossemu');
+
+const ALICE = { akid: 'LTAIalice0001', secret: 'alice-secret', id: '1000000000000001' };
+const BOB = { akid: 'LTAIbob000001', secret: 'bob-secret', id: '1000000000000002' };
+const AUDITOR = { akid: 'LTAIauditor01', secret: 'auditor-secret', id: '2000000000000001' };
+
+// accountsDoc is the --accounts file: alice with a read-only RAM user (no oss:PutBucketAcl), bob.
+function accountsDoc() {
+  return {
+    accounts: [
+      {
+        id: ALICE.id,
+        name: 'alice',
+        keys: [{ id: ALICE.akid, secret: ALICE.secret }],
+        users: [
+          {
+            id: AUDITOR.id,
+            name: 'auditor',
+            keys: [{ id: AUDITOR.akid, secret: AUDITOR.secret }],
+            policy: {
+              Version: '1',
+              Statement: [{ Effect: 'Allow', Action: ['oss:Get*', 'oss:List*'], Resource: ['acs:oss:*:*:*'] }],
+            },
+          },
+        ],
+      },
+      { id: BOB.id, name: 'bob', keys: [{ id: BOB.akid, secret: BOB.secret }], users: [] },
+    ],
+  };
+}
+
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+// Emu owns one ossemu child process in a private temp directory. start() resolves once the
+// ready file names the port; stop() kills the child by PID and is safe to call twice. A
+// process 'exit' hook also kills it, so a crashed test run leaves nothing behind.
+class Emu {
+  constructor() {
+    this.proc = null;
+    this.port = 0;
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossemu-conf-'));
+    this.logFile = path.join(this.dir, 'requests.jsonl');
+    this.stderrFile = path.join(this.dir, 'ossemu.stderr');
+    this._onExit = () => this.kill();
+    process.on('exit', this._onExit);
+  }
+
+  async start() {
+    if (!fs.existsSync(OSSEMU)) {
+      throw new Error(`ossemu binary not found at ${OSSEMU} (build it, or set OSSEMU)`);
+    }
+    const dataDir = path.join(this.dir, 'data');
+    fs.mkdirSync(dataDir);
+    const accounts = path.join(this.dir, 'accounts.json');
+    fs.writeFileSync(accounts, JSON.stringify(accountsDoc(), null, 2), { mode: 0o600 });
+    const ready = path.join(this.dir, 'ready');
+    const errFd = fs.openSync(this.stderrFile, 'w');
+    const args = ['--data', dataDir, '--listen', '127.0.0.1:0', '--accounts', accounts,
+      '--request-log', this.logFile, '--ready-file', ready, '--region', 'cn-hangzhou'];
+    this.proc = spawn(OSSEMU, args, { stdio: ['ignore', errFd, errFd] });
+    fs.closeSync(errFd);
+    let exited = null;
+    this.proc.on('exit', (code, sig) => {
+      exited = `exit code ${code} signal ${sig}`;
+      this.proc = null;
+    });
+    const deadline = Date.now() + 15000;
+    while (Date.now() < deadline) {
+      if (exited) throw new Error(`ossemu exited before ready (${exited}): ${this.stderrTail()}`);
+      let txt = '';
+      try {
+        txt = fs.readFileSync(ready, 'utf8');
+      } catch (e) {
+        /* not yet */
+      }
+      const m = /^127\.0\.0\.1:(\d+)\n/.exec(txt);
+      if (m) {
+        this.port = Number(m[1]);
+        return;
+      }
+      await sleep(50);
+    }
+    this.kill();
+    throw new Error(`ossemu not ready within 15 s: ${this.stderrTail()}`);
+  }
+
+  stderrTail() {
+    try {
+      return fs.readFileSync(this.stderrFile, 'utf8').slice(-2000);
+    } catch (e) {
+      return '(no stderr)';
+    }
+  }
+
+  kill() {
+    if (this.proc && this.proc.pid) {
+      try {
+        process.kill(this.proc.pid, 'SIGTERM');
+      } catch (e) {
+        /* already gone */
+      }
+    }
+  }
+
+  // stop kills ossemu, waits for it to exit (SIGKILL after 5 s) and removes the temp dir
+  // unless KEEP_CONFORMANCE_TMP is set.
+  async stop() {
+    const p = this.proc;
+    if (p) {
+      const gone = new Promise(r => p.once('exit', r));
+      this.kill();
+      const t = setTimeout(() => {
+        try {
+          process.kill(p.pid, 'SIGKILL');
+        } catch (e) {
+          /* gone */
+        }
+      }, 5000);
+      await gone;
+      clearTimeout(t);
+    }
+    process.removeListener('exit', this._onExit);
+    if (!process.env.KEEP_CONFORMANCE_TMP) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  // readLog returns the parsed request-log lines (throws on a line that is not JSON).
+  readLog() {
+    let txt = '';
+    try {
+      txt = fs.readFileSync(this.logFile, 'utf8');
+    } catch (e) {
+      return [];
+    }
+    return txt
+      .split('\n')
+      .filter(l => l.length > 0)
+      .map((l, i) => {
+        try {
+          return JSON.parse(l);
+        } catch (e) {
+          throw new Error(`request log line ${i + 1} is not JSON: ${l.slice(0, 200)}`);
+        }
+      });
+  }
+}
+
+// rawRequest sends one request without ali-oss (no signature unless the caller adds one).
+function rawRequest(port, { method = 'GET', path: p, headers = {}, body = null }) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: p, headers, agent: false }, res => {
+      const chunks = [];
+      res.on('data', c => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.setTimeout(10000, () => req.destroy(new Error('timeout')));
+    if (body) req.write(body);
+    req.end();
+  });
+}
+
+// xmlField extracts the text of the first <name> element (enough for OSS error bodies).
+function xmlField(body, name) {
+  const m = new RegExp(`<${name}>([^<]*)</${name}>`).exec(String(body));
+  return m ? m[1] : null;
+}
+
+// CRC-64/XZ (ECMA-182 polynomial, reflected, init and xorout all ones): OSS's crc64ecma.
+const CRC_POLY = 0xc96c5795d7870f42n;
+const MASK64 = 0xffffffffffffffffn;
+const CRC_TABLE = (() => {
+  const t = new Array(256);
+  for (let i = 0; i < 256; i++) {
+    let c = BigInt(i);
+    for (let k = 0; k < 8; k++) c = c & 1n ? (c >> 1n) ^ CRC_POLY : c >> 1n;
+    t[i] = c;
+  }
+  return t;
+})();
+
+function crc64(buf) {
+  let crc = MASK64;
+  for (const b of buf) crc = CRC_TABLE[Number((crc ^ BigInt(b)) & 0xffn)] ^ (crc >> 8n);
+  return ((crc ^ MASK64) & MASK64).toString(10);
+}
+
+module.exports = { OSSEMU, ALICE, BOB, AUDITOR, Emu, rawRequest, xmlField, crc64, sleep };
