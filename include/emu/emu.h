@@ -46,8 +46,9 @@ struct emu_req {
     struct oss_kv *headers;  /* as received */
     size_t nheaders;
     /* The request body. Small bodies (<= 1 MiB) are in memory (NUL-terminated); larger ones
-     * are spooled to body_path, a file under DIR/tmp that a handler may rename() into place
-     * (then it sets body_path to NULL so the front does not unlink it). MD5 and CRC64 are
+     * are spooled to body_path (malloc'ed; body is then NULL), a file under DIR/tmp that a
+     * handler may rename() into place (then it frees body_path and sets it to NULL so the
+     * front does not unlink it). MD5 and CRC64 are
      * computed while the body arrives. */
     const char *body;
     size_t body_len;

@@ -18,11 +18,11 @@ struct emu_store;
 
 struct emu_bucket {
     char name[EMU_NAME_MAX];
-    char owner[EMU_NAME_MAX];   /* owning account id */
-    char acl[24];               /* private | public-read | public-read-write */
-    char access_monitor[16];    /* Enabled | Disabled */
-    char region[EMU_NAME_MAX];  /* "cn-hangzhou" */
-    char storage_class[24];     /* Standard | IA | Archive | ColdArchive | DeepColdArchive */
+    char owner[EMU_NAME_MAX];  /* owning account id */
+    char acl[24];              /* private | public-read | public-read-write */
+    char access_monitor[16];   /* Enabled | Disabled */
+    char region[EMU_NAME_MAX]; /* "cn-hangzhou" */
+    char storage_class[24];    /* Standard | IA | Archive | ColdArchive | DeepColdArchive */
     time_t created;
 };
 
@@ -30,10 +30,10 @@ struct emu_object {
     char *bucket;
     char *key;
     uint64_t size;
-    char etag[72];          /* upper-case hex, without quotes ("HEX" or "HEX-N") */
+    char etag[72]; /* upper-case hex, without quotes ("HEX" or "HEX-N") */
     uint64_t crc64;
     time_t mtime;
-    char type[16];          /* Normal | Multipart | Appendable | Symlink */
+    char type[16]; /* Normal | Multipart | Appendable | Symlink */
     char *content_type;
     char acl[24];           /* default | private | public-read | public-read-write */
     char *headers;          /* JSON object: stored response headers (x-oss-meta-*, Cache-Control,
@@ -56,8 +56,7 @@ int emu_store_bucket_get(struct emu_store *st, const char *name, struct emu_buck
 /* Deletes an empty bucket and its settings. -ENOENT, or -ENOTEMPTY while objects remain. */
 int emu_store_bucket_delete(struct emu_store *st, const char *name);
 int emu_store_bucket_set_acl(struct emu_store *st, const char *name, const char *acl);
-int emu_store_bucket_set_access_monitor(struct emu_store *st, const char *name,
-                                        const char *status);
+int emu_store_bucket_set_access_monitor(struct emu_store *st, const char *name, const char *status);
 /* The buckets of owner (all buckets when owner is NULL) whose name starts with prefix and sorts
  * after marker (both may be NULL), in name order, at most max of them. *out is a malloc'ed
  * array of *n records (free() it); *truncated says whether more follow. */
@@ -68,8 +67,7 @@ int emu_store_bucket_list(struct emu_store *st, const char *owner, const char *p
 /* Named bucket settings (policy, cors, versioning, ...): an opaque text document per name.
  * get: *value is malloc'ed; -ENOENT when unset (or no such bucket). put replaces;
  * delete of an unset setting succeeds. */
-int emu_store_setting_get(struct emu_store *st, const char *bucket, const char *name,
-                          char **value);
+int emu_store_setting_get(struct emu_store *st, const char *bucket, const char *name, char **value);
 int emu_store_setting_put(struct emu_store *st, const char *bucket, const char *name,
                           const char *value);
 int emu_store_setting_delete(struct emu_store *st, const char *bucket, const char *name);
@@ -117,7 +115,7 @@ struct emu_list_entry {
 struct emu_list_result {
     struct emu_list_entry *entries; /* in byte order of key / prefix */
     size_t n;
-    int truncated;                  /* more entries follow the last one */
+    int truncated; /* more entries follow the last one */
 };
 
 /* Lists bucket: keys starting with prefix (NULL: ""), strictly after `after` in byte order

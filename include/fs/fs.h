@@ -237,7 +237,9 @@ struct fs_handle {
     struct oss_buf content; /* value read at open */
     struct oss_buf input;   /* bytes written so far */
     struct oss_buf applied; /* canonical value this handle applied last */
-    int wrote, truncated, finished;
+    int wrote;     /* a byte was written (objects: or the file truncated) */
+    int truncated; /* control files: O_TRUNC or ftruncate(0) seen */
+    int finished;
     enum ctl_parse state;
 };
 
@@ -258,6 +260,10 @@ void fs_ctl_target(const struct fs_inode *in, struct ctl_target *t);
 int fs_create_is_local(struct fs_ctx *ctx, const struct fs_inode *dir, const char *name);
 
 void fs_handle_free(struct fs_handle *h);
+/* file.c: object staging. ensure_loaded downloads the object into the handle's staging file
+ * unless it was truncated or created; upload sends a dirty staging file with one PutObject. */
+int fs_obj_ensure_loaded(struct fs_ctx *ctx, struct fs_handle *h);
+int fs_obj_upload(struct fs_ctx *ctx, struct fs_handle *h);
 struct fs_handle *fs_handle_new(enum fs_hkind hk, struct fs_inode *in, int accmode);
 
 /* stage.c: private staging files */

@@ -50,7 +50,7 @@ struct oss_http_request {
 };
 
 struct oss_http_header {
-    char *name; /* as received; owned */
+    char *name;  /* as received; owned */
     char *value; /* trimmed; owned */
 };
 

@@ -5,6 +5,7 @@
  * declarations are refused before any parser sees them. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <libxml/parser.h>
@@ -82,15 +83,17 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, c
 static void on_error(void *ctx, xmlErrorPtr e)
 {
     struct xml_check *st = ctx;
+    char msg[160];
+    size_t n;
 
     if (st->err || !e || e->level < XML_ERR_ERROR)
         return;
     st->err = 1;
-    ctl_why(st->msg, sizeof(st->msg), "malformed XML: %s (line %d)",
-            e->message ? e->message : "parse error", e->line);
-    /* Drop the trailing blank libxml2 messages end with. */
-    for (size_t n = strlen(st->msg); n > 0 && st->msg[n - 1] == ' '; n--)
-        st->msg[n - 1] = '\0';
+    snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "parse error");
+    /* libxml2 messages end with a newline */
+    for (n = strlen(msg); n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '); n--)
+        msg[n - 1] = '\0';
+    ctl_why(st->msg, sizeof(st->msg), "malformed XML: %s (line %d)", msg, e->line);
 }
 
 /* libxml2's push parser holds back a start tag until its '>' arrives; checks the name of

@@ -54,7 +54,7 @@ void ctl_quote(const char *in, size_t len, char *out, size_t outlen)
         char tmp[5];
         size_t n;
 
-        if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"') {
+        if (c >= 0x20 && c < 0x7f) {
             tmp[0] = (char)c;
             n = 1;
         } else {
@@ -202,7 +202,11 @@ enum ctl_parse ctl_parse_word(const char *in, size_t len, const char *const *val
         if (!is_space((unsigned char)p[i])) {
             char q[200];
 
-            ctl_quote(p, n, q, sizeof(q));
+            size_t m = n;
+
+            while (m > 0 && is_space((unsigned char)p[m - 1]))
+                m--;
+            ctl_quote(p, m, q, sizeof(q));
             ctl_why(why, whylen, "%s takes one value, got \"%s\"", what, q);
             return CTL_INVALID;
         }

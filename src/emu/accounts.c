@@ -175,8 +175,8 @@ static int load_users(struct emu_accounts *a, json_t *users, const char *account
                 return -ENOMEM;
         }
         /* The user id string lives in the JSON document, which outlives the keys. */
-        int rc = load_keys(a, json_object_get(u, "keys"), account_id, uid, policy, where, err,
-                           errlen);
+        int rc =
+            load_keys(a, json_object_get(u, "keys"), account_id, uid, policy, where, err, errlen);
         if (rc)
             return rc;
     }

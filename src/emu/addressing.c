@@ -100,14 +100,18 @@ static char *bucket_of_host(const char *host, const char *domain)
     size_t hl = strlen(host), dl = domain ? strlen(domain) : 0;
     if (host[0] == '[' || is_ipv4(host) || strcmp(host, "localhost") == 0)
         return NULL;
-    if (dl && hl > dl + 1 && host[hl - dl - 1] == '.' && strcasecmp(host + hl - dl, domain) == 0)
+    if (dl && hl > dl + 1 && host[hl - dl - 1] == '.' && strcasecmp(host + hl - dl, domain) == 0 &&
+        host[0] != '.')
         return strndup(host, hl - dl - 1);
     if (ends_with(host, ".aliyuncs.com")) {
         int labels = 1;
         for (const char *p = host; *p; p++)
             labels += *p == '.';
-        if (labels >= 4)
-            return strndup(host, strcspn(host, "."));
+        /* ali-oss with an IP endpoint formats a missing bucket into the Host of service
+         * requests (".oss-<region>.aliyuncs.com", "undefined.oss-..."): that is no bucket. */
+        size_t first = strcspn(host, ".");
+        if (labels >= 4 && first > 0 && strncmp(host, "undefined.", 10) != 0)
+            return strndup(host, first);
     }
     return NULL;
 }

@@ -41,11 +41,11 @@ struct emu_conn {
     struct emu_target target;
     struct oss_kv *headers;
     size_t nheaders;
-    struct oss_buf body;   /* in-memory body */
-    uint64_t body_len;     /* bytes received */
-    int spool_fd;          /* >= 0 while spooling to spool_path */
+    struct oss_buf body; /* in-memory body */
+    uint64_t body_len;   /* bytes received */
+    int spool_fd;        /* >= 0 while spooling to spool_path */
     char spool_path[PATH_MAX];
-    int body_err;          /* -errno of a failed spool write */
+    int body_err; /* -errno of a failed spool write */
     struct oss_md5_ctx *md5;
     uint64_t crc;
 };
@@ -93,8 +93,10 @@ static void conn_free(struct emu_conn *x)
     free(x->headers);
     if (x->spool_fd >= 0)
         close(x->spool_fd);
-    if (x->req.body_path) /* a spool file no handler took */
+    if (x->req.body_path) { /* a spool file no handler took */
         unlink(x->req.body_path);
+        free(x->req.body_path);
+    }
     if (x->md5) {
         unsigned char d[OSS_MD5_LEN];
         oss_md5_final(x->md5, d);
@@ -174,7 +176,13 @@ static void body_chunk(struct emu_conn *x, const char *data, size_t n)
             return;
         }
         x->spool_fd = fd;
-        x->req.body_path = x->spool_path; /* from now on the front unlinks it unless taken */
+        /* From now on the front unlinks the file unless a handler takes it (emu.h). */
+        x->req.body_path = strdup(x->spool_path);
+        if (!x->req.body_path) {
+            unlink(x->spool_path);
+            x->body_err = -ENOMEM;
+            return;
+        }
         x->body_err = write_all(fd, x->body.data, x->body.len);
         oss_buf_cleanup(&x->body);
     }
@@ -211,8 +219,8 @@ static int build_request(struct emu_conn *x, const char *method)
         r->body = oss_buf_str(&x->body);
     }
 
-    int rc = emu_target_parse(x->raw_target, emu_req_header(r, "Host"), x->server->domain,
-                              &x->target);
+    int rc =
+        emu_target_parse(x->raw_target, emu_req_header(r, "Host"), x->server->domain, &x->target);
     r->bucket = x->target.bucket;
     r->key = x->target.key;
     r->query = x->target.query;
@@ -228,8 +236,8 @@ static void process(struct emu_conn *x, const char *method)
     int rc = build_request(x, method);
 
     if (rc) {
-        emu_resp_error(&x->resp, r, 400, "InvalidURI", "Couldn't parse the specified URI.",
-                       NULL, NULL);
+        emu_resp_error(&x->resp, r, 400, "InvalidURI", "Couldn't parse the specified URI.", NULL,
+                       NULL);
         return;
     }
     emu_handler_fn h = emu_route(r);
@@ -274,7 +282,7 @@ static struct MHD_Response *make_response(struct emu_conn *x, int is_head, int s
         r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     } else if (resp->file_fd >= 0) {
         r = MHD_create_response_from_fd_at_offset64(resp->file_len, resp->file_fd,
-                                                     (uint64_t)resp->file_off);
+                                                    (uint64_t)resp->file_off);
         if (r) {
             resp->file_fd = -1; /* MHD closes it */
             *bytes_out = is_head ? 0 : resp->file_len;
@@ -285,8 +293,7 @@ static struct MHD_Response *make_response(struct emu_conn *x, int is_head, int s
         size_t len = resp->body.len;
         void *data = len ? oss_buf_detach(&resp->body) : NULL;
         r = MHD_create_response_from_buffer(len, data ? data : (void *)"",
-                                            data ? MHD_RESPMEM_MUST_FREE
-                                                 : MHD_RESPMEM_PERSISTENT);
+                                            data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
         if (!r)
             free(data);
         *bytes_out = is_head ? 0 : len;
@@ -307,9 +314,8 @@ static struct MHD_Response *make_response(struct emu_conn *x, int is_head, int s
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     struct emu_conn *x = *con_cls;
     (void)cls;
@@ -338,8 +344,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (!r)
         return MHD_NO;
     x->resp.status = status;
-    emu_log_request(x->server->log, &x->req, &x->resp, x->body_len, bytes_out,
-                    ms_since(&x->t0));
+    emu_log_request(x->server->log, &x->req, &x->resp, x->body_len, bytes_out, ms_since(&x->t0));
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
     MHD_destroy_response(r);
     return ret;
@@ -382,8 +387,8 @@ int emu_http_start(struct emu_server *s, const char *listen, struct emu_http **o
         return -ENOMEM;
     h->server = s;
     h->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL, 0,
-        NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL, 0, NULL,
+        NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)300, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned int)1000, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),

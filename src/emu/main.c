@@ -16,7 +16,7 @@
 #include "emu/emu.h"
 #include "emu/store.h"
 
-#define DEFAULT_ACCOUNT_ID "1000000000000001"
+#define DEFAULT_ACCOUNT_ID   "1000000000000001"
 #define DEFAULT_ACCOUNT_NAME "ossemu"
 
 struct options {
@@ -34,25 +34,45 @@ static void usage(FILE *f)
 static int parse_args(int argc, char **argv, struct options *o)
 {
     static const struct option longopts[] = {
-        {"data", required_argument, NULL, 'd'},        {"listen", required_argument, NULL, 'l'},
-        {"accounts", required_argument, NULL, 'a'},    {"domain", required_argument, NULL, 'D'},
-        {"region", required_argument, NULL, 'r'},      {"request-log", required_argument, NULL, 'L'},
-        {"ready-file", required_argument, NULL, 'R'},  {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},           {NULL, 0, NULL, 0}};
+        {"data", required_argument, NULL, 'd'},       {"listen", required_argument, NULL, 'l'},
+        {"accounts", required_argument, NULL, 'a'},   {"domain", required_argument, NULL, 'D'},
+        {"region", required_argument, NULL, 'r'},     {"request-log", required_argument, NULL, 'L'},
+        {"ready-file", required_argument, NULL, 'R'}, {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},          {NULL, 0, NULL, 0}};
     int c;
     *o = (struct options){NULL, "127.0.0.1:9000", NULL, "localhost", "cn-hangzhou", NULL, NULL};
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
-        case 'd': o->data = optarg; break;
-        case 'l': o->listen = optarg; break;
-        case 'a': o->accounts = optarg; break;
-        case 'D': o->domain = optarg; break;
-        case 'r': o->region = optarg; break;
-        case 'L': o->request_log = optarg; break;
-        case 'R': o->ready_file = optarg; break;
-        case 'h': usage(stdout); exit(0);
-        case 'V': printf("ossemu %s\n", OSSPERMFS_VERSION); exit(0);
-        default: usage(stderr); return -EINVAL;
+        case 'd':
+            o->data = optarg;
+            break;
+        case 'l':
+            o->listen = optarg;
+            break;
+        case 'a':
+            o->accounts = optarg;
+            break;
+        case 'D':
+            o->domain = optarg;
+            break;
+        case 'r':
+            o->region = optarg;
+            break;
+        case 'L':
+            o->request_log = optarg;
+            break;
+        case 'R':
+            o->ready_file = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            exit(0);
+        case 'V':
+            printf("ossemu %s\n", OSSPERMFS_VERSION);
+            exit(0);
+        default:
+            usage(stderr);
+            return -EINVAL;
         }
     }
     if (optind < argc) {

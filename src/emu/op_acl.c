@@ -32,8 +32,8 @@ static void reply_acl(struct emu_req *req, struct emu_resp *resp, const char *ow
 static void invalid_acl(struct emu_req *req, struct emu_resp *resp, const char *header,
                         const char *value)
 {
-    emu_resp_error(resp, req, 400, "InvalidArgument", "no such bucket access control exists",
-                   NULL, "ArgumentName", header, "ArgumentValue", value ? value : "", NULL);
+    emu_resp_error(resp, req, 400, "InvalidArgument", "no such bucket access control exists", NULL,
+                   "ArgumentName", header, "ArgumentValue", value ? value : "", NULL);
 }
 
 void emu_op_get_bucket_acl(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)

@@ -12,8 +12,7 @@
 
 static int storage_class_valid(const char *c)
 {
-    static const char *const v[] = {"Standard", "IA", "Archive", "ColdArchive",
-                                     "DeepColdArchive"};
+    static const char *const v[] = {"Standard", "IA", "Archive", "ColdArchive", "DeepColdArchive"};
     for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
         if (!strcmp(c, v[i]))
             return 1;
@@ -25,7 +24,7 @@ static int storage_class_valid(const char *c)
 static int parse_config(struct emu_req *req, struct emu_resp *resp, struct emu_bucket *b)
 {
     struct oss_xml_doc *doc = NULL;
-    char sc[32];
+    char sc[24];
     int rc;
 
     if (!req->body || req->body_len == 0)
@@ -36,7 +35,7 @@ static int parse_config(struct emu_req *req, struct emu_resp *resp, struct emu_b
         emu_resp_error(resp, req, 400, "MalformedXML",
                        "The XML you provided was not well-formed or did not validate against "
                        "our published schema.",
-                       "0015-00000105", NULL);
+                       NULL, NULL);
         return -1;
     }
     rc = oss_xml_get_str(oss_xml_root(doc), "StorageClass", sc, sizeof(sc));
@@ -44,8 +43,8 @@ static int parse_config(struct emu_req *req, struct emu_resp *resp, struct emu_b
     if (rc == -ENOENT)
         return 0;
     if (rc < 0 || !storage_class_valid(sc)) {
-        emu_resp_error(resp, req, 400, "InvalidArgument", "Invalid storage class.",
-                       "0015-00000106", "ArgumentName", "StorageClass", NULL);
+        emu_resp_error(resp, req, 400, "InvalidArgument", "Invalid storage class.", NULL,
+                       "ArgumentName", "StorageClass", NULL);
         return -1;
     }
     snprintf(b->storage_class, sizeof(b->storage_class), "%s", sc);
@@ -59,21 +58,20 @@ void emu_op_put_bucket(struct emu_server *s, struct emu_req *req, struct emu_res
     int rc;
 
     if (!emu_op_bucket_name_valid(req->bucket)) {
-        emu_resp_error(resp, req, 400, "InvalidBucketName",
-                       "The specified bucket is not valid.", "0015-00000101", "BucketName",
-                       req->bucket ? req->bucket : "", NULL);
+        emu_resp_error(resp, req, 400, "InvalidBucketName", "The specified bucket is not valid.",
+                       NULL, "BucketName", req->bucket ? req->bucket : "", NULL);
         return;
     }
     if (emu_authorize(s, req, resp, "oss:PutBucket", NULL, NULL, 1) < 0)
         return;
     if (!req->who.account_id) {
-        emu_resp_error(resp, req, 403, "AccessDenied", "Anonymous access is forbidden.",
-                       "0003-00000001", NULL);
+        emu_resp_error(resp, req, 403, "AccessDenied", "Anonymous access is forbidden.", NULL,
+                       NULL);
         return;
     }
     if (acl && !emu_op_bucket_acl_valid(acl)) {
         emu_resp_error(resp, req, 400, "InvalidArgument", "no such bucket access control exists",
-                       "0015-00000204", "ArgumentName", "x-oss-acl", "ArgumentValue", acl, NULL);
+                       NULL, "ArgumentName", "x-oss-acl", "ArgumentValue", acl, NULL);
         return;
     }
     memset(&b, 0, sizeof(b));
@@ -188,8 +186,7 @@ void emu_op_get_bucket_info(struct emu_server *s, struct emu_req *req, struct em
     emu_op_reply_xml(resp, &xml);
 }
 
-void emu_op_get_bucket_location(struct emu_server *s, struct emu_req *req,
-                                struct emu_resp *resp)
+void emu_op_get_bucket_location(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
 {
     struct oss_buf xml = OSS_BUF_INIT;
     struct oss_xml_writer w;

@@ -196,8 +196,7 @@ static void write_result(struct oss_xml_writer *w, const struct list_params *p,
     oss_xmlw_end(w);
 }
 
-static void list_objects(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
-                         int v2)
+static void list_objects(struct emu_server *s, struct emu_req *req, struct emu_resp *resp, int v2)
 {
     struct list_params p = {.v2 = v2};
     struct emu_list_result r = {0};

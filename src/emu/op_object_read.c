@@ -37,8 +37,7 @@ static int open_for_read(struct emu_server *s, struct emu_req *req, struct emu_r
         emu_op_internal(resp, req, rc);
         return -1;
     }
-    if (emu_authorize(s, req, resp, "oss:GetObject", b->owner, emu_op_effective_acl(o, b), 0) <
-            0 ||
+    if (emu_authorize(s, req, resp, "oss:GetObject", b->owner, emu_op_effective_acl(o, b), 0) < 0 ||
         emu_op_conditions(req, resp, o, "") < 0) {
         close(*fd);
         *fd = -1;
@@ -107,8 +106,7 @@ static const char *parse_u64(const char *p, uint64_t *out)
  * Returns 1 with the inclusive [*first, *last], 0 when the header is to be ignored (absent,
  * malformed, or unsatisfiable in the default lenient mode), -1 when it is unsatisfiable in
  * standard mode (416). */
-static int parse_range(const char *h, uint64_t size, int standard, uint64_t *first,
-                       uint64_t *last)
+static int parse_range(const char *h, uint64_t size, int standard, uint64_t *first, uint64_t *last)
 {
     uint64_t a = 0, b = 0;
     int has_a, has_b;
@@ -170,8 +168,8 @@ void emu_op_get_object(struct emu_server *s, struct emu_req *req, struct emu_res
     r = parse_range(emu_req_header(req, "Range"), o.size, standard, &first, &last);
     if (r < 0) {
         close(fd);
-        emu_resp_error(resp, req, 416, "InvalidRange",
-                       "The requested range cannot be satisfied.", "0026-00000005", NULL);
+        emu_resp_error(resp, req, 416, "InvalidRange", "The requested range cannot be satisfied.",
+                       NULL, NULL);
         snprintf(cr, sizeof(cr), "bytes */%" PRIu64, o.size);
         emu_resp_header(resp, "Content-Range", cr);
         emu_object_cleanup(&o);

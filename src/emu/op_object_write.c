@@ -2,7 +2,7 @@
  * are governed by the bucket ACL (public-read-write). The body arrives in memory or spooled to
  * a file under DIR/tmp with its MD5 and CRC64 computed by the front; either way it becomes the
  * object's data file by rename(2), so readers never see a partial object. CopyObject and
- * DeleteMultipleObjects are in op_copy_delete.c. */
+ * DeleteMultipleObjects are in op_copy.c and op_delete_multi.c. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,9 +25,8 @@ int emu_op_write_checks(struct emu_req *req, struct emu_resp *resp, int *forbid)
     const char *sc = emu_req_header(req, "x-oss-storage-class");
 
     if (!emu_op_object_key_valid(req->key)) {
-        emu_resp_error(resp, req, 400, "InvalidObjectName",
-                       "The specified object is not valid.", NULL, "Key",
-                       req->key ? req->key : "", NULL);
+        emu_resp_error(resp, req, 400, "InvalidObjectName", "The specified object is not valid.",
+                       NULL, "Key", req->key ? req->key : "", NULL);
         return -1;
     }
     if (acl && !emu_op_object_acl_valid(acl)) {
@@ -51,12 +50,12 @@ int emu_op_write_checks(struct emu_req *req, struct emu_resp *resp, int *forbid)
     return 0;
 }
 
-void emu_op_write_result(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
-                         int rc)
+void emu_op_write_result(struct emu_server *s, struct emu_req *req, struct emu_resp *resp, int rc)
 {
     struct emu_bucket b;
     if (rc == -EEXIST)
-        emu_resp_error(resp, req, 409, "FileAlreadyExists", "The object you specified already exists and can not be overwritten.",
+        emu_resp_error(resp, req, 409, "FileAlreadyExists",
+                       "The object you specified already exists and can not be overwritten.",
                        "0026-00000002", NULL);
     else if (rc == -ENOENT)
         emu_op_load_bucket(s, req, resp, &b);
@@ -66,8 +65,8 @@ void emu_op_write_result(struct emu_server *s, struct emu_req *req, struct emu_r
 
 /* Makes the request body a file under DIR/tmp: the front's spool file, or a new one holding
  * the in-memory body. *owned says the path is ours to unlink on failure. */
-static int body_file(struct emu_server *s, struct emu_req *req, char *path, size_t len,
-                     int *owned, uint64_t *size)
+static int body_file(struct emu_server *s, struct emu_req *req, char *path, size_t len, int *owned,
+                     uint64_t *size)
 {
     struct stat sb;
     *owned = 0;
@@ -119,8 +118,7 @@ void emu_op_put_object(struct emu_server *s, struct emu_req *req, struct emu_res
         return;
     if (req->body_len > MAX_PUT_SIZE) {
         emu_resp_error(resp, req, 400, "EntityTooLarge",
-                       "Your proposed upload exceeds the maximum allowed object size.", NULL,
-                       NULL);
+                       "Your proposed upload exceeds the maximum allowed object size.", NULL, NULL);
         return;
     }
     if (emu_op_check_md5(req, resp, 0) < 0)

@@ -25,8 +25,8 @@ void emu_op_internal(struct emu_resp *resp, const struct emu_req *req, int rc);
  * 404 NoSuchVersion and returns -1 for any other value. */
 int emu_op_check_version(struct emu_req *req, struct emu_resp *resp);
 
-int emu_op_bucket_acl_valid(const char *acl);  /* private | public-read | public-read-write */
-int emu_op_object_acl_valid(const char *acl);  /* the same plus default */
+int emu_op_bucket_acl_valid(const char *acl); /* private | public-read | public-read-write */
+int emu_op_object_acl_valid(const char *acl); /* the same plus default */
 /* The ACL governing non-owners for object o in bucket b ("default" resolved). */
 const char *emu_op_effective_acl(const struct emu_object *o, const struct emu_bucket *b);
 int emu_op_bucket_name_valid(const char *name);
@@ -74,7 +74,6 @@ int emu_op_check_md5(struct emu_req *req, struct emu_resp *resp, int required);
 int emu_op_write_checks(struct emu_req *req, struct emu_resp *resp, int *forbid);
 /* Answers a failed emu_store_object_put: 409 FileAlreadyExists, 404 NoSuchBucket (deleted
  * meanwhile) or 500. */
-void emu_op_write_result(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
-                         int rc);
+void emu_op_write_result(struct emu_server *s, struct emu_req *req, struct emu_resp *resp, int rc);
 
 #endif

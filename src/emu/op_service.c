@@ -32,8 +32,8 @@ void emu_op_list_buckets(struct emu_server *s, struct emu_req *req, struct emu_r
     if (emu_authorize(s, req, resp, "oss:ListBuckets", NULL, NULL, 0) < 0)
         return;
     if (!req->who.account_id) {
-        emu_resp_error(resp, req, 403, "AccessDenied", "Anonymous access is forbidden.",
-                       "0003-00000001", NULL);
+        emu_resp_error(resp, req, 403, "AccessDenied", "Anonymous access is forbidden.", NULL,
+                       NULL);
         return;
     }
     if (emu_op_max_keys(req, resp, "max-keys", 100, &max) < 0)

@@ -20,9 +20,8 @@ static int glob_match(const char *pat, const char *s, int fold)
         if (*pat == '*') {
             star = pat++;
             resume = s;
-        } else if (*pat == '?' ||
-                   (fold ? tolower((unsigned char)*pat) == tolower((unsigned char)*s)
-                         : *pat == *s)) {
+        } else if (*pat == '?' || (fold ? tolower((unsigned char)*pat) == tolower((unsigned char)*s)
+                                        : *pat == *s)) {
             pat++;
             s++;
         } else if (star) {
@@ -163,8 +162,7 @@ static int acl_allows(const char *acl, int write)
 }
 
 /* "acs:oss:<region>:<account>:<bucket>[/<key>]", or "...:*" for service requests. */
-static char *resource_arn(const struct emu_server *s, const struct emu_req *req,
-                          const char *owner)
+static char *resource_arn(const struct emu_server *s, const struct emu_req *req, const char *owner)
 {
     char *arn = NULL;
     const char *acct = owner ? owner : (req->who.account_id ? req->who.account_id : "*");
@@ -182,8 +180,8 @@ int emu_authorize(const struct emu_server *s, const struct emu_req *req, struct 
                   const char *action, const char *owner, const char *acl, int write)
 {
     const struct emu_principal *who = &req->who;
-    int same_account = !who->anonymous && who->account_id &&
-                       (!owner || strcmp(owner, who->account_id) == 0);
+    int same_account =
+        !who->anonymous && who->account_id && (!owner || strcmp(owner, who->account_id) == 0);
     const char *msg;
 
     if (!who->anonymous && who->policy) { /* a RAM user: its policy first */
@@ -193,8 +191,7 @@ int emu_authorize(const struct emu_server *s, const struct emu_req *req, struct 
         if (v < 0) {
             char m[192];
             snprintf(m, sizeof(m), "You are denied by RAM policy to perform %s.", action);
-            emu_resp_error(resp, req, 403, "AccessDenied", m, NULL, "AuthAction",
-                           action, NULL);
+            emu_resp_error(resp, req, 403, "AccessDenied", m, NULL, "AuthAction", action, NULL);
             return -EACCES;
         }
         if (v > 0 && same_account)

@@ -104,11 +104,11 @@ static const char *default_ec(const char *code)
     static const struct {
         const char *code, *ec;
     } table[] = {
-        {"NoSuchBucket", "0015-00000101"},          {"BucketAlreadyExists", "0015-00000104"},
-        {"BucketNotEmpty", "0015-00000301"},        {"NoSuchKey", "0026-00000001"},
-        {"FileAlreadyExists", "0026-00000002"},     {"SignatureDoesNotMatch", "0002-00000040"},
-        {"InvalidDigest", "0017-00000503"},         {"PositionNotEqualToLength", "0026-00000016"},
-        {"ObjectNotAppendable", "0026-00000017"},   {"OperationNotSupported", "0016-00000702"},
+        {"NoSuchBucket", "0015-00000101"},        {"BucketAlreadyExists", "0015-00000104"},
+        {"BucketNotEmpty", "0015-00000301"},      {"NoSuchKey", "0026-00000001"},
+        {"FileAlreadyExists", "0026-00000002"},   {"SignatureDoesNotMatch", "0002-00000040"},
+        {"InvalidDigest", "0017-00000503"},       {"PositionNotEqualToLength", "0026-00000016"},
+        {"ObjectNotAppendable", "0026-00000017"}, {"OperationNotSupported", "0016-00000702"},
     };
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
         if (strcmp(table[i].code, code) == 0)
@@ -124,8 +124,8 @@ static void xml_line(struct oss_buf *b, const char *name, const char *value)
     oss_buf_printf(b, "</%s>\n", name);
 }
 
-void emu_resp_error(struct emu_resp *resp, const struct emu_req *req, int status,
-                    const char *code, const char *message, const char *ec, ...)
+void emu_resp_error(struct emu_resp *resp, const struct emu_req *req, int status, const char *code,
+                    const char *message, const char *ec, ...)
 {
     struct oss_buf xml = OSS_BUF_INIT;
     const char *host = emu_req_header(req, "Host");

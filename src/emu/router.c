@@ -6,22 +6,25 @@
 
 /* Query parameters that name a bucket sub-resource (an operation other than the plain one).
  * A request carrying one we do not implement must not fall through to ListObjects/PutBucket. */
+/* clang-format off */
 static const char *const bucket_subresources[] = {
-    "acl", "accessmonitor", "bucketInfo", "location", "stat", "versioning", "versions",
-    "uploads", "cors", "lifecycle", "logging", "referer", "website", "tagging", "encryption",
-    "policy", "policyStatus", "transferAcceleration", "requestPayment", "resourceGroup",
-    "publicAccessBlock", "httpsConfig", "inventory", "worm", "wormId", "wormExtend", "replication",
-    "replicationLocation", "replicationProgress", "cname", "metaQuery", "delete", "qos",
-    "qosInfo", "rtc", "archiveDirectRead", "bucketArchiveDirectRead", "objectWorm", "style",
-    "img", "live", "vod", "comp", "overwriteConfig", "accessPoint", "responseHeader",
-    "userDefinedLogFieldsConfig", "redundancyTransition", "dataAccelerator", "regionList",
-    NULL};
+    "acl", "accessmonitor", "bucketInfo", "location", "stat", "versioning", "versions", "uploads",
+    "cors", "lifecycle", "logging", "referer", "website", "tagging", "encryption", "policy",
+    "policyStatus", "transferAcceleration", "requestPayment", "resourceGroup", "publicAccessBlock",
+    "httpsConfig", "inventory", "worm", "wormId", "wormExtend", "replication",
+    "replicationLocation", "replicationProgress", "cname", "metaQuery", "delete", "qos", "qosInfo",
+    "rtc", "archiveDirectRead", "bucketArchiveDirectRead", "objectWorm", "style", "img", "live",
+    "vod", "comp", "overwriteConfig", "accessPoint", "responseHeader",
+    "userDefinedLogFieldsConfig", "redundancyTransition", "dataAccelerator", "regionList", NULL};
+/* clang-format on */
 
 /* The same for objects. */
+/* clang-format off */
 static const char *const object_subresources[] = {
-    "acl", "tagging", "symlink", "uploadId", "uploads", "partNumber", "append", "restore",
-    "seal", "retention", "legalHold", "objectMeta", "x-oss-process", "x-oss-async-process",
+    "acl", "tagging", "symlink", "uploadId", "uploads", "partNumber", "append", "restore", "seal",
+    "retention", "legalHold", "objectMeta", "x-oss-process", "x-oss-async-process",
     "cleanRestoredObject", "asyncFetch", NULL};
+/* clang-format on */
 
 static const char *first_subresource(const struct emu_req *r, const char *const *list)
 {

@@ -174,8 +174,7 @@ int emu_store_bucket_create(struct emu_store *st, const struct emu_bucket *b)
     int rc;
 
     pthread_mutex_lock(&st->lock);
-    rc = store_prepare(st,
-                       "INSERT INTO buckets(" BUCKET_COLUMNS ") VALUES(?1,?2,?3,?4,?5,?6,?7)",
+    rc = store_prepare(st, "INSERT INTO buckets(" BUCKET_COLUMNS ") VALUES(?1,?2,?3,?4,?5,?6,?7)",
                        &s);
     if (rc == 0) {
         sqlite3_bind_text(s, 1, b->name, -1, SQLITE_TRANSIENT);
@@ -217,8 +216,7 @@ int emu_store_bucket_get(struct emu_store *st, const char *name, struct emu_buck
 
 /* Runs one statement with up to three text parameters; returns the number of changed rows
  * (>= 0) or a negative errno. Caller holds the lock. */
-static int exec3(struct emu_store *st, const char *sql, const char *a, const char *b,
-                 const char *c)
+static int exec3(struct emu_store *st, const char *sql, const char *a, const char *b, const char *c)
 {
     sqlite3_stmt *s = NULL;
     int rc = store_prepare(st, sql, &s);
@@ -261,8 +259,7 @@ int emu_store_bucket_delete(struct emu_store *st, const char *name)
     return rc < 0 ? rc : 0;
 }
 
-static int bucket_update(struct emu_store *st, const char *sql, const char *name,
-                         const char *value)
+static int bucket_update(struct emu_store *st, const char *sql, const char *name, const char *value)
 {
     int rc;
     pthread_mutex_lock(&st->lock);
@@ -278,8 +275,7 @@ int emu_store_bucket_set_acl(struct emu_store *st, const char *name, const char 
     return bucket_update(st, "UPDATE buckets SET acl=?1 WHERE name=?2", name, acl);
 }
 
-int emu_store_bucket_set_access_monitor(struct emu_store *st, const char *name,
-                                        const char *status)
+int emu_store_bucket_set_access_monitor(struct emu_store *st, const char *name, const char *status)
 {
     return bucket_update(st, "UPDATE buckets SET access_monitor=?1 WHERE name=?2", name, status);
 }
@@ -334,8 +330,7 @@ int emu_store_bucket_list(struct emu_store *st, const char *owner, const char *p
     return 0;
 }
 
-int emu_store_setting_get(struct emu_store *st, const char *bucket, const char *name,
-                          char **value)
+int emu_store_setting_get(struct emu_store *st, const char *bucket, const char *name, char **value)
 {
     sqlite3_stmt *s = NULL;
     int rc;

@@ -101,8 +101,8 @@ static int object_get_locked(struct emu_store *st, const char *bucket, const cha
     int rc;
 
     memset(out, 0, sizeof(*out));
-    rc = store_prepare(st, "SELECT " STORE_OBJECT_COLUMNS " FROM objects WHERE bucket=?1 AND key=?2",
-                       &s);
+    rc = store_prepare(
+        st, "SELECT " STORE_OBJECT_COLUMNS " FROM objects WHERE bucket=?1 AND key=?2", &s);
     if (rc == 0) {
         sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
@@ -197,8 +197,8 @@ static int insert_object_locked(struct emu_store *st, const struct emu_object *o
         sqlite3_bind_int64(s, 5, (sqlite3_int64)o->crc64);
         sqlite3_bind_int64(s, 6, (sqlite3_int64)o->mtime);
         sqlite3_bind_text(s, 7, o->type[0] ? o->type : "Normal", -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(s, 8, o->content_type ? o->content_type : "application/octet-stream",
-                          -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 8, o->content_type ? o->content_type : "application/octet-stream", -1,
+                          SQLITE_TRANSIENT);
         sqlite3_bind_text(s, 9, o->acl[0] ? o->acl : "default", -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(s, 10, o->headers ? o->headers : "{}", -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(s, 11, o->storage_class[0] ? o->storage_class : "Standard", -1,

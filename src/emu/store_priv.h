@@ -17,8 +17,8 @@ struct emu_store {
 };
 
 /* The columns of the objects table in the order store_row_to_object() expects them. */
-#define STORE_OBJECT_COLUMNS                                                                  \
-    "bucket, key, size, etag, crc64, mtime, type, content_type, acl, headers, storage_class, " \
+#define STORE_OBJECT_COLUMNS                                                                       \
+    "bucket, key, size, etag, crc64, mtime, type, content_type, acl, headers, storage_class, "     \
     "file"
 
 /* Fills o from a row selected with STORE_OBJECT_COLUMNS starting at column col.

@@ -81,7 +81,7 @@ static int sink_to_fd(const void *data, size_t len, void *arg)
 
 /* Gives a write handle its staging file holding the object's current bytes (downloaded once),
  * unless it was opened with O_TRUNC or created. Returns 0 or -errno. */
-static int ensure_loaded(struct fs_ctx *ctx, struct fs_handle *h)
+int fs_obj_ensure_loaded(struct fs_ctx *ctx, struct fs_handle *h)
 {
     if (h->loaded)
         return 0;
@@ -103,7 +103,7 @@ static int ensure_loaded(struct fs_ctx *ctx, struct fs_handle *h)
 }
 
 /* Uploads a dirty staging file with one PutObject; updates the cached attributes. */
-static int upload(struct fs_ctx *ctx, struct fs_handle *h)
+int fs_obj_upload(struct fs_ctx *ctx, struct fs_handle *h)
 {
     if (!h->dirty)
         return 0;
@@ -404,13 +404,13 @@ void fs_op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, o
     } else if (h->hk == FS_H_LOCAL) {
         rc = local_write(ctx, h->in, buf, size, off);
     } else {
-        rc = ensure_loaded(ctx, h);
+        rc = fs_obj_ensure_loaded(ctx, h);
         if (rc == 0) {
             ssize_t n = pwrite(h->stage_fd, buf, size, off);
             rc = n < 0 ? -errno : 0;
         }
         if (rc == 0) {
-            h->dirty = 1;
+            h->dirty = h->wrote = 1;
             pthread_mutex_lock(&ctx->lock);
             if ((uint64_t)off + size > h->in->size)
                 h->in->size = (uint64_t)off + size;
@@ -432,8 +432,10 @@ void fs_op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     struct fs_handle *h = handle_of(fi);
     int rc = 0;
     pthread_mutex_lock(&h->lock);
-    if (h->hk == FS_H_OBJ)
-        rc = upload(ctx, h);
+    if (h->hk == FS_H_OBJ && h->wrote)
+        rc = fs_obj_upload(ctx, h);
+    else if (h->hk == FS_H_OBJ && h->dirty)
+        rc = h->upload_err; /* created or truncated, nothing written yet: see fs_op_release */
     else if (h->hk == FS_H_CTL)
         rc = fs_ctl_flush(req, ctx, h);
     pthread_mutex_unlock(&h->lock);
@@ -449,7 +451,7 @@ void fs_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_
     int rc = 0;
     pthread_mutex_lock(&h->lock);
     if (h->hk == FS_H_OBJ) {
-        rc = upload(ctx, h);
+        rc = fs_obj_upload(ctx, h);
         if (rc == 0 && h->upload_err)
             rc = h->upload_err;
     } else if (h->hk == FS_H_CTL && h->wrote && h->state == CTL_INVALID) {
@@ -464,6 +466,11 @@ void fs_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     (void)ino;
     struct fs_ctx *ctx = fuse_req_userdata(req);
     struct fs_handle *h = handle_of(fi);
+    /* A file created or truncated and closed without a byte written is uploaded here, not at
+     * flush: bash's `> f` closes a duplicate descriptor before the first write, and uploading
+     * the empty file then would cost a second PutObject. */
+    if (h->hk == FS_H_OBJ && h->dirty && !h->wrote)
+        fs_obj_upload(ctx, h);
     if (h->hk == FS_H_OBJ && h->dirty)
         fs_log(ctx, LOG_ERR, "%s/%s: closed with an upload that failed; the data is not stored",
                h->bucket, h->key);

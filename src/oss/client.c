@@ -175,13 +175,14 @@ struct oss_client *oss_client_new(const struct oss_client_config *cfg, struct os
     if (c->region[0] == 0)
         region_from_host(c->host, c->region, sizeof c->region);
     c->v4 = c->region[0] && !cfg->sigv1;
-    c->path_style = cfg->path_style || is_ip_literal(c->host) ||
-                    strcmp(c->host, "localhost") == 0;
+    c->path_style = cfg->path_style || is_ip_literal(c->host) || strcmp(c->host, "localhost") == 0;
 
     struct oss_http_config hc = {
         .connect_timeout_ms = cfg->connect_timeout_ms,
         .request_timeout_ms = cfg->request_timeout_ms,
-        .retries = cfg->retries == 0 ? 3 : cfg->retries < 0 ? 0 : cfg->retries,
+        .retries = cfg->retries == 0  ? 3
+                   : cfg->retries < 0 ? 0
+                                      : cfg->retries,
         .retry_base_ms = cfg->retry_base_ms,
         .insecure = cfg->insecure,
     };
@@ -391,8 +392,8 @@ static void creds_free(struct creds *cr)
 }
 
 /* Adds the date, token and V4 payload headers, then the Authorization header. */
-static int sign_request(struct oss_client *c, struct oss_req *r, const struct creds *cr,
-                        char *date, char *xdate, struct oss_buf *auth)
+static int sign_request(struct oss_client *c, struct oss_req *r, const struct creds *cr, char *date,
+                        char *xdate, struct oss_buf *auth)
 {
     time_t now = time(NULL);
 
@@ -421,8 +422,7 @@ static int sign_request(struct oss_client *c, struct oss_req *r, const struct cr
         .headers = r->headers,
         .nheaders = r->nheaders,
     };
-    int rc = c->v4 ? oss_sign_v4_header(&sr, cr->akid, cr->secret, c->region, "oss", NULL, 0,
-                                        auth)
+    int rc = c->v4 ? oss_sign_v4_header(&sr, cr->akid, cr->secret, c->region, "oss", NULL, 0, auth)
                    : oss_sign_v1_header(&sr, cr->akid, cr->secret, auth);
     if (rc == 0)
         oss_req_header(r, "Authorization", oss_buf_str(auth));
@@ -478,8 +478,8 @@ int oss_client_send(struct oss_client *c, struct oss_req *r, struct oss_http_res
         creds_free(&cr);
         oss_buf_cleanup(&url);
         oss_buf_cleanup(&auth);
-        return oss_client_fail(err, -rc, "", rc == -ENOMEM ? "out of memory"
-                                                            : "request could not be built");
+        return oss_client_fail(err, -rc, "",
+                               rc == -ENOMEM ? "out of memory" : "request could not be built");
     }
     struct oss_http_request hr = {
         .method = r->method,

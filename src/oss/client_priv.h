@@ -10,7 +10,7 @@
 #include "oss/parse.h"
 #include "oss/sign.h"
 
-#define OSS_REQ_MAX_QUERY 16
+#define OSS_REQ_MAX_QUERY   16
 #define OSS_REQ_MAX_HEADERS 48
 
 struct oss_client {
@@ -65,10 +65,10 @@ void oss_content_md5(const void *data, size_t len, char out[25]);
 /* The same from an MD5 digest. */
 void oss_content_md5_digest(const unsigned char md5[16], char out[25]);
 
-/* Signs and sends r (once: a request is not reusable), retrying as configured. On a 2xx answer returns 0 with err cleared but
- * for request_id; otherwise returns the negative errno with err filled (code, message, request
- * id, status; a HEAD answer's x-oss-err is decoded). resp belongs to the caller, zeroed before
- * and cleaned up after with oss_http_response_cleanup(). */
+/* Signs and sends r (once: a request is not reusable), retrying as configured. On a 2xx answer
+ * returns 0 with err cleared but for request_id; otherwise returns the negative errno with err
+ * filled (code, message, request id, status; a HEAD answer's x-oss-err is decoded). resp belongs to
+ * the caller, zeroed before and cleaned up after with oss_http_response_cleanup(). */
 int oss_client_send(struct oss_client *c, struct oss_req *r, struct oss_http_response *resp,
                     struct oss_error *err);
 

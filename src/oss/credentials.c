@@ -33,8 +33,8 @@ void oss_credentials_cleanup(struct oss_credentials *cr)
 }
 
 /* Sets all three fields from copies; on ENOMEM nothing is kept. */
-static int creds_set(struct oss_credentials *cr, const char *akid, size_t alen,
-                     const char *secret, size_t slen, const char *token)
+static int creds_set(struct oss_credentials *cr, const char *akid, size_t alen, const char *secret,
+                     size_t slen, const char *token)
 {
     memset(cr, 0, sizeof *cr);
     cr->akid = strndup(akid, alen);

@@ -15,7 +15,7 @@
 #include "oss/http.h"
 
 #define ERROR_BODY_MAX (1u << 20)
-#define POOL_MAX_IDLE 64
+#define POOL_MAX_IDLE  64
 
 struct oss_http {
     struct oss_http_config cfg;
@@ -30,10 +30,10 @@ struct oss_http {
 struct xfer {
     const struct oss_http_request *req;
     struct oss_http_response *resp;
-    uint64_t sent;     /* upload position */
-    int read_errno;    /* pread failure (positive errno) */
-    int sink_errno;    /* sink refusal (positive errno) */
-    size_t delivered;  /* bytes handed to the sink */
+    uint64_t sent;    /* upload position */
+    int read_errno;   /* pread failure (positive errno) */
+    int sink_errno;   /* sink refusal (positive errno) */
+    size_t delivered; /* bytes handed to the sink */
     int alloc_failed;
 };
 
@@ -342,6 +342,8 @@ static void setup(struct oss_http *h, CURL *e, const struct oss_http_request *r,
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    /* The shared cache is capped by the handle's limit (default 5): room for every thread. */
+    curl_easy_setopt(e, CURLOPT_MAXCONNECTS, (long)POOL_MAX_IDLE);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->cfg.connect_timeout_ms);
     if (!r->bulk)
         curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->cfg.request_timeout_ms);

@@ -13,9 +13,9 @@ static int valid_bucket_acl(const char *acl)
 }
 
 /* Sends a bodiless bucket request with an optional sub-resource and header. */
-static int simple(struct oss_client *c, const char *method, const char *bucket,
-                  const char *subres, const char *hname, const char *hvalue,
-                  struct oss_http_response *resp, struct oss_error *err)
+static int simple(struct oss_client *c, const char *method, const char *bucket, const char *subres,
+                  const char *hname, const char *hvalue, struct oss_http_response *resp,
+                  struct oss_error *err)
 {
     struct oss_req r;
     int rc;
@@ -73,7 +73,8 @@ int oss_delete_bucket(struct oss_client *c, const char *bucket, struct oss_error
     return rc;
 }
 
-int oss_get_bucket_acl(struct oss_client *c, const char *bucket, char acl[24], struct oss_error *err)
+int oss_get_bucket_acl(struct oss_client *c, const char *bucket, char acl[24],
+                       struct oss_error *err)
 {
     struct oss_http_response resp = {0};
     int rc = simple(c, "GET", bucket, "acl", NULL, NULL, &resp, err);
@@ -85,7 +86,8 @@ int oss_get_bucket_acl(struct oss_client *c, const char *bucket, char acl[24], s
     return rc;
 }
 
-int oss_put_bucket_acl(struct oss_client *c, const char *bucket, const char *acl, struct oss_error *err)
+int oss_put_bucket_acl(struct oss_client *c, const char *bucket, const char *acl,
+                       struct oss_error *err)
 {
     struct oss_http_response resp = {0};
     int rc;
@@ -105,8 +107,7 @@ int oss_get_bucket_access_monitor(struct oss_client *c, const char *bucket, char
 
     status[0] = 0;
     if (rc == 0 && oss_parse_access_monitor(resp.body.data, resp.body.len, status) < 0)
-        rc = oss_client_bad_answer(err, &resp, EIO, "",
-                                   "malformed GetBucketAccessMonitor answer");
+        rc = oss_client_bad_answer(err, &resp, EIO, "", "malformed GetBucketAccessMonitor answer");
     oss_http_response_cleanup(&resp);
     return rc;
 }
@@ -117,7 +118,8 @@ int oss_put_bucket_access_monitor(struct oss_client *c, const char *bucket, cons
     char body[128];
 
     if (status == NULL || (strcmp(status, "Enabled") != 0 && strcmp(status, "Disabled") != 0))
-        return oss_client_fail(err, EINVAL, "InvalidArgument", "status must be Enabled or Disabled");
+        return oss_client_fail(err, EINVAL, "InvalidArgument",
+                               "status must be Enabled or Disabled");
     int n = snprintf(body, sizeof body,
                      "<AccessMonitorConfiguration><Status>%s</Status></AccessMonitorConfiguration>",
                      status);

@@ -17,9 +17,9 @@ struct get_state {
     uint64_t offset;
     uint64_t length; /* 0: to the end */
     int ranged;
-    uint64_t pos;    /* body bytes seen of a 200 answer to a ranged request */
+    uint64_t pos; /* body bytes seen of a 200 answer to a ranged request */
     uint64_t crc;
-    int crc_seen;    /* a whole-object 200 answer is being checksummed */
+    int crc_seen; /* a whole-object 200 answer is being checksummed */
     oss_sink_fn sink;
     void *arg;
     struct oss_buf *out;
@@ -59,8 +59,8 @@ static int get_sink(int status, const void *data, size_t len, void *arg)
 }
 
 static int get_object(struct oss_client *c, const char *bucket, const char *key,
-                      const char *version_id, uint64_t offset, uint64_t length,
-                      struct get_state *g, struct oss_object_meta *meta, struct oss_error *err)
+                      const char *version_id, uint64_t offset, uint64_t length, struct get_state *g,
+                      struct oss_object_meta *meta, struct oss_error *err)
 {
     struct oss_http_response resp = {0};
     struct oss_req r;

@@ -12,7 +12,7 @@
 #include "oss/crc64.h"
 
 #define BULK_THRESHOLD (8u << 20)
-#define HASH_CHUNK (256u << 10)
+#define HASH_CHUNK     (256u << 10)
 
 static int valid_object_acl(const char *acl)
 {
@@ -142,8 +142,7 @@ int oss_put_object(struct oss_client *c, const char *bucket, const char *key, co
 }
 
 /* MD5 and CRC64 of len bytes of fd at off, read with pread. */
-static int hash_fd(int fd, off_t off, uint64_t len, unsigned char md5[OSS_MD5_LEN],
-                   uint64_t *crc)
+static int hash_fd(int fd, off_t off, uint64_t len, unsigned char md5[OSS_MD5_LEN], uint64_t *crc)
 {
     struct oss_md5_ctx *m = oss_md5_new();
     char *buf = malloc(HASH_CHUNK);

@@ -234,8 +234,8 @@ int oss_parse_list_objects_v2(const char *xml, size_t len, struct oss_list_page 
 
 /* The text at path of a document with the given root, into a fixed field; -EINVAL if the
  * element is missing, empty or too long. */
-static int root_text(const char *xml, size_t len, const char *root, const char *path,
-                     char *dst, size_t dstlen)
+static int root_text(const char *xml, size_t len, const char *root, const char *path, char *dst,
+                     size_t dstlen)
 {
     struct oss_xml_doc *doc;
     const struct oss_xml_node *r;

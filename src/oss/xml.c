@@ -178,8 +178,7 @@ static const xmlNode *next_element(const xmlNode *x, const char *name, size_t na
             continue;
         if (name == NULL)
             return x;
-        if (strlen((const char *)x->name) == namelen &&
-            memcmp(x->name, name, namelen) == 0)
+        if (strlen((const char *)x->name) == namelen && memcmp(x->name, name, namelen) == 0)
             return x;
     }
     return NULL;
@@ -190,8 +189,7 @@ const struct oss_xml_node *oss_xml_first(const struct oss_xml_node *parent, cons
     const xmlNode *p = (const xmlNode *)parent;
     if (p == NULL)
         return NULL;
-    return (const struct oss_xml_node *)next_element(p->children, name,
-                                                     name ? strlen(name) : 0);
+    return (const struct oss_xml_node *)next_element(p->children, name, name ? strlen(name) : 0);
 }
 
 const struct oss_xml_node *oss_xml_next(const struct oss_xml_node *n, const char *name)

@@ -134,9 +134,12 @@ for (const v4 of [false, true]) {
       aliceSvc = client(ALICE, v4);
     });
 
-    test('PutBucket, then ListBuckets finds it (and bob does not see it)', async () => {
+    test('PutBucket', async () => {
       const r = await ok(A('PutBucket', 'PUT'), () => aliceSvc.putBucket(B));
       assert.equal(r.res.status, 200);
+    });
+
+    test('ListBuckets finds it (and bob does not see it)', async () => {
       const l = await ok({ op: 'ListBuckets', method: 'GET', bucket: '', key: '', akid: ALICE.akid }, () =>
         aliceSvc.listBuckets({})
       );
@@ -204,6 +207,7 @@ for (const v4 of [false, true]) {
       assert.equal(hd.etag, md5Etag(BODY), 'ETag');
       assert.equal(hd['x-oss-hash-crc64ecma'], crc64(BODY), 'x-oss-hash-crc64ecma');
       assert.ok(hd['last-modified'], 'Last-Modified');
+      assert.equal(hd['x-oss-last-access-time'], undefined, 'no x-oss-last-access-time while access tracking is off');
     });
 
     test('range GET answers 206 with Content-Range', async () => {
@@ -213,6 +217,57 @@ for (const v4 of [false, true]) {
       assert.equal(g.res.status, 206);
       assert.equal(g.res.headers['content-range'], `bytes 5-16/${BODY.length}`);
       assert.ok(Buffer.compare(g.content, BODY.subarray(5, 17)) === 0, 'range bytes');
+    });
+
+    test('range edge cases: unsatisfiable range ignored by default, standard behaviour 206/416, suffix', async () => {
+      const N = BODY.length;
+      const g1 = await ok(A('GetObject', 'GET', 'hello.txt'), () =>
+        alice.get('hello.txt', { headers: { Range: `bytes=0-${N + 1000}` } })
+      );
+      assert.equal(g1.res.status, 200, 'end beyond the size without x-oss-range-behavior: whole object');
+      assert.equal(g1.res.headers['content-range'], undefined);
+      assert.ok(Buffer.compare(g1.content, BODY) === 0);
+      const g2 = await ok(A('GetObject', 'GET', 'hello.txt'), () =>
+        alice.get('hello.txt', { headers: { Range: `bytes=10-${N + 1000}`, 'x-oss-range-behavior': 'standard' } })
+      );
+      assert.equal(g2.res.status, 206, 'standard behaviour clips the end');
+      assert.equal(g2.res.headers['content-range'], `bytes 10-${N - 1}/${N}`);
+      assert.ok(Buffer.compare(g2.content, BODY.subarray(10)) === 0);
+      await refused(A('GetObject', 'GET', 'hello.txt'), 416, 'InvalidRange', () =>
+        alice.get('hello.txt', { headers: { Range: `bytes=${N}-${N + 10}`, 'x-oss-range-behavior': 'standard' } })
+      );
+      const g3 = await ok(A('GetObject', 'GET', 'hello.txt'), () =>
+        alice.get('hello.txt', { headers: { Range: 'bytes=-10' } })
+      );
+      assert.equal(g3.res.status, 206);
+      assert.equal(g3.res.headers['content-range'], `bytes ${N - 10}-${N - 1}/${N}`);
+      assert.ok(Buffer.compare(g3.content, BODY.subarray(N - 10)) === 0);
+    });
+
+    test('user metadata and conditional requests (304, 412)', async () => {
+      const body = Buffer.from('meta body\n');
+      await ok(A('PutObject', 'PUT', 'meta.txt'), () =>
+        alice.put('meta.txt', body, { meta: { color: 'blue', size: 'xl' } })
+      );
+      const h = await ok(A('HeadObject', 'HEAD', 'meta.txt'), () => alice.head('meta.txt'));
+      assert.deepEqual(h.meta, { color: 'blue', size: 'xl' }, 'x-oss-meta-* round trip');
+      const etag = md5Etag(body);
+      const nm = await ok(A('GetObject', 'GET', 'meta.txt'), () =>
+        alice.get('meta.txt', { headers: { 'If-None-Match': etag } })
+      );
+      assert.equal(nm.res.status, 304, 'If-None-Match with the current ETag');
+      const nmh = await ok(A('HeadObject', 'HEAD', 'meta.txt'), () =>
+        alice.head('meta.txt', { headers: { 'If-None-Match': etag } })
+      );
+      assert.equal(nmh.status, 304, 'HEAD If-None-Match with the current ETag');
+      await refused(A('GetObject', 'GET', 'meta.txt'), 412, 'PreconditionFailed', () =>
+        alice.get('meta.txt', { headers: { 'If-Match': '"00000000000000000000000000000000"' } })
+      );
+      const m = await ok(A('GetObject', 'GET', 'meta.txt'), () =>
+        alice.get('meta.txt', { headers: { 'If-Match': etag } })
+      );
+      assert.equal(m.res.status, 200);
+      assert.equal(m.content.toString(), 'meta body\n');
     });
 
     test('ListObjectsV2 with prefix, delimiter, max-keys paging and continuation-token', async () => {
@@ -339,6 +394,23 @@ for (const v4 of [false, true]) {
       assert.equal(g1.data && g1.data.Status, 'Enabled');
     });
 
+    test('GetBucketInfo shows name, location, owner, ACL and AccessMonitor', async () => {
+      const i = await ok(A('GetBucketInfo', 'GET'), () => aliceSvc.getBucketInfo(B));
+      const b = i.bucket || {};
+      assert.equal(b.Name, B, 'Bucket/Name');
+      assert.equal(b.Location, `oss-${REGION}`, 'Bucket/Location');
+      assert.equal(b.AccessMonitor, 'Enabled', 'Bucket/AccessMonitor');
+      assert.equal(b.Owner && b.Owner.ID, ALICE.id, 'Bucket/Owner/ID');
+      assert.equal(b.AccessControlList && b.AccessControlList.Grant, 'private', 'Bucket/AccessControlList/Grant');
+      assert.ok(!Number.isNaN(Date.parse(b.CreationDate)), 'Bucket/CreationDate');
+    });
+
+    test('with access tracking on, GetObjectMeta carries x-oss-last-access-time', async () => {
+      const m = await ok(A('GetObjectMeta', 'HEAD', 'hello.txt'), () => alice.getObjectMeta('hello.txt'));
+      const t = m.res.headers['x-oss-last-access-time'];
+      assert.ok(t && !Number.isNaN(Date.parse(t)), `x-oss-last-access-time is an HTTP date: ${t}`);
+    });
+
     test('CopyObject', async () => {
       const c = await ok(A('CopyObject', 'PUT', 'copy.txt'), () => alice.copy('copy.txt', 'hello.txt'));
       assert.equal(c.res.status, 200);
@@ -368,6 +440,8 @@ for (const v4 of [false, true]) {
       const Bm = (op, method, key = '') => ({ op, method, bucket: B, key, akid: BOB.akid });
       await refused(Bm('GetBucketAcl', 'GET'), 403, 'AccessDenied', () => bobSvc.getBucketACL(B));
       await refused(Bm('GetObject', 'GET', 'secret.txt'), 403, 'AccessDenied', () => bob.get('secret.txt'));
+      // A HEAD answer has no body: ali-oss reads the code from the base64 XML in x-oss-err.
+      await refused(Bm('HeadObject', 'HEAD', 'secret.txt'), 403, 'AccessDenied', () => bob.head('secret.txt'));
       await refused(Bm('ListObjectsV2', 'GET'), 403, 'AccessDenied', () => bob.listV2({}));
       // hello.txt is public-read: any requester may read it.
       const g = await ok(Bm('GetObject', 'GET', 'hello.txt'), () => bob.get('hello.txt'));
@@ -403,7 +477,11 @@ for (const v4 of [false, true]) {
     });
 
     test('DeleteObject (204, also for a missing key), then DeleteBucket (204)', async () => {
-      for (const k of ['hello.txt', 'secret.txt', 'copy.txt', ODD_KEY, ...LIST_KEYS]) {
+      const dm = await ok(A('DeleteMultipleObjects', 'POST'), () => alice.deleteMulti(LIST_KEYS, { quiet: false }));
+      assert.deepEqual(dm.deleted.map(d => d.Key).sort(), [...LIST_KEYS].sort(), 'DeleteResult/Deleted/Key');
+      const after = await ok(A('ListObjectsV2', 'GET'), () => alice.listV2({ prefix: 'list/' }));
+      assert.deepEqual(after.objects, [], 'DeleteMultipleObjects removed them');
+      for (const k of ['hello.txt', 'secret.txt', 'copy.txt', 'meta.txt', ODD_KEY]) {
         const d = await ok(A('DeleteObject', 'DELETE', k), () => alice.delete(k));
         assert.equal(d.res.status, 204, `DeleteObject ${k}`);
       }

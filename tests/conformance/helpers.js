@@ -54,6 +54,14 @@ class Emu {
     this.stderrFile = path.join(this.dir, 'ossemu.stderr');
     this._onExit = () => this.kill();
     process.on('exit', this._onExit);
+    // A signal ends node without 'exit' hooks: kill the child first, then die of the signal.
+    this._onSignal = sig => {
+      this.kill();
+      process.removeListener(sig, this._onSignal);
+      process.kill(process.pid, sig);
+    };
+    process.on('SIGINT', this._onSignal);
+    process.on('SIGTERM', this._onSignal);
   }
 
   async start() {
@@ -131,6 +139,8 @@ class Emu {
       clearTimeout(t);
     }
     process.removeListener('exit', this._onExit);
+    process.removeListener('SIGINT', this._onSignal);
+    process.removeListener('SIGTERM', this._onSignal);
     if (!process.env.KEEP_CONFORMANCE_TMP) fs.rmSync(this.dir, { recursive: true, force: true });
   }
 

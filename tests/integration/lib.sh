@@ -235,6 +235,7 @@ creds_of() {
 }
 
 # emu_start [EXTRA-ARGS]: ossemu on 127.0.0.1:<free port>; sets EMU_PID, EMU_ADDR, EMU_URL.
+# shellcheck disable=SC2120
 emu_start() {
     write_accounts
     mkdir -p "$T/emu"
@@ -308,6 +309,18 @@ fs_unmount() {
     fi
 }
 
+# ctl_setup BUCKET [FS_MOUNT-OPTIONS...]: ossemu, the bucket (alice's), and a mount of it at
+# $T/mnt as alice; sets M to the mount point. Dies when the mount does not come up.
+ctl_setup() {
+    local bucket=$1
+    shift
+    # shellcheck disable=SC2119
+    emu_start
+    srv_mkbucket "$bucket" || die "cannot create bucket $bucket"
+    M="$T/mnt"
+    fs_mount "$@" "$M" "$bucket" || die "osspermfs did not mount"
+}
+
 # as_nobody SHELL-COMMAND: runs the command as uid/gid 65534 with no groups.
 as_nobody() {
     setpriv --reuid=65534 --regid=65534 --clear-groups bash -c "$1"
@@ -347,6 +360,22 @@ reqcount() {
 writecount() {
     log_since | jq -r 'select(.method=="PUT" or .method=="POST" or .method=="DELETE") | .op' |
         wc -l
+}
+
+# expect_count DESC N OP: exactly N requests with that op since the mark ("write" counts
+# every PUT/POST/DELETE). Lists the requests seen when it fails.
+expect_count() {
+    local got
+    if [ "$3" == write ]; then
+        got=$(writecount)
+    else
+        got=$(reqcount "$3")
+    fi
+    if [ "$got" == "$2" ]; then
+        pass "$1"
+    else
+        fail "$1: expected $2 $3, got $got; requests since mark: $(log_ops | tr '\n' ';')"
+    fi
 }
 
 # The ops since the mark, one line each (for failure messages).
@@ -419,6 +448,18 @@ xml_values() {
     grep -o "<$1>[^<]*</$1>" | sed "s:<$1>\(.*\)</$1>:\1:"
 }
 
+# oss_xml USER TAG METHOD PATH...: oss_req, printing the values of TAG in the answer; keeps
+# oss_req's exit status.
+oss_xml() {
+    local user=$1 tag=$2 body rc
+    shift 2
+    body=$(oss_req "$user" "$@")
+    rc=$?
+    [ $rc -eq 0 ] || return $rc
+    printf '%s\n' "$body" | xml_values "$tag"
+    return 0
+}
+
 # osscli ARGS...: the conformance helper's Node client on the official ali-oss SDK, with the
 # key of SRV_USER (default alice). Prints values, exits 2 on OSS errors.
 osscli() {
@@ -450,7 +491,7 @@ srv_bucket_acl() {
     if [ "$SRV_CLIENT" == osscli ]; then
         osscli get-bucket-acl "$1"
     else
-        oss_req "${SRV_USER:-alice}" GET "/$1/?acl" | xml_values Grant
+        oss_xml "${SRV_USER:-alice}" Grant GET "/$1/?acl"
     fi
 }
 srv_set_bucket_acl() {
@@ -464,7 +505,7 @@ srv_access_monitor() {
     if [ "$SRV_CLIENT" == osscli ]; then
         osscli get-access-monitor "$1"
     else
-        oss_req "${SRV_USER:-alice}" GET "/$1/?accessmonitor" | xml_values Status
+        oss_xml "${SRV_USER:-alice}" Status GET "/$1/?accessmonitor"
     fi
 }
 srv_set_access_monitor() {
@@ -482,7 +523,7 @@ srv_object_acl() {
     if [ "$SRV_CLIENT" == osscli ]; then
         osscli get-object-acl "$1" "$2" ${3:+"$3"}
     else
-        oss_req "${SRV_USER:-alice}" GET "/$1/$2?acl${3:+&versionId=$3}" | xml_values Grant
+        oss_xml "${SRV_USER:-alice}" Grant GET "/$1/$2?acl${3:+&versionId=$3}"
     fi
 }
 # srv_set_object_acl BUCKET KEY ACL [VERSION] (osscli has no version argument: curl then)
@@ -515,7 +556,7 @@ srv_keys() {
     if [ "$SRV_CLIENT" == osscli ]; then
         osscli list "$1"
     else
-        oss_req "${SRV_USER:-alice}" GET "/$1/?max-keys=1000" | xml_values Key
+        oss_xml "${SRV_USER:-alice}" Key GET "/$1/?max-keys=1000"
     fi
 }
 # srv_enable_versioning BUCKET (signed curl: osscli has no versioning command)

@@ -281,7 +281,7 @@ async function main() {
     } else {
       const name = (err && (err.code || err.name)) || 'Error';
       process.stderr.write(`ERROR ${name} ${status} -\n`);
-      if (err && err.message) process.stderr.write(`osscli: ${err.message.split('\n')[0]}\n`);
+      if (err && err.message) process.stderr.write(`osscli: ${err.message.split('\n')[0].split(', ')[0]}\n`);
       process.exitCode = 1;
     }
   }

@@ -137,8 +137,8 @@ static void test_malformed_lines(void **state)
     (void)state;
     struct oss_credentials cr;
     char why[256];
-    const char *bad[] = {"justonefieldSECRET", "a:b:c:dSECRET", "AK:", ":SECRET", "b::SECRET",
-                         "AK SECRET:x", "AK:SEC RET"};
+    const char *bad[] = {"justonefieldSECRET", "a:b:c:dSECRET", "AK:",       ":SECRET",
+                         "b::SECRET",          "AK SECRET:x",   "AK:SEC RET"};
 
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char content[128];
@@ -193,9 +193,9 @@ static void test_env(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plain_line),     cmocka_unit_test(test_modes),
-        cmocka_unit_test(test_bucket_lines),   cmocka_unit_test(test_malformed_lines),
-        cmocka_unit_test(test_missing_file),   cmocka_unit_test(test_env),
+        cmocka_unit_test(test_plain_line),   cmocka_unit_test(test_modes),
+        cmocka_unit_test(test_bucket_lines), cmocka_unit_test(test_malformed_lines),
+        cmocka_unit_test(test_missing_file), cmocka_unit_test(test_env),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -73,8 +73,8 @@ static void dump_listbuckets(const char *xml, size_t len, struct oss_buf *o)
     oss_buf_printf(o, "owner %s %s\nnext %s\n", l.owner_id, l.owner_name, next ? next : "-");
     for (size_t i = 0; i < l.n; i++)
         oss_buf_printf(o, "bucket %s %lld %s %s %s\n", l.buckets[i].name,
-                       (long long)l.buckets[i].created, l.buckets[i].location,
-                       l.buckets[i].region, l.buckets[i].storage_class);
+                       (long long)l.buckets[i].created, l.buckets[i].location, l.buckets[i].region,
+                       l.buckets[i].storage_class);
     free(next);
     oss_bucket_list_cleanup(&l);
 }
@@ -96,8 +96,8 @@ static void dump_listv2(const char *xml, size_t len, struct oss_buf *o)
         const struct oss_list_entry *e = &p.objects[i];
         oss_buf_puts(o, "object ");
         put_escaped(o, e->key);
-        oss_buf_printf(o, " %llu %lld %s %s %s\n", (unsigned long long)e->size,
-                       (long long)e->mtime, e->etag, e->type, e->storage_class);
+        oss_buf_printf(o, " %llu %lld %s %s %s\n", (unsigned long long)e->size, (long long)e->mtime,
+                       e->etag, e->type, e->storage_class);
     }
     for (size_t i = 0; i < p.nprefixes; i++) {
         oss_buf_puts(o, "prefix ");
@@ -239,7 +239,7 @@ static void test_malformed_and_limits(void **state)
     assert_int_equal(parse_str("<a>x</a><b/>", &d), -EINVAL);
     assert_int_equal(parse_str("not xml", &d), -EINVAL);
     assert_int_equal(parse_str("<a>&#0;</a>", &d), -EINVAL);
-    assert_int_equal(parse_str("<a>\x01</a>", &d), -EINVAL); /* raw control byte */
+    assert_int_equal(parse_str("<a>\x01</a>", &d), -EINVAL);     /* raw control byte */
     assert_int_equal(parse_str("<a>\xff\xfe</a>", &d), -EINVAL); /* not UTF-8 */
     assert_int_equal(oss_xml_parse(ok, strlen(ok), 8, &d), -EFBIG);
     assert_int_equal(oss_xml_parse(ok, strlen(ok), strlen(ok), &d), 0);
@@ -294,7 +294,8 @@ static void test_reader_helpers(void **state)
     assert_int_equal(oss_xml_get_str(r, "E", buf, sizeof buf), 0);
     assert_string_equal(buf, "");
     assert_int_equal(oss_xml_get_str(r, "K", buf, sizeof buf), 0);
-    assert_string_equal(buf, "a\x07" "b");
+    assert_string_equal(buf, "a\x07"
+                             "b");
     assert_int_equal(oss_xml_get_u64(r, "N", &u), 0);
     assert_int_equal(u, 7);
     assert_int_equal(oss_xml_get_u64(r, "X", &u), -EINVAL);

@@ -1,0 +1,147 @@
+/* DeleteMultipleObjects: the Delete document (up to 1000 keys, Content-MD5 required), quiet
+ * mode and the DeleteResult with optional url encoding of keys (oss-api.md 6.7). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "oss/codec.h"
+#include "op_priv.h"
+
+static void malformed(struct emu_req *req, struct emu_resp *resp)
+{
+    emu_resp_error(resp, req, 400, "MalformedXML",
+                   "The XML you provided was not well-formed or did not validate against our "
+                   "published schema.",
+                   NULL, NULL);
+}
+
+/* The request body in memory: req->body, or the spool file the front wrote for a large one
+ * (read into hold). Returns 0 or -errno (-EFBIG beyond max). */
+static int body_bytes(struct emu_req *req, size_t max, struct oss_buf *hold, const char **data,
+                      size_t *len)
+{
+    char chunk[65536];
+    FILE *f;
+    size_t n;
+
+    *data = req->body;
+    *len = req->body_len;
+    if (req->body || !req->body_path)
+        return 0;
+    if (req->body_len > max)
+        return -EFBIG;
+    if (!(f = fopen(req->body_path, "rb")))
+        return -errno;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        if (hold->len + n > max || oss_buf_append(hold, chunk, n) < 0) {
+            fclose(f);
+            return hold->len + n > max ? -EFBIG : -ENOMEM;
+        }
+    }
+    fclose(f);
+    *data = oss_buf_str(hold);
+    *len = hold->len;
+    return 0;
+}
+
+/* Parses the Delete document into keys (malloc'ed array of malloc'ed strings). */
+static int parse_delete(struct emu_req *req, int *quiet, char ***keys, size_t *n)
+{
+    struct oss_xml_doc *doc = NULL;
+    const struct oss_xml_node *root, *obj;
+    struct oss_buf hold = OSS_BUF_INIT;
+    const char *data;
+    size_t len;
+    int rc = -EINVAL;
+
+    *quiet = 0;
+    *keys = NULL;
+    *n = 0;
+    rc = body_bytes(req, 4 * 1024 * 1024, &hold, &data, &len);
+    if (rc == 0 && (!data || !len || oss_xml_parse(data, len, 4 * 1024 * 1024, &doc) < 0))
+        rc = -EINVAL;
+    oss_buf_cleanup(&hold);
+    if (rc < 0)
+        return rc;
+    rc = -EINVAL;
+    root = oss_xml_root(doc);
+    if (strcmp(oss_xml_name(root), "Delete") != 0)
+        goto out;
+    if (oss_xml_get_bool(root, "Quiet", quiet) == -EINVAL)
+        goto out;
+    for (obj = oss_xml_first(root, "Object"); obj; obj = oss_xml_next(obj, "Object")) {
+        char *k = NULL;
+        char **nk;
+        if (*n == 1000 || oss_xml_get_dup(obj, "Key", &k) < 0 || !*k ||
+            !(nk = realloc(*keys, (*n + 1) * sizeof(*nk)))) {
+            free(k);
+            goto out;
+        }
+        *keys = nk;
+        (*keys)[(*n)++] = k;
+    }
+    rc = *n ? 0 : -EINVAL;
+out:
+    oss_xml_free(doc);
+    return rc;
+}
+
+void emu_op_delete_multiple_objects(struct emu_server *s, struct emu_req *req,
+                                    struct emu_resp *resp)
+{
+    const char *enc = emu_req_query(req, "encoding-type");
+    int url = enc && !strcasecmp(enc, "url");
+    struct oss_buf xml = OSS_BUF_INIT, ek = OSS_BUF_INIT;
+    struct oss_xml_writer w;
+    struct emu_bucket b;
+    char **keys = NULL;
+    size_t n = 0;
+    int quiet, rc;
+
+    if (emu_op_load_bucket(s, req, resp, &b) < 0)
+        return;
+    if (emu_authorize(s, req, resp, "oss:DeleteObject", b.owner, b.acl, 1) < 0)
+        return;
+    if (emu_op_check_md5(req, resp, 1) < 0)
+        return;
+    if (parse_delete(req, &quiet, &keys, &n) < 0) {
+        malformed(req, resp);
+        goto out;
+    }
+    oss_xmlw_init(&w, &xml);
+    oss_xmlw_decl(&w);
+    oss_xmlw_start(&w, "DeleteResult");
+    if (url)
+        oss_xmlw_elem(&w, "EncodingType", "url");
+    for (size_t i = 0; i < n; i++) {
+        rc = emu_store_object_delete(s->store, b.name, keys[i]);
+        if (rc < 0 && rc != -ENOENT) {
+            oss_xmlw_end(&w);
+            oss_xmlw_finish(&w);
+            emu_op_internal(resp, req, rc);
+            goto out;
+        }
+        if (quiet)
+            continue;
+        oss_buf_reset(&ek);
+        if (url && oss_url_encode(keys[i], strlen(keys[i]), 0, &ek) < 0)
+            w.err = -ENOMEM;
+        oss_xmlw_start(&w, "Deleted");
+        oss_xmlw_elem(&w, "Key", url ? oss_buf_str(&ek) : keys[i]);
+        oss_xmlw_end(&w);
+    }
+    oss_xmlw_end(&w);
+    if ((rc = oss_xmlw_finish(&w)) < 0) {
+        emu_op_internal(resp, req, rc);
+        goto out;
+    }
+    emu_op_reply_xml(resp, &xml);
+out:
+    oss_buf_cleanup(&xml);
+    oss_buf_cleanup(&ek);
+    for (size_t i = 0; i < n; i++)
+        free(keys[i]);
+    free(keys);
+}

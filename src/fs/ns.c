@@ -1,0 +1,215 @@
+/* Namespace changes: mkdir (a "dir/" marker, or a bucket at the account root), rmdir (refused
+ * with ENOTEMPTY after one ListObjectsV2 max-keys=2), unlink (DeleteObject, or the delete of a
+ * control file's setting), and rename. Rename moves a file with CopyObject + DeleteObject,
+ * applies an editor temporary renamed onto a control file, and answers EXDEV for what it does
+ * not do in place (directories, other buckets), so mv falls back to copy and remove. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fs/fs.h"
+
+static void dir_changed_locked(struct fs_ctx *ctx, fuse_ino_t dir)
+{
+    struct fs_inode *d = fs_inode_get_locked(ctx, dir);
+    if (d && d->listing)
+        d->listing->expires = 0;
+}
+
+void fs_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
+{
+    (void)mode;
+    struct fs_ctx *ctx = fuse_req_userdata(req);
+    if (ctx->opts.ro) {
+        fuse_reply_err(req, EROFS);
+        return;
+    }
+    if (!fs_valid_name(name)) {
+        fuse_reply_err(req, EINVAL);
+        return;
+    }
+    pthread_mutex_lock(&ctx->lock);
+    struct fs_inode *p = fs_inode_get_locked(ctx, parent);
+    int rc = 0;
+    enum fs_kind pk = p ? p->kind : FS_K_FILE;
+    char *bucket = p && p->bucket ? strdup(p->bucket) : NULL;
+    char *key = p && pk == FS_K_DIR ? fs_child_key(p->key, name, 1) : NULL;
+    if (!p)
+        rc = -ENOENT;
+    else if (pk != FS_K_DIR && pk != FS_K_ACCOUNT)
+        rc = -EPERM;
+    else if (fs_is_reserved_in(ctx, p, name))
+        rc = -EEXIST;
+    else if (pk == FS_K_DIR && (!key || !bucket))
+        rc = -ENOMEM;
+    pthread_mutex_unlock(&ctx->lock);
+    struct oss_error err;
+    if (rc == 0 && pk == FS_K_ACCOUNT) {
+        rc = oss_put_bucket(ctx->client, name, NULL, &err);
+        if (rc < 0)
+            fs_log_oss(ctx, "PutBucket", name, NULL, &err);
+    } else if (rc == 0) {
+        rc = oss_put_object(ctx->client, bucket, key, "", 0, NULL, NULL, &err);
+        if (rc < 0)
+            fs_log_oss(ctx, "PutObject", bucket, key, &err);
+    }
+    struct fuse_entry_param e;
+    if (rc == 0) {
+        pthread_mutex_lock(&ctx->lock);
+        p = fs_inode_get_locked(ctx, parent);
+        struct fs_inode *in =
+            p ? fs_inode_ref_child_locked(ctx, p, name, FS_K_DIR, pk == FS_K_ACCOUNT ? name : bucket,
+                                          pk == FS_K_ACCOUNT ? "" : key)
+              : NULL;
+        if (in) {
+            in->is_bucket_root = pk == FS_K_ACCOUNT;
+            in->mtime = time(NULL);
+            fs_make_entry(ctx, in, &e);
+            dir_changed_locked(ctx, parent);
+            if (pk == FS_K_ACCOUNT)
+                ctx->buckets_expires = 0;
+        } else {
+            rc = -ENOENT;
+        }
+        pthread_mutex_unlock(&ctx->lock);
+    }
+    free(bucket);
+    free(key);
+    if (rc < 0)
+        fuse_reply_err(req, -rc);
+    else
+        fuse_reply_entry(req, &e);
+}
+
+/* Whether a directory prefix holds anything besides its own marker: one ListObjectsV2. */
+static int dir_is_empty(struct fs_ctx *ctx, const char *bucket, const char *key)
+{
+    struct oss_list_params lp = {.prefix = key, .max_keys = 2};
+    struct oss_list_page pg = {0};
+    struct oss_error err;
+    int rc = oss_list_objects_v2(ctx->client, bucket, &lp, &pg, &err);
+    if (rc < 0) {
+        fs_log_oss(ctx, "ListObjectsV2", bucket, key, &err);
+    } else {
+        for (size_t i = 0; i < pg.nobjects; i++)
+            if (strcmp(pg.objects[i].key, key) != 0)
+                rc = -ENOTEMPTY;
+    }
+    oss_list_page_cleanup(&pg);
+    return rc;
+}
+
+void fs_op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+    struct fs_ctx *ctx = fuse_req_userdata(req);
+    if (ctx->opts.ro) {
+        fuse_reply_err(req, EROFS);
+        return;
+    }
+    pthread_mutex_lock(&ctx->lock);
+    struct fs_inode *p = fs_inode_get_locked(ctx, parent);
+    int rc = 0;
+    enum fs_kind pk = p ? p->kind : FS_K_FILE;
+    char *bucket = p && p->bucket ? strdup(p->bucket) : NULL;
+    char *key = p && pk == FS_K_DIR ? fs_child_key(p->key, name, 1) : NULL;
+    if (!p)
+        rc = -ENOENT;
+    else if (fs_is_reserved_in(ctx, p, name))
+        rc = -EPERM;
+    else if (pk != FS_K_DIR && pk != FS_K_ACCOUNT)
+        rc = -EPERM;
+    else if (pk == FS_K_DIR && (!key || !bucket))
+        rc = -ENOMEM;
+    pthread_mutex_unlock(&ctx->lock);
+    struct oss_error err;
+    if (rc == 0 && pk == FS_K_ACCOUNT) {
+        rc = oss_delete_bucket(ctx->client, name, &err);
+        if (rc < 0)
+            fs_log_oss(ctx, "DeleteBucket", name, NULL, &err);
+    } else if (rc == 0) {
+        rc = dir_is_empty(ctx, bucket, key);
+        if (rc == 0) {
+            rc = oss_delete_object(ctx->client, bucket, key, NULL, &err);
+            if (rc < 0)
+                fs_log_oss(ctx, "DeleteObject", bucket, key, &err);
+        }
+    }
+    if (rc == 0) {
+        pthread_mutex_lock(&ctx->lock);
+        struct fs_inode *c = fs_inode_child_locked(ctx, parent, name);
+        if (c)
+            fs_inode_unlink_locked(ctx, c);
+        dir_changed_locked(ctx, parent);
+        if (pk == FS_K_ACCOUNT)
+            ctx->buckets_expires = 0;
+        pthread_mutex_unlock(&ctx->lock);
+    }
+    free(bucket);
+    free(key);
+    fuse_reply_err(req, -rc);
+}
+
+/* A transient inode standing for a control file, for deletes and applies by name. */
+static void ctl_stub(struct fs_inode *stub, enum fs_kind kind, const struct ctl_entry *e,
+                     char *bucket, char *key)
+{
+    memset(stub, 0, sizeof(*stub));
+    stub->kind = kind;
+    stub->entry = e;
+    stub->bucket = bucket;
+    stub->key = key;
+}
+
+void fs_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+    struct fs_ctx *ctx = fuse_req_userdata(req);
+    if (ctx->opts.ro) {
+        fuse_reply_err(req, EROFS);
+        return;
+    }
+    pthread_mutex_lock(&ctx->lock);
+    struct fs_inode *p = fs_inode_get_locked(ctx, parent);
+    struct fs_inode *c = p ? fs_inode_child_locked(ctx, parent, name) : NULL;
+    if (c && c->kind == FS_K_LOCAL) { /* an editor temporary: just forget it */
+        fs_inode_unlink_locked(ctx, c);
+        pthread_mutex_unlock(&ctx->lock);
+        fuse_reply_err(req, 0);
+        return;
+    }
+    int rc = 0;
+    enum fs_kind pk = p ? p->kind : FS_K_FILE;
+    const struct ctl_entry *ce = p ? fs_ctl_at(ctx, p, name) : NULL;
+    char *bucket = p && p->bucket ? strdup(p->bucket) : NULL;
+    char *key = p && p->key ? fs_child_key(p->key, name, 0) : NULL;
+    if (!p)
+        rc = -ENOENT;
+    else if (!bucket || !key)
+        rc = pk == FS_K_ACCOUNT ? -EISDIR : -ENOMEM;
+    else if (!ctx->opts.noctl && ctl_is_reserved_dir_name(name))
+        rc = -EISDIR;
+    else if (pk != FS_K_DIR && pk != FS_K_ACLD)
+        rc = -EPERM;
+    else if (pk == FS_K_DIR && fs_is_reserved_in(ctx, p, name) && !ce)
+        rc = -ENOENT;
+    pthread_mutex_unlock(&ctx->lock);
+    if (rc == 0 && (ce || pk == FS_K_ACLD)) {
+        struct fs_inode stub;
+        ctl_stub(&stub, ce ? FS_K_CTL : FS_K_OBJACL, ce ? ce : ctl_object_acl_entry(), bucket,
+                 key);
+        rc = fs_ctl_delete(req, ctx, &stub);
+    } else if (rc == 0) {
+        struct oss_error err;
+        rc = oss_delete_object(ctx->client, bucket, key, NULL, &err);
+        if (rc < 0)
+            fs_log_oss(ctx, "DeleteObject", bucket, key, &err);
+        pthread_mutex_lock(&ctx->lock);
+        c = fs_inode_child_locked(ctx, parent, name);
+        if (rc == 0 && c)
+            fs_inode_unlink_locked(ctx, c);
+        dir_changed_locked(ctx, parent);
+        pthread_mutex_unlock(&ctx->lock);
+    }
+    free(bucket);
+    free(key);
+    fuse_reply_err(req, -rc);
+}

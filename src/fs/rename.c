@@ -1,0 +1,202 @@
+/* rename(2): a file within a bucket moves with CopyObject + DeleteObject; an editor temporary
+ * renamed onto a control file applies its content (the rename fails with the errno of the
+ * refusal) and disappears; a control file renamed to an editor temporary name (vim's backup)
+ * leaves the setting alone and gives the temporary the current value. Everything else that
+ * cannot be done in place answers EXDEV, so mv falls back to copy and remove. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fs/fs.h"
+
+static void dir_changed_locked(struct fs_ctx *ctx, fuse_ino_t dir)
+{
+    struct fs_inode *d = fs_inode_get_locked(ctx, dir);
+    if (d && d->listing)
+        d->listing->expires = 0;
+}
+
+/* Drops the temporary (parent, name) once its content went where it belongs. */
+static void drop_local(struct fs_ctx *ctx, fuse_ino_t parent, const char *name)
+{
+    pthread_mutex_lock(&ctx->lock);
+    struct fs_inode *c = fs_inode_child_locked(ctx, parent, name);
+    if (c && c->kind == FS_K_LOCAL)
+        fs_inode_unlink_locked(ctx, c);
+    pthread_mutex_unlock(&ctx->lock);
+}
+
+/* Renames an editor temporary (ctx->lock held on entry, released on return). */
+static int rename_local(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *src,
+                        struct fs_inode *np, fuse_ino_t parent, const char *name,
+                        const char *newname)
+{
+    const struct ctl_entry *ce = fs_ctl_at(ctx, np, newname);
+    int to_acl = np->kind == FS_K_ACLD && !fs_is_editor_temp(newname);
+    if (!ce && !to_acl && fs_create_is_local(ctx, np, newname)) {
+        fs_inode_move_locked(ctx, src, np, newname, NULL);
+        pthread_mutex_unlock(&ctx->lock);
+        return 0;
+    }
+    if (!ce && !to_acl && (np->kind != FS_K_DIR || fs_is_reserved_in(ctx, np, newname))) {
+        pthread_mutex_unlock(&ctx->lock);
+        return -EXDEV;
+    }
+    char *data = malloc(src->local.len + 1);
+    size_t len = src->local.len;
+    if (data && len)
+        memcpy(data, src->local.data, len);
+    char *bucket = np->bucket ? strdup(np->bucket) : NULL;
+    char *key = fs_child_key(np->key, newname, 0);
+    fuse_ino_t npino = np->ino;
+    pthread_mutex_unlock(&ctx->lock);
+    int rc = data && bucket && key ? 0 : -ENOMEM;
+    if (rc == 0 && (ce || to_acl)) {
+        struct fs_inode stub = {.kind = ce ? FS_K_CTL : FS_K_OBJACL,
+                                .entry = ce ? ce : ctl_object_acl_entry(),
+                                .bucket = bucket,
+                                .key = key};
+        rc = fs_ctl_apply(req, ctx, &stub, data, len);
+    } else if (rc == 0) {
+        struct oss_error err;
+        rc = oss_put_object(ctx->client, bucket, key, data, len, NULL, NULL, &err);
+        if (rc < 0)
+            fs_log_oss(ctx, "PutObject", bucket, key, &err);
+        pthread_mutex_lock(&ctx->lock);
+        struct fs_inode *old = fs_inode_child_locked(ctx, npino, newname);
+        if (rc == 0 && old)
+            fs_inode_unlink_locked(ctx, old);
+        dir_changed_locked(ctx, npino);
+        pthread_mutex_unlock(&ctx->lock);
+    }
+    if (rc == 0)
+        drop_local(ctx, parent, name);
+    free(data);
+    free(bucket);
+    free(key);
+    return rc;
+}
+
+/* vim's backup by rename: the control file stays; the temporary gets its current value. */
+static int rename_ctl_to_local(struct fs_ctx *ctx, struct fs_inode *src, struct fs_inode *np,
+                               const char *newname)
+{
+    struct ctl_target t;
+    fs_ctl_target(src, &t);
+    const struct ctl_entry *e = src->entry;
+    char *bucket = strdup(t.bucket), *key = t.key ? strdup(t.key) : NULL;
+    fuse_ino_t npino = np->ino;
+    pthread_mutex_unlock(&ctx->lock);
+    struct oss_buf val = OSS_BUF_INIT;
+    struct oss_error err;
+    oss_error_clear(&err);
+    struct ctl_target tc = {bucket, key, NULL};
+    int rc = bucket ? e->get(ctx->client, &tc, &val, &err) : -ENOMEM;
+    if (rc < 0 && bucket)
+        fs_log_oss(ctx, e->name, bucket, key, &err);
+    if (rc == 0) {
+        fs_lastval_set(ctx, e->name, &tc, oss_buf_str(&val));
+        pthread_mutex_lock(&ctx->lock);
+        np = fs_inode_get_locked(ctx, npino);
+        struct fs_inode *in =
+            np ? fs_inode_ref_child_locked(ctx, np, newname, FS_K_LOCAL, np->bucket, "") : NULL;
+        if (in) {
+            in->nlookup--; /* the kernel did not look it up: no reference */
+            oss_buf_reset(&in->local);
+            if (val.len)
+                rc = oss_buf_append(&in->local, val.data, val.len);
+            in->mtime = time(NULL);
+        } else {
+            rc = -ENOMEM;
+        }
+        pthread_mutex_unlock(&ctx->lock);
+    }
+    oss_buf_cleanup(&val);
+    free(bucket);
+    free(key);
+    return rc;
+}
+
+/* Moves an object: CopyObject + DeleteObject (ctx->lock held on entry, released on return). A
+ * file created but not uploaded yet just changes its key. */
+static int rename_file(struct fs_ctx *ctx, struct fs_inode *src, struct fs_inode *np,
+                       fuse_ino_t parent, const char *name, const char *newname)
+{
+    char *bucket = strdup(src->bucket), *from = strdup(src->key);
+    char *to = fs_child_key(np->key, newname, 0);
+    fuse_ino_t npino = np->ino;
+    unsigned writers = src->writers;
+    pthread_mutex_unlock(&ctx->lock);
+    int rc = bucket && from && to ? 0 : -ENOMEM;
+    struct oss_error err;
+    if (rc == 0) {
+        rc = oss_copy_object(ctx->client, bucket, from, to, &err);
+        if (rc == -ENOENT && writers > 0)
+            rc = 1; /* not uploaded yet: the upload at close goes to the new key */
+        else if (rc < 0)
+            fs_log_oss(ctx, "CopyObject", bucket, from, &err);
+    }
+    if (rc == 0) {
+        rc = oss_delete_object(ctx->client, bucket, from, NULL, &err);
+        if (rc < 0)
+            fs_log_oss(ctx, "DeleteObject", bucket, from, &err);
+    }
+    if (rc >= 0) {
+        rc = 0;
+        pthread_mutex_lock(&ctx->lock);
+        struct fs_inode *s = fs_inode_child_locked(ctx, parent, name);
+        np = fs_inode_get_locked(ctx, npino);
+        if (s && np)
+            fs_inode_move_locked(ctx, s, np, newname, to);
+        dir_changed_locked(ctx, parent);
+        dir_changed_locked(ctx, npino);
+        pthread_mutex_unlock(&ctx->lock);
+    }
+    free(bucket);
+    free(from);
+    free(to);
+    return rc;
+}
+
+void fs_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
+                  const char *newname, unsigned int flags)
+{
+    struct fs_ctx *ctx = fuse_req_userdata(req);
+    int rc;
+    if (flags) {
+        fuse_reply_err(req, EINVAL);
+        return;
+    }
+    if (ctx->opts.ro) {
+        fuse_reply_err(req, EROFS);
+        return;
+    }
+    if (!fs_valid_name(newname)) {
+        fuse_reply_err(req, EINVAL);
+        return;
+    }
+    pthread_mutex_lock(&ctx->lock);
+    struct fs_inode *np = fs_inode_get_locked(ctx, newparent);
+    struct fs_inode *src = fs_inode_child_locked(ctx, parent, name);
+    if (!np || !src) {
+        rc = -ENOENT;
+    } else if (src->kind == FS_K_LOCAL) {
+        fuse_reply_err(req, -rename_local(req, ctx, src, np, parent, name, newname));
+        return;
+    } else if (fs_is_ctl_kind(src->kind) && fs_create_is_local(ctx, np, newname)) {
+        if (!fs_may_write_ctl(ctx, req)) {
+            rc = -EACCES;
+        } else {
+            fuse_reply_err(req, -rename_ctl_to_local(ctx, src, np, newname));
+            return;
+        }
+    } else if (src->kind == FS_K_FILE && np->kind == FS_K_DIR &&
+               strcmp(np->bucket, src->bucket) == 0 && !fs_is_reserved_in(ctx, np, newname)) {
+        fuse_reply_err(req, -rename_file(ctx, src, np, parent, name, newname));
+        return;
+    } else {
+        rc = -EXDEV;
+    }
+    pthread_mutex_unlock(&ctx->lock);
+    fuse_reply_err(req, -rc);
+}

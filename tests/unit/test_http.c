@@ -1,0 +1,471 @@
+/* Transport tests against a scripted in-process HTTP server: retries (5xx, 429, dropped
+ * connections) with the body resent from memory or from a file, no retry on 4xx, HEAD errors
+ * from x-oss-err, keep-alive across requests and threads, and the headers actually sent. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "oss/client.h"
+#include "oss/codec.h"
+
+#define MAX_SCRIPT 8
+#define MAX_SEEN   256
+
+/* One scripted answer; raw NULL means a plain 200 with an x-oss-request-id. "CLOSE" drops the
+ * connection without answering. */
+static const char *script[MAX_SCRIPT + 4];
+static int nscript;
+
+static struct {
+    char head[4096];
+    size_t body_len;
+    char body_md5[33];
+} seen[MAX_SEEN];
+static int nseen, nconns;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static int listen_fd = -1;
+static char url[64];
+
+static const char ok_answer[] = "HTTP/1.1 200 OK\r\nx-oss-request-id: REQ-OK\r\n"
+                                "Content-Length: 0\r\n\r\n";
+
+static int read_request(int fd, char *head, size_t headcap, struct oss_buf *body)
+{
+    size_t used = 0;
+    char *end = NULL;
+
+    while (end == NULL) {
+        if (used + 1 >= headcap)
+            return -1;
+        ssize_t n = recv(fd, head + used, 1, 0); /* byte by byte: never read past the head */
+        if (n <= 0)
+            return -1;
+        used += (size_t)n;
+        head[used] = 0;
+        end = strstr(head, "\r\n\r\n");
+    }
+    size_t cl = 0;
+    const char *p = strcasestr(head, "\r\nContent-Length:");
+    if (p)
+        cl = strtoul(p + 17, NULL, 10);
+    oss_buf_reset(body);
+    while (body->len < cl) {
+        char chunk[65536];
+        size_t want = cl - body->len < sizeof chunk ? cl - body->len : sizeof chunk;
+        ssize_t n = recv(fd, chunk, want, 0);
+        if (n <= 0)
+            return -1;
+        oss_buf_append(body, chunk, (size_t)n);
+    }
+    return 0;
+}
+
+static void *conn_main(void *arg)
+{
+    int fd = (int)(intptr_t)arg;
+    char head[4096];
+    struct oss_buf body = OSS_BUF_INIT;
+
+    while (read_request(fd, head, sizeof head, &body) == 0) {
+        pthread_mutex_lock(&lock);
+        int idx = nseen++;
+        if (idx < MAX_SEEN) {
+            unsigned char md5[16];
+            snprintf(seen[idx].head, sizeof seen[idx].head, "%s", head);
+            seen[idx].body_len = body.len;
+            oss_md5(body.data ? body.data : "", body.len, md5);
+            oss_hex(md5, 16, 0, seen[idx].body_md5);
+        }
+        const char *answer = idx < nscript ? script[idx] : NULL;
+        pthread_mutex_unlock(&lock);
+        if (answer && strcmp(answer, "CLOSE") == 0)
+            break;
+        if (answer == NULL)
+            answer = ok_answer;
+        if (send(fd, answer, strlen(answer), MSG_NOSIGNAL) < 0)
+            break;
+    }
+    oss_buf_cleanup(&body);
+    close(fd);
+    return NULL;
+}
+
+static void *accept_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        int fd = accept(listen_fd, NULL, NULL);
+        if (fd < 0)
+            return NULL;
+        pthread_mutex_lock(&lock);
+        nconns++;
+        pthread_mutex_unlock(&lock);
+        pthread_t t;
+        pthread_create(&t, NULL, conn_main, (void *)(intptr_t)fd);
+        pthread_detach(t);
+    }
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t al = sizeof a;
+    pthread_t t;
+
+    listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (listen_fd < 0 || bind(listen_fd, (struct sockaddr *)&a, sizeof a) < 0 ||
+        listen(listen_fd, 64) < 0 || getsockname(listen_fd, (struct sockaddr *)&a, &al) < 0)
+        return -1;
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(a.sin_port));
+    pthread_create(&t, NULL, accept_main, NULL);
+    pthread_detach(t);
+    return 0;
+}
+
+static void reset(const char **answers, int n)
+{
+    pthread_mutex_lock(&lock);
+    for (int i = 0; i < n; i++)
+        script[i] = answers[i];
+    nscript = n;
+    nseen = 0;
+    nconns = 0;
+    pthread_mutex_unlock(&lock);
+}
+
+static struct oss_client *new_client(int retries, const char *region)
+{
+    struct oss_error e;
+    struct oss_client_config cfg = {.url = url,
+                                    .region = region,
+                                    .akid = "LTAItest",
+                                    .secret = "test-secret",
+                                    .retries = retries,
+                                    .retry_base_ms = 1};
+    struct oss_client *c = oss_client_new(&cfg, &e);
+    assert_non_null(c);
+    return c;
+}
+
+static const char err503[] = "HTTP/1.1 503 Service Unavailable\r\nx-oss-request-id: REQ-503\r\n"
+                             "Content-Length: 0\r\n\r\n";
+static const char err429[] = "HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\n\r\n";
+#define ERR403_BODY                                                                                \
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code>"                 \
+    "<Message>no</Message><RequestId>REQ-403</RequestId><HostId>h</HostId></Error>"
+static char err403[512];
+
+static void test_retry_5xx_then_ok(void **state)
+{
+    (void)state;
+    const char *answers[] = {err503, err429, "CLOSE"};
+    struct oss_client *c = new_client(3, NULL);
+    struct oss_error e;
+    char body[] = "payload that must be resent identically";
+
+    reset(answers, 3);
+    int rc = oss_put_object(c, "bkt", "k", body, strlen(body), NULL, NULL, &e);
+    assert_int_equal(rc, 0);
+    assert_string_equal(e.request_id, "REQ-OK");
+    assert_int_equal(nseen, 4);
+    for (int i = 1; i < nseen; i++) {
+        assert_int_equal(seen[i].body_len, strlen(body));
+        assert_string_equal(seen[i].body_md5, seen[0].body_md5);
+    }
+    oss_client_free(c);
+}
+
+static void test_retry_fd_body(void **state)
+{
+    (void)state;
+    const char *answers[] = {err503, err503};
+    struct oss_client *c = new_client(2, "cn-hangzhou");
+    struct oss_error e;
+    char path[] = "/tmp/oss-http-test-XXXXXX";
+    int fd = mkstemp(path);
+    static char data[300000];
+
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (char)(i * 7);
+    assert_int_equal(write(fd, data, sizeof data), (ssize_t)sizeof data);
+    unlink(path);
+    reset(answers, 2);
+    assert_int_equal(oss_put_object_fd(c, "bkt", "big", fd, 1000, 200000, NULL, NULL, &e), 0);
+    assert_int_equal(nseen, 3);
+    unsigned char md5[16];
+    char hex[33];
+    oss_md5(data + 1000, 200000, md5);
+    oss_hex(md5, 16, 0, hex);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(seen[i].body_len, 200000);
+        assert_string_equal(seen[i].body_md5, hex);
+    }
+    close(fd);
+    oss_client_free(c);
+}
+
+static void test_retries_spent(void **state)
+{
+    (void)state;
+    const char *answers[] = {err503, err503, err503, err503};
+    struct oss_client *c = new_client(2, NULL);
+    struct oss_error e;
+    char acl[24];
+
+    reset(answers, 4);
+    assert_int_equal(oss_get_bucket_acl(c, "bkt", acl, &e), -EIO);
+    assert_int_equal(nseen, 3);
+    assert_int_equal(e.http_status, 503);
+    assert_string_equal(e.request_id, "REQ-503");
+
+    const char *drops[] = {"CLOSE", "CLOSE", "CLOSE", "CLOSE", "CLOSE", "CLOSE", "CLOSE", "CLOSE"};
+    reset(drops, 8);
+    assert_int_equal(oss_get_bucket_acl(c, "bkt", acl, &e), -EIO);
+    assert_true(nseen >= 3); /* libcurl may itself resend once on a reused connection */
+    assert_int_equal(e.http_status, 0);
+    oss_client_free(c);
+}
+
+static void test_no_retry_on_4xx(void **state)
+{
+    (void)state;
+    const char *answers[] = {err403};
+    struct oss_client *c = new_client(3, NULL);
+    struct oss_error e;
+    char acl[24];
+
+    snprintf(err403, sizeof err403,
+             "HTTP/1.1 403 Forbidden\r\nx-oss-request-id: REQ-403\r\n"
+             "Content-Type: application/xml\r\nContent-Length: %zu\r\n\r\n%s",
+             strlen(ERR403_BODY), ERR403_BODY);
+    reset(answers, 1);
+    assert_int_equal(oss_get_bucket_acl(c, "bkt", acl, &e), -EACCES);
+    assert_int_equal(nseen, 1);
+    assert_string_equal(e.code, "AccessDenied");
+    assert_string_equal(e.request_id, "REQ-403");
+    assert_int_equal(e.http_status, 403);
+    oss_client_free(c);
+}
+
+static void test_head_error_from_x_oss_err(void **state)
+{
+    (void)state;
+    const char *xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code>"
+                      "<Message>gone</Message><RequestId>REQ-404</RequestId></Error>";
+    struct oss_buf b64 = OSS_BUF_INIT, answer = OSS_BUF_INIT;
+    oss_base64_encode(xml, strlen(xml), &b64);
+    oss_buf_printf(&answer,
+                   "HTTP/1.1 404 Not Found\r\nx-oss-request-id: REQ-404\r\nx-oss-err: %s\r\n"
+                   "x-oss-ec: 0026-00000001\r\nContent-Length: 0\r\n\r\n",
+                   oss_buf_str(&b64));
+    const char *answers[] = {answer.data};
+    struct oss_client *c = new_client(3, NULL);
+    struct oss_error e;
+    struct oss_object_meta m;
+
+    reset(answers, 1);
+    assert_int_equal(oss_head_object(c, "bkt", "missing", NULL, &m, &e), -ENOENT);
+    assert_string_equal(e.code, "NoSuchKey");
+    assert_string_equal(e.message, "gone");
+    assert_string_equal(e.request_id, "REQ-404");
+    assert_string_equal(e.ec, "0026-00000001");
+    assert_int_equal(nseen, 1);
+    assert_non_null(strstr(seen[0].head, "HEAD /bkt/missing HTTP/1.1"));
+    oss_client_free(c);
+    oss_buf_cleanup(&b64);
+    oss_buf_cleanup(&answer);
+}
+
+/* Nothing the signature does not cover is added by libcurl. */
+static void test_headers_sent(void **state)
+{
+    (void)state;
+    struct oss_client *c = new_client(0, NULL);
+    struct oss_error e;
+    char acl[24];
+
+    reset(NULL, 0);
+    assert_int_equal(oss_put_bucket_access_monitor(c, "bkt", "Enabled", &e), 0);
+    assert_int_equal(oss_get_bucket_acl(c, "bkt", acl, &e), -EIO); /* empty 200 body */
+    assert_int_equal(oss_put_object(c, "bkt", "a/./b/../c d+e", "x", 1, NULL, NULL, &e), 0);
+    assert_int_equal(nseen, 3);
+    const char *put = seen[0].head, *get = seen[1].head, *obj = seen[2].head;
+    assert_non_null(strstr(put, "PUT /bkt/?accessmonitor HTTP/1.1\r\n"));
+    assert_non_null(strstr(put, "\r\nContent-Type: application/xml\r\n"));
+    assert_non_null(strstr(put, "\r\nContent-MD5: "));
+    assert_non_null(strstr(put, "\r\nAuthorization: OSS LTAItest:"));
+    assert_null(strcasestr(put, "Expect:"));
+    assert_null(strcasestr(put, "Accept"));
+    assert_non_null(strstr(get, "GET /bkt/?acl HTTP/1.1\r\n"));
+    assert_null(strcasestr(get, "Content-Type"));
+    assert_null(strcasestr(get, "Accept"));
+    assert_non_null(strstr(obj, "PUT /bkt/a/./b/../c%20d%2Be HTTP/1.1\r\n"));
+    assert_non_null(strstr(obj, "\r\nContent-Type: application/octet-stream\r\n"));
+    oss_client_free(c);
+}
+
+struct worker {
+    struct oss_client *c;
+    int failures;
+};
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct oss_error e;
+    for (int i = 0; i < 25; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "k%d", i);
+        if (oss_put_object(w->c, "bkt", key, key, strlen(key), NULL, NULL, &e) != 0)
+            w->failures++;
+    }
+    return NULL;
+}
+
+/* Many threads on one client: every request succeeds and connections are reused. */
+static void test_threads_keepalive(void **state)
+{
+    (void)state;
+    struct oss_client *c = new_client(0, "cn-hangzhou");
+    struct worker w[8];
+    pthread_t t[8];
+
+    reset(NULL, 0);
+    for (int i = 0; i < 8; i++) {
+        w[i] = (struct worker){.c = c};
+        pthread_create(&t[i], NULL, worker_main, &w[i]);
+    }
+    for (int i = 0; i < 8; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(w[i].failures, 0);
+    }
+    assert_int_equal(nseen, 200);
+    if (nconns > 16)
+        fail_msg("%d connections for 200 requests from 8 threads", nconns);
+    int before = nconns;
+    struct oss_error e;
+    assert_int_equal(oss_put_object(c, "bkt", "again", "x", 1, NULL, NULL, &e), 0);
+    assert_int_equal(nconns, before); /* served on a kept-alive connection */
+    oss_client_free(c);
+}
+
+static struct oss_client *client_for(const char *u, const char *region, int sigv1, int path_style)
+{
+    struct oss_error e;
+    struct oss_client_config cfg = {.url = u,
+                                    .region = region,
+                                    .sigv1 = sigv1,
+                                    .path_style = path_style,
+                                    .akid = "LTAItest",
+                                    .secret = "test-secret",
+                                    .token = "sts-token"};
+    return oss_client_new(&cfg, &e);
+}
+
+/* Endpoint parsing: region, signature version and addressing style. */
+static void test_config(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"ftp://h",        "http://user@h", "http://h:0",
+                                      "http://h:99999", "http://h:80x",  "http://h/prefix",
+                                      "http://h?x=1",   "http://",       "http://[::1",
+                                      "http://[zz]:80", "http://a b"};
+    struct oss_error e;
+    struct oss_client *c;
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct oss_client_config cfg = {.url = bad[i]};
+        c = oss_client_new(&cfg, &e);
+        if (c != NULL)
+            fail_msg("accepted %s", bad[i]);
+        assert_int_equal(e.err, -EINVAL);
+    }
+    struct oss_client_config none = {0};
+    assert_null(oss_client_new(&none, &e));
+    assert_int_equal(e.err, -EINVAL);
+
+    c = client_for("https://oss-cn-hangzhou.aliyuncs.com", NULL, 0, 0);
+    assert_true(oss_client_uses_v4(c));
+    oss_client_free(c);
+    c = client_for("https://oss-cn-hangzhou-internal.aliyuncs.com/", NULL, 1, 0);
+    assert_false(oss_client_uses_v4(c));
+    oss_client_free(c);
+    c = client_for(NULL, "eu-central-1", 0, 0);
+    assert_true(oss_client_uses_v4(c));
+    oss_client_free(c);
+    c = client_for("oss-ap-southeast-1.aliyuncs.com", NULL, 0, 0); /* https implied */
+    assert_true(oss_client_uses_v4(c));
+    oss_client_free(c);
+    c = client_for("http://[::1]:9000", NULL, 0, 0);
+    assert_non_null(c);
+    assert_false(oss_client_uses_v4(c));
+    oss_client_free(c);
+}
+
+/* IP and localhost endpoints use path style; other hosts get the bucket in the Host. */
+static void test_addressing(void **state)
+{
+    (void)state;
+    const char *port = strrchr(url, ':') + 1;
+    char u[128];
+    struct oss_error e;
+    char acl[24];
+
+    reset(NULL, 0);
+    snprintf(u, sizeof u, "http://localhost:%s", port);
+    struct oss_client *c = client_for(u, NULL, 0, 0);
+    oss_put_object(c, "bkt", "dir/k", "x", 1, NULL, NULL, &e);
+    oss_client_free(c);
+    snprintf(u, sizeof u, "http://oss-test-region.localhost:%s", port);
+    c = client_for(u, NULL, 0, 0);
+    assert_true(oss_client_uses_v4(c));
+    oss_put_object(c, "bkt", "dir/k", "x", 1, NULL, NULL, &e);
+    oss_get_bucket_acl(c, "bkt", acl, &e);
+    oss_client_free(c);
+    c = client_for(u, NULL, 1, 1);
+    oss_put_object(c, "bkt", "dir/k", "x", 1, NULL, NULL, &e);
+    oss_client_free(c);
+
+    assert_int_equal(nseen, 4);
+    assert_non_null(strstr(seen[0].head, "PUT /bkt/dir/k HTTP/1.1\r\n"));
+    assert_non_null(strstr(seen[0].head, "\r\nHost: localhost:"));
+    assert_non_null(strstr(seen[0].head, "\r\nx-oss-security-token: sts-token\r\n"));
+    assert_non_null(strstr(seen[1].head, "PUT /dir/k HTTP/1.1\r\n"));
+    assert_non_null(strstr(seen[1].head, "\r\nHost: bkt.oss-test-region.localhost:"));
+    assert_non_null(strstr(seen[1].head, "Credential=LTAItest/"));
+    assert_non_null(strstr(seen[1].head, "/test-region/oss/aliyun_v4_request"));
+    assert_non_null(strstr(seen[1].head, "\r\nx-oss-content-sha256: UNSIGNED-PAYLOAD\r\n"));
+    assert_non_null(strstr(seen[2].head, "GET /?acl HTTP/1.1\r\n"));
+    assert_non_null(strstr(seen[3].head, "PUT /bkt/dir/k HTTP/1.1\r\n"));
+    assert_non_null(strstr(seen[3].head, "\r\nAuthorization: OSS LTAItest:"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_retry_5xx_then_ok),
+        cmocka_unit_test(test_retry_fd_body),
+        cmocka_unit_test(test_retries_spent),
+        cmocka_unit_test(test_no_retry_on_4xx),
+        cmocka_unit_test(test_head_error_from_x_oss_err),
+        cmocka_unit_test(test_headers_sent),
+        cmocka_unit_test(test_threads_keepalive),
+        cmocka_unit_test(test_config),
+        cmocka_unit_test(test_addressing),
+    };
+    return cmocka_run_group_tests(tests, group_setup, NULL);
+}
