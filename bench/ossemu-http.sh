@@ -245,9 +245,11 @@ machine >"$W/machine.tsv"
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---------------------------------------------------------------- measurements
+# Each measurement sets RV="value server-cpu". They run in the main shell so that a failed
+# check ends the whole run (through the EXIT trap).
 # GET: one curl, body to /dev/null. Returns MB/s (10^6 bytes/s) and server CPU seconds.
 get_big() { # server
-    local url hdrs=() pids out c0 c1
+    local url hdrs=() pids out c0 c1 code bytes speed
     if [ "$1" = ossemu ]; then
         sign GET "" "/$BUCKET/big"
         url="$EMU/$BUCKET/big"
@@ -263,18 +265,19 @@ get_big() { # server
     c1=$(cpu_s $pids)
     read -r code bytes speed <<<"$out"
     [ "$code" = 200 ] && [ "$bytes" = "$SIZE" ] || { log "GET $1: status $code, $bytes bytes"; exit 1; }
-    echo "$(awk -v s="$speed" 'BEGIN {printf "%.1f", s / 1e6}') $(awk -v a="$c0" -v b="$c1" 'BEGIN {printf "%.2f", b - a}')"
+    RV="$(awk -v s="$speed" 'BEGIN {printf "%.1f", s / 1e6}') $(awk -v a="$c0" -v b="$c1" 'BEGIN {printf "%.2f", b - a}')"
 }
 
 put_big() { # server
-    local out c0 c1 code bytes secs etag pids
+    local out c0 c1 code bytes secs pids
     sync
     if [ "$1" = ossemu ]; then
         pids=$EMU_PID
         c0=$(cpu_s $pids)
-        read -r code bytes secs etag < <(emu_put_file put "$W/www/big")
+        emu_put_file put "$W/www/big"
         c1=$(cpu_s $pids)
-        [ "$code" = 200 ] && [ "$etag" = "$BIG_MD5" ] || { log "PUT ossemu: status $code etag $etag"; exit 1; }
+        code=$PUT_CODE bytes=$PUT_BYTES secs=$PUT_SECS
+        [ "$code" = 200 ] && [ "$PUT_ETAG" = "$BIG_MD5" ] || { log "PUT ossemu: status $code etag $PUT_ETAG"; exit 1; }
     else
         pids=$(ngx_pids)
         c0=$(cpu_s $pids)
@@ -286,7 +289,7 @@ put_big() { # server
         [ "$(stat -c %s "$W/sink/sink/put")" = "$SIZE" ] || { log "PUT nginx: wrong size stored"; exit 1; }
     fi
     [ "$bytes" = "$SIZE" ] || { log "PUT $1: sent $bytes bytes"; exit 1; }
-    echo "$(awk -v n="$SIZE" -v t="$secs" 'BEGIN {printf "%.1f", n / t / 1e6}') $(awk -v a="$c0" -v b="$c1" 'BEGIN {printf "%.2f", b - a}')"
+    RV="$(awk -v n="$SIZE" -v t="$secs" 'BEGIN {printf "%.1f", n / t / 1e6}') $(awk -v a="$c0" -v b="$c1" 'BEGIN {printf "%.2f", b - a}')"
 }
 
 # small_curl server op: SMALL_N sequential requests in one curl process over one keep-alive
@@ -306,7 +309,7 @@ small_curl() {
     t1=$(now_ns)
     c1=$(cpu_s $pids)
     [ "$ok" = "$SMALL_N" ] || { log "$1 $2: only $ok of $SMALL_N answers were 200"; exit 1; }
-    echo "$(awk -v n="$SMALL_N" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", n / ((b - a) / 1e9)}') $(awk -v n="$SMALL_N" -v a="$c0" -v b="$c1" 'BEGIN {printf "%.1f", (b - a) * 1e6 / n}')"
+    RV="$(awk -v n="$SMALL_N" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", n / ((b - a) / 1e9)}') $(awk -v n="$SMALL_N" -v a="$c0" -v b="$c1" 'BEGIN {printf "%.1f", (b - a) * 1e6 / n}')"
 }
 
 # small_wrk server op: wrk, 1 thread, WRK_CONNS keep-alive connections, WRK_SECS seconds.
@@ -323,13 +326,14 @@ small_wrk() {
     non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
     [ -z "$non2xx" ] || { log "wrk $1 $2: $non2xx non-2xx answers"; exit 1; }
     rps=$(echo "$out" | awk '/^Requests\/sec/ {printf "%.0f", $2}')
-    echo "$rps -"
+    RV="$rps -"
 }
 
 run() { # metric server rep fn args...
     local m=$1 s=$2 r=$3 v c
     shift 3
-    read -r v c < <("$@")
+    "$@"
+    read -r v c <<<"$RV"
     record "$m" "$s" "$r" "$v" "$c"
     log "rep $r $m $s: $v (server cpu $c)"
 }
@@ -402,7 +406,7 @@ if [ "$PROFILE" = 1 ]; then
             strace -c -f -p "$EMU_PID" -o "$W/strace-$what.txt" 2>/dev/null &
             sp=$!
             sleep 1
-            if [ $what = get ]; then get_big ossemu >/dev/null; else put_big ossemu >/dev/null; fi
+            if [ $what = get ]; then get_big ossemu; else put_big ossemu; fi
             sleep 0.3
             kill -INT $sp
             wait $sp 2>/dev/null || true
@@ -414,7 +418,7 @@ if [ "$PROFILE" = 1 ]; then
             perf record -q -e cpu-clock -F 999 -p "$EMU_PID" -o "$W/perf-$what.data" >/dev/null 2>&1 &
             pp=$!
             sleep 1
-            if [ $what = get ]; then get_big ossemu >/dev/null; else put_big ossemu >/dev/null; fi
+            if [ $what = get ]; then get_big ossemu; else put_big ossemu; fi
             sleep 0.3
             kill -INT $pp
             wait $pp 2>/dev/null || true

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "oss/buf.h"
 #include "oss/sign.h"
@@ -144,6 +145,8 @@ struct emu_key_info {
     const char *account_id;
     const char *user_id; /* NULL for an account's own key */
     const void *policy;  /* json_t * of a RAM user, NULL for root keys */
+    const char *security_token; /* STS key: the token requests must carry; NULL otherwise */
+    time_t expires;             /* STS key: end of validity (0: none) */
 };
 /* Loads the accounts file (brief's JSON format). On failure returns -EINVAL/-ENOENT/-ENOMEM
  * and writes a reason (never a secret) to err. */

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "emu/emu.h"
+#include "oss/codec.h"
 
 struct emu_account {
     char *id;
@@ -70,7 +71,8 @@ static int add_account(struct emu_accounts *a, const char *id, const char *name)
 }
 
 static int add_key(struct emu_accounts *a, const char *akid, const char *secret,
-                   const char *account_id, const char *user_id, const void *policy)
+                   const char *account_id, const char *user_id, const void *policy,
+                   const char *token, time_t expires)
 {
     struct emu_key_info *k = realloc(a->keys, (a->nkeys + 1) * sizeof(*k));
     if (!k)
@@ -87,6 +89,8 @@ static int add_key(struct emu_accounts *a, const char *akid, const char *secret,
     k->account_id = account_id;
     k->user_id = user_id;
     k->policy = policy;
+    k->security_token = token; /* borrowed from the loaded document */
+    k->expires = expires;
     a->nkeys++;
     return 0;
 }
@@ -101,7 +105,7 @@ int emu_accounts_single(const char *account_id, const char *name, const char *ak
     }
     int rc = add_account(a, account_id, name);
     if (rc == 0)
-        rc = add_key(a, akid, secret, a->accounts[0].id, NULL, NULL);
+        rc = add_key(a, akid, secret, a->accounts[0].id, NULL, NULL, NULL, 0);
     if (rc) {
         emu_accounts_free(a);
         return rc;
@@ -134,7 +138,20 @@ static int load_keys(struct emu_accounts *a, json_t *keys, const char *account_i
             set_err(err, errlen, "%s: access key %s appears twice", where, id);
             return -EINVAL;
         }
-        int rc = add_key(a, id, secret, account_id, user_id, policy);
+        /* STS keys: "security_token" and optional "expiration" (2026-11-25T14:00:00Z). */
+        json_t *tok = json_object_get(k, "security_token");
+        const char *exp = json_string_value(json_object_get(k, "expiration"));
+        time_t expires = 0;
+        if ((tok && (!json_is_string(tok) || !*json_string_value(tok))) ||
+            (json_object_get(k, "expiration") && (!exp || oss_parse_iso8601(exp, &expires)))) {
+            set_err(err, errlen,
+                    "%s: key %s: \"security_token\" must be a string and \"expiration\" an "
+                    "ISO 8601 time",
+                    where, id);
+            return -EINVAL;
+        }
+        int rc =
+            add_key(a, id, secret, account_id, user_id, policy, json_string_value(tok), expires);
         if (rc)
             return rc;
     }

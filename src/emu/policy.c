@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "emu/emu.h"
+#include "emu/store.h"
 
 /* Glob match with '*' (any run) and '?' (one character); fold selects case-insensitivity. */
 static int glob_match(const char *pat, const char *s, int fold)
@@ -176,29 +177,104 @@ static char *resource_arn(const struct emu_server *s, const struct emu_req *req,
     return n < 0 ? NULL : arn;
 }
 
+/* Whether a bucket-policy Principal ("*", an id or an array of them) names who. */
+static int principal_matches(json_t *p, const struct emu_principal *who)
+{
+    size_t i;
+    json_t *e;
+    const char *id;
+    if (json_is_string(p)) {
+        id = json_string_value(p);
+        return strcmp(id, "*") == 0 ||
+               (who->account_id && !who->user_id && !strcmp(id, who->account_id)) ||
+               (who->user_id && strcmp(id, who->user_id) == 0);
+    }
+    json_array_foreach(p, i, e)
+    {
+        if (principal_matches(e, who))
+            return 1;
+    }
+    return 0;
+}
+
+/* Verdict (-1, 0, 1 as emu_policy_eval) of the bucket's policy, the stored bucket setting
+ * "policy" (a JSON document whose statements carry a Principal), for the request's principal.
+ * No policy, or one that does not parse: 0. */
+static int bucket_policy_verdict(const struct emu_server *s, const struct emu_req *req,
+                                 const char *action, const char *arn)
+{
+    char *text = NULL;
+    int verdict = 0;
+    size_t i;
+    json_t *st;
+
+    if (!req->bucket || !s->store ||
+        emu_store_setting_get(s->store, req->bucket, "policy", &text) != 0)
+        return 0;
+    json_t *doc = json_loads(text, 0, NULL), *stmts = json_object_get(doc, "Statement");
+    free(text);
+    if (json_is_object(stmts))
+        stmts = json_pack("[O]", stmts);
+    else
+        json_incref(stmts);
+    json_array_foreach(stmts, i, st)
+    {
+        if (!principal_matches(json_object_get(st, "Principal"), &req->who))
+            continue;
+        int v = statement_verdict(st, action, arn);
+        if (v < 0) {
+            verdict = -1;
+            break;
+        }
+        if (v > 0)
+            verdict = 1;
+    }
+    json_decref(stmts);
+    json_decref(doc);
+    return verdict;
+}
+
+static int deny(const struct emu_req *req, struct emu_resp *resp, const char *action,
+                const char *by)
+{
+    char m[192];
+    snprintf(m, sizeof(m), "You are denied by %s to perform %s.", by, action);
+    emu_resp_error(resp, req, 403, "AccessDenied", m, NULL, "AuthAction", action, NULL);
+    return -EACCES;
+}
+
+/* Order of evaluation (oss-api.md 6.3, 7.4; DESIGN.md 2): an explicit Deny in the RAM user's
+ * policy or in the bucket policy refuses; the owner account's own key is allowed; an Allow of
+ * the RAM policy (same account) or of the bucket policy allows; else the ACL decides for
+ * reads (public-read, public-read-write) and writes (public-read-write); bucket
+ * administration (acl NULL) is never granted by an ACL. The owner's root key is exempt from
+ * bucket-policy Deny, so an account cannot lock itself out. */
 int emu_authorize(const struct emu_server *s, const struct emu_req *req, struct emu_resp *resp,
                   const char *action, const char *owner, const char *acl, int write)
 {
     const struct emu_principal *who = &req->who;
     int same_account =
         !who->anonymous && who->account_id && (!owner || strcmp(owner, who->account_id) == 0);
+    int ram = 0, bucket;
     const char *msg;
+    char *arn = resource_arn(s, req, owner);
 
-    if (!who->anonymous && who->policy) { /* a RAM user: its policy first */
-        char *arn = resource_arn(s, req, owner);
-        int v = arn ? emu_policy_eval(who->policy, action, arn) : -1;
-        free(arn);
-        if (v < 0) {
-            char m[192];
-            snprintf(m, sizeof(m), "You are denied by RAM policy to perform %s.", action);
-            emu_resp_error(resp, req, 403, "AccessDenied", m, NULL, "AuthAction", action, NULL);
-            return -EACCES;
-        }
-        if (v > 0 && same_account)
-            return 0;
-    } else if (same_account) {
-        return 0; /* the account's own (root) key */
+    if (!arn) {
+        emu_resp_error(resp, req, 500, "InternalError", "Out of memory.", NULL, NULL);
+        return -ENOMEM;
     }
+    if (!who->anonymous && who->policy)
+        ram = emu_policy_eval(who->policy, action, arn);
+    bucket = bucket_policy_verdict(s, req, action, arn);
+    free(arn);
+    if (ram < 0)
+        return deny(req, resp, action, "RAM policy");
+    if (same_account && !who->policy)
+        return 0; /* the account's own (root) key */
+    if (bucket < 0)
+        return deny(req, resp, action, "bucket policy");
+    if ((ram > 0 && same_account) || bucket > 0)
+        return 0;
     if (acl && acl_allows(acl, write))
         return 0;
 

@@ -66,7 +66,7 @@ static int dh_fill(struct fs_ctx *ctx, const struct fs_inode *dir, const struct 
     for (size_t i = 0; l && i < l->n && rc == 0; i++) {
         const struct fs_dirent *de = &l->ents[i];
         if (dir->kind == FS_K_ACLD) {
-            if (!de->is_dir && !fs_is_editor_temp(de->name))
+            if (!de->is_dir)
                 rc = dh_add(d, de->name, FS_K_OBJACL, ctl_object_acl_entry(), 0, de->mtime);
             continue;
         }

@@ -239,6 +239,8 @@ void fs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mo
         rc = -ENOTDIR;
     else if (fs_ctl_at(ctx, p, name) || (!ctx->opts.noctl && ctl_is_reserved_dir_name(name)))
         rc = -EEXIST;
+    else if (p->kind == FS_K_ACLD && !fs_create_is_local(ctx, p, name))
+        rc = -ENOENT; /* the ACL file of an object that does not exist */
     else if (fs_create_is_local(ctx, p, name)) {
         if (!fs_may_write_ctl(ctx, req))
             rc = -EACCES;

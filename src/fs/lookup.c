@@ -141,9 +141,7 @@ static void lookup_in_acld(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *
     int exists = -1;
     struct fs_inode *dir = fs_inode_get_locked(ctx, p->parent);
     double now = fs_now();
-    if (fs_is_editor_temp(name)) {
-        exists = 0;
-    } else if (dir) {
+    if (dir) {
         struct fs_inode *f = fs_inode_child_locked(ctx, dir->ino, name);
         if (f && f->kind == FS_K_FILE && (f->writers || f->attr_expires > now))
             exists = 1;

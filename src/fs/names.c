@@ -4,8 +4,11 @@
  * The editor rule (also in man/osspermfs.1): in a bucket root, a new file whose name is
  * "sed" + 6 letters or digits (sed -i), "4913" (vim's probe), or a control file name with a
  * prefix of ".", "#" or ".#" and/or any suffix (".acl~", "..acl.swp", ".acl.swp", ".policy.tmp")
- * is an editor temporary; in a .acl.d directory every new file is. Temporaries live in memory,
- * are never uploaded, and a rename of one onto a control file applies its content. */
+ * is an editor temporary. In a .acl.d directory, where every existing object has an ACL file, a
+ * new name that looks like a temporary (sed's and vim's names, a leading "." or "#", a trailing
+ * "~", ".swp", ".tmp", ".new", ".bak", ".save") is one; any other new name there is ENOENT, as
+ * the object it would describe does not exist. Temporaries live in memory, are never uploaded,
+ * and a rename of one onto a control file applies its content. */
 #include <ctype.h>
 #include <string.h>
 
@@ -63,12 +66,30 @@ int fs_is_reserved_in(struct fs_ctx *ctx, const struct fs_inode *dir, const char
            (ctl_bucket_entry(name) || fs_is_editor_temp(name));
 }
 
+/* The wider net for .acl.d, where any name may be an object's ACL file: sed's and vim's
+ * probes, hidden names, and names ending in "~" or a temporary-file suffix. Only consulted for
+ * names that are not the ACL file of an existing object (lookup answered ENOENT). */
+static int is_temp_like(const char *name)
+{
+    static const char *const sfx[] = {"~", ".swp", ".swo", ".swx", ".tmp", ".new", ".bak",
+                                      ".save"};
+    size_t n = strlen(name);
+    if (is_sed_temp(name) || strcmp(name, "4913") == 0 || name[0] == '.' || name[0] == '#')
+        return 1;
+    for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+        size_t l = strlen(sfx[i]);
+        if (n > l && strcmp(name + n - l, sfx[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 int fs_create_is_local(struct fs_ctx *ctx, const struct fs_inode *dir, const char *name)
 {
     if (ctx->opts.noctl)
         return 0;
     if (dir->kind == FS_K_ACLD)
-        return 1;
+        return is_temp_like(name);
     return dir->kind == FS_K_DIR && dir->is_bucket_root && fs_is_editor_temp(name);
 }
 

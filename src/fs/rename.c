@@ -1,7 +1,8 @@
 /* rename(2): a file within a bucket moves with CopyObject + DeleteObject; an editor temporary
  * renamed onto a control file applies its content (the rename fails with the errno of the
  * refusal) and disappears; a control file renamed to an editor temporary name (vim's backup)
- * leaves the setting alone and gives the temporary the current value. Everything else that
+ * leaves the setting alone and gives the temporary the current value; a real object renamed
+ * onto a control file is applied and deleted. Everything else that
  * cannot be done in place answers EXDEV, so mv falls back to copy and remove. */
 #include <errno.h>
 #include <stdlib.h>
@@ -32,7 +33,9 @@ static int rename_local(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *src
                         const char *newname)
 {
     const struct ctl_entry *ce = fs_ctl_at(ctx, np, newname);
-    int to_acl = np->kind == FS_K_ACLD && !fs_is_editor_temp(newname);
+    struct fs_inode *dst = fs_inode_child_locked(ctx, np->ino, newname);
+    int to_acl = np->kind == FS_K_ACLD && ((dst && dst->kind == FS_K_OBJACL) ||
+                                           !fs_create_is_local(ctx, np, newname));
     if (!ce && !to_acl && fs_create_is_local(ctx, np, newname)) {
         fs_inode_move_locked(ctx, src, np, newname, NULL);
         pthread_mutex_unlock(&ctx->lock);
@@ -117,6 +120,53 @@ static int rename_ctl_to_local(struct fs_ctx *ctx, struct fs_inode *src, struct 
     return rc;
 }
 
+/* `mv file .acl`: the object's bytes become the setting (one GetObject, capped at the largest
+ * valid input), then the object is deleted. A refused value leaves the object where it was.
+ * ctx->lock held on entry, released on return. */
+static int rename_file_onto_ctl(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *src,
+                                struct fs_inode *np, const struct ctl_entry *ce, fuse_ino_t parent,
+                                const char *name, const char *newname)
+{
+    char *bucket = strdup(src->bucket), *from = strdup(src->key);
+    char *to = ce ? strdup("") : fs_child_key(np->key, newname, 0);
+    pthread_mutex_unlock(&ctx->lock);
+    const struct ctl_entry *e = ce ? ce : ctl_object_acl_entry();
+    struct oss_buf data = OSS_BUF_INIT;
+    struct oss_error err;
+    int rc = bucket && from && to ? 0 : -ENOMEM;
+    if (rc == 0) {
+        rc = oss_get_object(ctx->client, bucket, from, NULL, 0, e->max_input + 1, &data, NULL,
+                            &err);
+        if (rc < 0)
+            fs_log_oss(ctx, "GetObject", bucket, from, &err);
+        else if (data.len > e->max_input)
+            rc = -EFBIG;
+    }
+    if (rc == 0) {
+        struct fs_inode stub = {.kind = ce ? FS_K_CTL : FS_K_OBJACL,
+                                .entry = e,
+                                .bucket = bucket,
+                                .key = to};
+        rc = fs_ctl_apply(req, ctx, &stub, data.data, data.len);
+    }
+    if (rc == 0) {
+        rc = oss_delete_object(ctx->client, bucket, from, NULL, &err);
+        if (rc < 0)
+            fs_log_oss(ctx, "DeleteObject", bucket, from, &err);
+        pthread_mutex_lock(&ctx->lock);
+        struct fs_inode *s = fs_inode_child_locked(ctx, parent, name);
+        if (rc == 0 && s && s->kind == FS_K_FILE)
+            fs_inode_unlink_locked(ctx, s);
+        dir_changed_locked(ctx, parent);
+        pthread_mutex_unlock(&ctx->lock);
+    }
+    oss_buf_cleanup(&data);
+    free(bucket);
+    free(from);
+    free(to);
+    return rc;
+}
+
 /* Moves an object: CopyObject + DeleteObject (ctx->lock held on entry, released on return). A
  * file created but not uploaded yet just changes its key. */
 static int rename_file(struct fs_ctx *ctx, struct fs_inode *src, struct fs_inode *np,
@@ -190,6 +240,11 @@ void fs_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_
             fuse_reply_err(req, -rename_ctl_to_local(ctx, src, np, newname));
             return;
         }
+    } else if (src->kind == FS_K_FILE && (fs_ctl_at(ctx, np, newname) ||
+                                          (np->kind == FS_K_ACLD && !ctx->opts.noctl))) {
+        fuse_reply_err(req, -rename_file_onto_ctl(req, ctx, src, np, fs_ctl_at(ctx, np, newname),
+                                                  parent, name, newname));
+        return;
     } else if (src->kind == FS_K_FILE && np->kind == FS_K_DIR &&
                strcmp(np->bucket, src->bucket) == 0 && !fs_is_reserved_in(ctx, np, newname)) {
         fuse_reply_err(req, -rename_file(ctx, src, np, parent, name, newname));

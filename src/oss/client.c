@@ -1,6 +1,6 @@
-/* The OSS client object: endpoint parsing, addressing (virtual-hosted or path style),
- * signing (V1 or V4) and turning an OSS error answer into struct oss_error. The operations
- * themselves live in op_*.c. */
+/* The OSS client object: endpoint parsing (scheme, host, port, region), the choice of
+ * signature version and addressing style, and the credentials it signs with. Requests are
+ * built and sent in request.c; the operations live in op_*.c. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -10,33 +10,6 @@
 #include <strings.h>
 
 #include "client_priv.h"
-#include "oss/codec.h"
-#include "oss/sign.h"
-
-int oss_client_fail(struct oss_error *err, int e, const char *code, const char *message)
-{
-    if (err) {
-        oss_error_clear(err);
-        err->err = -e;
-        snprintf(err->code, sizeof err->code, "%s", code ? code : "");
-        snprintf(err->message, sizeof err->message, "%s", message ? message : "");
-    }
-    return -e;
-}
-
-int oss_client_bad_answer(struct oss_error *err, const struct oss_http_response *resp, int e,
-                          const char *code, const char *message)
-{
-    const char *rid = oss_http_header(resp, "x-oss-request-id");
-
-    oss_client_fail(err, e, code, message);
-    if (err) {
-        err->http_status = resp->status;
-        snprintf(err->request_id, sizeof err->request_id, "%s", rid ? rid : "");
-    }
-    return -e;
-}
-
 static int is_ip_literal(const char *host)
 {
     unsigned char tmp[16];
@@ -199,7 +172,7 @@ fail:
     return NULL;
 }
 
-static void free_secret(char *s)
+void oss_free_secret(char *s)
 {
     if (s) {
         explicit_bzero(s, strlen(s));
@@ -216,8 +189,8 @@ void oss_client_free(struct oss_client *c)
     free(c->host);
     free(c->hostport);
     free(c->akid);
-    free_secret(c->secret);
-    free_secret(c->token);
+    oss_free_secret(c->secret);
+    oss_free_secret(c->token);
     pthread_mutex_destroy(&c->cred_lock);
     free(c);
 }
@@ -230,8 +203,8 @@ int oss_client_set_credentials(struct oss_client *c, const char *akid, const cha
     if ((akid && !(a = strdup(akid))) || (secret && !(s = strdup(secret))) ||
         (token && *token && !(t = strdup(token)))) {
         free(a);
-        free_secret(s);
-        free_secret(t);
+        oss_free_secret(s);
+        oss_free_secret(t);
         return -ENOMEM;
     }
     pthread_mutex_lock(&c->cred_lock);
@@ -241,275 +214,12 @@ int oss_client_set_credentials(struct oss_client *c, const char *akid, const cha
     c->token = t;
     pthread_mutex_unlock(&c->cred_lock);
     free(oa);
-    free_secret(os);
-    free_secret(ot);
+    oss_free_secret(os);
+    oss_free_secret(ot);
     return 0;
 }
 
 int oss_client_uses_v4(const struct oss_client *c)
 {
     return c->v4;
-}
-
-/* ---- requests ---- */
-
-void oss_req_init(struct oss_req *r, const char *method, const char *bucket, const char *key)
-{
-    memset(r, 0, sizeof *r);
-    r->method = method;
-    r->bucket = bucket;
-    r->key = key;
-    r->body_fd = -1;
-}
-
-void oss_req_cleanup(struct oss_req *r)
-{
-    for (size_t i = 0; i < r->nowned; i++)
-        free(r->owned[i]);
-    r->nowned = 0;
-}
-
-void oss_req_query(struct oss_req *r, const char *name, const char *value)
-{
-    if (r->nquery == OSS_REQ_MAX_QUERY) {
-        r->overflow = EINVAL;
-        return;
-    }
-    r->query[r->nquery].name = name;
-    r->query[r->nquery].value = value;
-    r->nquery++;
-}
-
-void oss_req_header(struct oss_req *r, const char *name, const char *value)
-{
-    if (r->nheaders == OSS_REQ_MAX_HEADERS) {
-        r->overflow = EINVAL;
-        return;
-    }
-    r->headers[r->nheaders].name = name;
-    r->headers[r->nheaders].value = value;
-    r->nheaders++;
-}
-
-void oss_req_header_own(struct oss_req *r, char *name, char *value)
-{
-    if (name == NULL || value == NULL) {
-        free(name);
-        free(value);
-        r->overflow = ENOMEM;
-        return;
-    }
-    if (r->nowned + 2 > sizeof r->owned / sizeof r->owned[0]) {
-        free(name);
-        free(value);
-        r->overflow = EINVAL;
-        return;
-    }
-    r->owned[r->nowned++] = name;
-    r->owned[r->nowned++] = value;
-    oss_req_header(r, name, value);
-}
-
-void oss_content_md5_digest(const unsigned char md5[16], char out[25])
-{
-    struct oss_buf b = OSS_BUF_INIT;
-
-    out[0] = 0;
-    if (oss_base64_encode(md5, OSS_MD5_LEN, &b) == 0 && b.len < 25)
-        memcpy(out, b.data, b.len + 1);
-    oss_buf_cleanup(&b);
-}
-
-void oss_content_md5(const void *data, size_t len, char out[25])
-{
-    unsigned char md5[OSS_MD5_LEN];
-
-    oss_md5(data, len, md5);
-    oss_content_md5_digest(md5, out);
-}
-
-/* Bucket names go into a host name or a path segment unescaped, so only the characters OSS
- * allows (and a few it does not, for the server to refuse) are let through. */
-static int bucket_ok(const char *b)
-{
-    if (b == NULL || *b == 0 || strlen(b) > 255)
-        return 0;
-    for (; *b; b++)
-        if (!isalnum((unsigned char)*b) && *b != '-' && *b != '_' && *b != '.')
-            return 0;
-    return 1;
-}
-
-static int build_url(const struct oss_client *c, const struct oss_req *r, struct oss_buf *u)
-{
-    int rc = oss_buf_printf(u, "%s://", c->scheme);
-    int has_key = r->key && *r->key;
-
-    if (rc == 0 && r->bucket && !c->path_style)
-        rc = oss_buf_printf(u, "%s.", r->bucket);
-    if (rc == 0)
-        rc = oss_buf_printf(u, "%s/", c->hostport);
-    if (rc == 0 && r->bucket && c->path_style)
-        rc = oss_buf_printf(u, "%s/", r->bucket);
-    if (rc == 0 && has_key)
-        rc = oss_url_encode(r->key, strlen(r->key), 1, u);
-    for (size_t i = 0; rc == 0 && i < r->nquery; i++) {
-        const char *v = r->query[i].value;
-        rc = oss_buf_putc(u, i == 0 ? '?' : '&');
-        if (rc == 0)
-            rc = oss_url_encode(r->query[i].name, strlen(r->query[i].name), 0, u);
-        if (rc == 0 && v && *v) {
-            rc = oss_buf_putc(u, '=');
-            if (rc == 0)
-                rc = oss_url_encode(v, strlen(v), 0, u);
-        }
-    }
-    return rc;
-}
-
-struct creds {
-    char *akid, *secret, *token;
-};
-
-static int creds_copy(struct oss_client *c, struct creds *cr)
-{
-    int rc = 0;
-    memset(cr, 0, sizeof *cr);
-    pthread_mutex_lock(&c->cred_lock);
-    if ((c->akid && !(cr->akid = strdup(c->akid))) ||
-        (c->secret && !(cr->secret = strdup(c->secret))) ||
-        (c->token && !(cr->token = strdup(c->token))))
-        rc = -ENOMEM;
-    pthread_mutex_unlock(&c->cred_lock);
-    return rc;
-}
-
-static void creds_free(struct creds *cr)
-{
-    free(cr->akid);
-    free_secret(cr->secret);
-    free_secret(cr->token);
-}
-
-/* Adds the date, token and V4 payload headers, then the Authorization header. */
-static int sign_request(struct oss_client *c, struct oss_req *r, const struct creds *cr, char *date,
-                        char *xdate, struct oss_buf *auth)
-{
-    time_t now = time(NULL);
-
-    oss_http_date(now, date);
-    oss_req_header(r, "Date", date);
-    if (c->v4) {
-        oss_iso8601_basic(now, xdate);
-        oss_req_header(r, "x-oss-date", xdate);
-        oss_req_header(r, "x-oss-content-sha256", "UNSIGNED-PAYLOAD");
-    } else {
-        oss_req_header(r, "x-oss-date", date);
-    }
-    if (cr->token)
-        oss_req_header(r, "x-oss-security-token", cr->token);
-    if (r->overflow)
-        return -r->overflow;
-    if (cr->akid == NULL || cr->secret == NULL)
-        return 0; /* anonymous */
-
-    struct oss_sign_req sr = {
-        .method = r->method,
-        .bucket = r->bucket,
-        .key = r->key && *r->key ? r->key : NULL,
-        .query = r->query,
-        .nquery = r->nquery,
-        .headers = r->headers,
-        .nheaders = r->nheaders,
-    };
-    int rc = c->v4 ? oss_sign_v4_header(&sr, cr->akid, cr->secret, c->region, "oss", NULL, 0, auth)
-                   : oss_sign_v1_header(&sr, cr->akid, cr->secret, auth);
-    if (rc == 0)
-        oss_req_header(r, "Authorization", oss_buf_str(auth));
-    return rc < 0 ? rc : r->overflow ? -r->overflow : 0;
-}
-
-/* err from a non-2xx answer: the body, or for bodiless answers the base64 x-oss-err. */
-static int answer_error(const struct oss_http_response *resp, struct oss_error *err)
-{
-    struct oss_error local;
-    struct oss_buf xml = OSS_BUF_INIT;
-    const char *body = resp->body.data;
-    size_t len = resp->body.len;
-    const char *rid = oss_http_header(resp, "x-oss-request-id");
-    const char *xerr = oss_http_header(resp, "x-oss-err");
-    const char *ec = oss_http_header(resp, "x-oss-ec");
-
-    if (err == NULL)
-        err = &local;
-    if (len == 0 && xerr && oss_base64_decode(xerr, strlen(xerr), &xml) == 0) {
-        body = xml.data;
-        len = xml.len;
-    }
-    oss_error_from_response(err, resp->status, rid, body, len);
-    oss_buf_cleanup(&xml);
-    if (err->ec[0] == 0 && ec)
-        snprintf(err->ec, sizeof err->ec, "%s", ec);
-    if (err->request_id[0] == 0 && rid)
-        snprintf(err->request_id, sizeof err->request_id, "%s", rid);
-    if (err->err >= 0)
-        err->err = -oss_errno_for(err->code, resp->status);
-    if (err->err >= 0)
-        err->err = -EIO;
-    return err->err;
-}
-
-int oss_client_send(struct oss_client *c, struct oss_req *r, struct oss_http_response *resp,
-                    struct oss_error *err)
-{
-    struct oss_buf url = OSS_BUF_INIT, auth = OSS_BUF_INIT;
-    struct creds cr;
-    char date[30], xdate[17];
-    int rc;
-
-    if (r->bucket && !bucket_ok(r->bucket))
-        return oss_client_fail(err, EINVAL, "InvalidBucketName", "invalid bucket name");
-    rc = creds_copy(c, &cr);
-    if (rc == 0)
-        rc = build_url(c, r, &url);
-    if (rc == 0)
-        rc = sign_request(c, r, &cr, date, xdate, &auth);
-    if (rc < 0) {
-        creds_free(&cr);
-        oss_buf_cleanup(&url);
-        oss_buf_cleanup(&auth);
-        return oss_client_fail(err, -rc, "",
-                               rc == -ENOMEM ? "out of memory" : "request could not be built");
-    }
-    struct oss_http_request hr = {
-        .method = r->method,
-        .url = oss_buf_str(&url),
-        .headers = r->headers,
-        .nheaders = r->nheaders,
-        .body = r->body,
-        .body_len = r->body_len,
-        .body_fd = r->body_fd,
-        .body_off = r->body_off,
-        .body_fd_len = r->body_fd_len,
-        .sink = r->sink,
-        .sink_arg = r->sink_arg,
-        .bulk = r->bulk,
-    };
-    rc = oss_http_perform(c->http, &hr, resp, err);
-    /* The signing headers point into cr, date, xdate and auth: a request is sent once. */
-    creds_free(&cr);
-    oss_buf_cleanup(&url);
-    oss_buf_cleanup(&auth);
-    r->nheaders = 0;
-    if (rc < 0)
-        return rc;
-    if (resp->status < 200 || resp->status >= 300)
-        return answer_error(resp, err);
-    if (err) {
-        const char *rid = oss_http_header(resp, "x-oss-request-id");
-        oss_error_clear(err);
-        err->http_status = resp->status;
-        snprintf(err->request_id, sizeof err->request_id, "%s", rid ? rid : "");
-    }
-    return 0;
 }

@@ -51,6 +51,9 @@ struct oss_req {
     int bulk;
 };
 
+/* Wipes and frees a secret string (NULL is fine). */
+void oss_free_secret(char *s);
+
 void oss_req_init(struct oss_req *r, const char *method, const char *bucket, const char *key);
 void oss_req_cleanup(struct oss_req *r);
 /* value NULL or "": a bare parameter (?acl). */

@@ -482,7 +482,7 @@ int oss_http_perform(struct oss_http *h, const struct oss_http_request *req,
                 backoff(&h->cfg, attempt, &seed);
                 continue;
             }
-            transport_error(err, EIO, curl_easy_strerror(cc), errbuf);
+            transport_error(err, EIO, errbuf[0] ? errbuf : curl_easy_strerror(cc), NULL);
             resp->status = 0;
             rc = -EIO;
             break;

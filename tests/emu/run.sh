@@ -112,36 +112,51 @@ expect() { # expect STATUS [CODE] description
 hmac256_hex() { # key-hex message
     printf '%s' "$2" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$1" | sed 's/^.*= //'
 }
-# v4 METHOD URI-PATH CANON-QUERY URL: a V4-signed request (header form) with $AK/$SK, region
-# cn-hangzhou. URI-PATH is the canonical URI (/bucket/key, encoded), CANON-QUERY the canonical
-# query string.
+# v4_sig DATETIME CANONICAL-REQUEST: the V4 signature with $SK, region cn-hangzhou.
+v4_sig() {
+    local now=$1 canon=$2 day=${1%%T*} hash k
+    hash=$(printf '%s' "$canon" | openssl dgst -sha256 | sed 's/^.*= //')
+    k=$(printf '%s' "aliyun_v4$SK" | xxd -p -c 256)
+    for part in "$day" cn-hangzhou oss aliyun_v4_request; do
+        k=$(hmac256_hex "$k" "$part")
+    done
+    hmac256_hex "$k" "OSS4-HMAC-SHA256
+$now
+$day/cn-hangzhou/oss/aliyun_v4_request
+$hash"
+}
+# v4 METHOD URI-PATH CANON-QUERY URL: a V4-signed request (header form) with $AK/$SK. URI-PATH
+# is the canonical URI (/bucket/key, encoded), CANON-QUERY the canonical query string. SEP is
+# the separator before Signature= (", " as ossfs 1.x, "," as ossfs 2.0 and the SDKs).
 v4() {
     local method=$1 uri=$2 cq=$3 url=$4; shift 4
-    local now day canon hash scope sts k sig
-    now=$(date -u '+%Y%m%dT%H%M%SZ'); day=${now%%T*}
-    canon="$method
+    local now sig
+    now=$(date -u '+%Y%m%dT%H%M%SZ')
+    sig=$(v4_sig "$now" "$method
 $uri
 $cq
 x-oss-content-sha256:UNSIGNED-PAYLOAD
 x-oss-date:$now
 
 
-UNSIGNED-PAYLOAD"
-    hash=$(printf '%s' "$canon" | openssl dgst -sha256 | sed 's/^.*= //')
-    scope="$day/cn-hangzhou/oss/aliyun_v4_request"
-    sts="OSS4-HMAC-SHA256
-$now
-$scope
-$hash"
-    k=$(printf '%s' "aliyun_v4$SK" | xxd -p -c 256)
-    k=$(hmac256_hex "$k" "$day")
-    k=$(hmac256_hex "$k" cn-hangzhou)
-    k=$(hmac256_hex "$k" oss)
-    k=$(hmac256_hex "$k" aliyun_v4_request)
-    sig=$(hmac256_hex "$k" "$sts")
+UNSIGNED-PAYLOAD")
     STATUS=$(curl -s -o "$WORK/b" -D "$WORK/h" -w '%{http_code}' -X "$method" \
         -H "x-oss-date: $now" -H "x-oss-content-sha256: UNSIGNED-PAYLOAD" \
-        -H "Authorization: OSS4-HMAC-SHA256 Credential=$AK/$scope, Signature=$sig" "$@" "$url")
+        -H "Authorization: OSS4-HMAC-SHA256 Credential=$AK/${now%%T*}/cn-hangzhou/oss/aliyun_v4_request${SEP:-, }Signature=$sig" \
+        "$@" "$url")
+}
+# v4_presign_url URI-PATH EXPIRES: a presigned V4 GET URL for the canonical URI.
+v4_presign_url() {
+    local uri=$1 expires=$2 now cq sig
+    now=$(date -u '+%Y%m%dT%H%M%SZ')
+    cq="x-oss-credential=$AK%2F${now%%T*}%2Fcn-hangzhou%2Foss%2Faliyun_v4_request&x-oss-date=$now&x-oss-expires=$expires&x-oss-signature-version=OSS4-HMAC-SHA256"
+    sig=$(v4_sig "$now" "GET
+$uri
+$cq
+
+
+UNSIGNED-PAYLOAD")
+    echo "$URL$uri?$cq&x-oss-signature=$sig"
 }
 
 start_server
@@ -221,8 +236,19 @@ v4 GET "/$B/" "acl" "$URL/$B/?acl"
 expect 200 "" "V4 GetBucketAcl"
 v4 GET "/$B/dir/hello%2B1.txt" "" "$URL/$B/dir/hello%2B1.txt"
 expect 200 "" "V4 GetObject"
+SEP=, v4 GET "/$B/" "acl" "$URL/$B/?acl"
+expect 200 "" "V4 Authorization without a space after the comma"
 SK=wrong v4 GET "/$B/" "acl" "$URL/$B/?acl"
 expect 403 SignatureDoesNotMatch "V4 with a wrong secret"
+grep -q '<CanonicalRequest>' "$WORK/b" && pass "V4 mismatch carries the CanonicalRequest" \
+    || fail "no CanonicalRequest in the V4 mismatch"
+anon GET "$(v4_presign_url "/$B/dir/hello%2B1.txt" 300)"
+expect 200 "" "presigned V4 GetObject"
+cmp -s "$WORK/b" "$WORK/hello" && pass "presigned V4 content" || fail "presigned V4 content"
+url=$(v4_presign_url "/$B/dir/hello%2B1.txt" 300)
+if [ "${url: -1}" = 0 ]; then url="${url%?}1"; else url="${url%?}0"; fi
+anon GET "$url"
+expect 403 SignatureDoesNotMatch "presigned V4 with an altered signature"
 
 # ---- RAM policy and other accounts ----
 AK=LTAIauditor01 SK=auditor-secret oss GET "/$B/?acl" "$URL/$B/?acl"

@@ -551,6 +551,13 @@ srv_get_object() {
         oss_req "${SRV_USER:-alice}" GET "/$1/$2"
     fi
 }
+srv_delete_object() {
+    if [ "$SRV_CLIENT" == osscli ]; then
+        osscli delete-object "$1" "$2" >/dev/null
+    else
+        oss_req "${SRV_USER:-alice}" DELETE "/$1/$2" >/dev/null
+    fi
+}
 # srv_keys BUCKET: every key, one per line.
 srv_keys() {
     if [ "$SRV_CLIENT" == osscli ]; then

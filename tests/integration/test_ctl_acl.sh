@@ -62,6 +62,9 @@ expect_ok "writing the current value again" "echo private > '$M/.acl'"
 expect_eq "server still private" private "$(srv_bucket_acl $B)"
 expect_eq "cat after writes" private "$(cat "$M/.acl")"
 
+expect_eq "audit: the truncation that opens echo > .acl is no delete" 0 \
+    "$(jq -c 'select(.action=="delete")' "$T/audit.log" 2>/dev/null | wc -l)"
+
 expect_fail_errno "rm .acl is refused (no DeleteBucketAcl)" nz "Operation not permitted" \
     "rm -f '$M/.acl'"
 expect_eq "rm .acl changed nothing" private "$(srv_bucket_acl $B)"

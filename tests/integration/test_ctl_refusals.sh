@@ -30,7 +30,8 @@ if fs_mount -u auditor -o "audit_log=$T/audit-auditor.log" "$MA" "$B"; then
     expect_eq "auditor: the daemon log names the request id" 1 \
         "$(grep -cF "$RID" "$FS_LOG" | awk '{ print ($1 > 0) ? 1 : 0 }')"
     expect_eq "auditor: the audit log records the refusal" AccessDenied \
-        "$(jq -r 'select(.entry==".access-monitor") | .code' "$T/audit-auditor.log" 2>&1 | head -n 1)"
+        "$(jq -r 'select(.entry==".access-monitor" and .new=="Enabled") | .code' \
+            "$T/audit-auditor.log" 2>&1 | head -n 1)"
     logmark
     expect_fail_errno "auditor: echo public-read > .acl" 1 "Permission denied" \
         "echo public-read > '$MA/.acl'"

@@ -454,6 +454,74 @@ static void test_addressing(void **state)
     assert_non_null(strstr(seen[3].head, "\r\nAuthorization: OSS LTAItest:"));
 }
 
+/* Uploads and whole downloads are checked against x-oss-hash-crc64ecma. */
+static void test_crc_mismatch(void **state)
+{
+    (void)state;
+    const char *answers[] = {
+        "HTTP/1.1 200 OK\r\nx-oss-request-id: REQ-CRC\r\nx-oss-hash-crc64ecma: 1\r\n"
+        "Content-Length: 0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nx-oss-request-id: REQ-CRC\r\nx-oss-hash-crc64ecma: 1\r\n"
+        "Content-Length: 9\r\n\r\n123456789",
+        "HTTP/1.1 200 OK\r\nx-oss-request-id: REQ-GOOD\r\n"
+        "x-oss-hash-crc64ecma: 11051210869376104954\r\nContent-Length: 9\r\n\r\n123456789",
+    };
+    struct oss_client *c = new_client(0, NULL);
+    struct oss_buf out = OSS_BUF_INIT;
+    struct oss_error e;
+
+    reset(answers, 3);
+    assert_int_equal(oss_put_object(c, "bkt", "k", "abc", 3, NULL, NULL, &e), -EIO);
+    assert_string_equal(e.code, "CRC64Mismatch");
+    assert_string_equal(e.request_id, "REQ-CRC");
+    oss_buf_puts(&out, "kept");
+    assert_int_equal(oss_get_object(c, "bkt", "k", NULL, 0, 0, &out, NULL, &e), -EIO);
+    assert_string_equal(e.code, "CRC64Mismatch");
+    assert_string_equal(oss_buf_str(&out), "kept"); /* nothing unverified appended */
+    assert_int_equal(oss_get_object(c, "bkt", "k", NULL, 0, 0, &out, NULL, &e), 0);
+    assert_string_equal(oss_buf_str(&out), "kept123456789");
+    oss_buf_cleanup(&out);
+    oss_client_free(c);
+}
+
+/* A server that ignores Range (200, whole object) is sliced; 416 reads as nothing. */
+static void test_range_fallbacks(void **state)
+{
+    (void)state;
+    const char *answers[] = {
+        "HTTP/1.1 200 OK\r\nx-oss-request-id: R\r\nContent-Length: 10\r\n\r\n0123456789",
+        "HTTP/1.1 200 OK\r\nx-oss-request-id: R\r\nContent-Length: 10\r\n\r\n0123456789",
+        "HTTP/1.1 416 Requested Range Not Satisfiable\r\nx-oss-request-id: R416\r\n"
+        "Content-Length: 0\r\n\r\n",
+        "HTTP/1.1 206 Partial Content\r\nx-oss-request-id: R\r\nContent-Range: bytes 2-4/10\r\n"
+        "Content-Length: 3\r\n\r\n234",
+    };
+    struct oss_client *c = new_client(0, NULL);
+    struct oss_buf out = OSS_BUF_INIT;
+    struct oss_object_meta m;
+    struct oss_error e;
+
+    reset(answers, 4);
+    assert_int_equal(oss_get_object(c, "bkt", "k", NULL, 3, 4, &out, NULL, &e), 0);
+    assert_string_equal(oss_buf_str(&out), "3456");
+    oss_buf_reset(&out);
+    assert_int_equal(oss_get_object(c, "bkt", "k", NULL, 8, 0, &out, NULL, &e), 0);
+    assert_string_equal(oss_buf_str(&out), "89");
+    oss_buf_reset(&out);
+    assert_int_equal(oss_get_object(c, "bkt", "k", NULL, 50, 5, &out, NULL, &e), 0);
+    assert_int_equal(out.len, 0);
+    assert_string_equal(e.request_id, "R416");
+    assert_int_equal(oss_get_object(c, "bkt", "k", NULL, 2, 3, &out, &m, &e), 0);
+    assert_string_equal(oss_buf_str(&out), "234");
+    assert_int_equal(m.size, 10);
+    oss_object_meta_cleanup(&m);
+    assert_non_null(strstr(seen[0].head, "\r\nRange: bytes=3-6\r\n"));
+    assert_non_null(strstr(seen[0].head, "\r\nx-oss-range-behavior: standard\r\n"));
+    assert_non_null(strstr(seen[1].head, "\r\nRange: bytes=8-\r\n"));
+    oss_buf_cleanup(&out);
+    oss_client_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -466,6 +534,8 @@ int main(void)
         cmocka_unit_test(test_threads_keepalive),
         cmocka_unit_test(test_config),
         cmocka_unit_test(test_addressing),
+        cmocka_unit_test(test_crc_mismatch),
+        cmocka_unit_test(test_range_fallbacks),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }
