@@ -16,7 +16,8 @@ Usage: bench/ossemu-http.sh [options]
   --wrk-conns N      connections of each wrk run (default 4)
   --workdir DIR      parent of the temporary directory (default ${TMPDIR:-/var/tmp})
   --profile          after the timed runs, strace -c (and perf, if it works) ossemu during
-                     one extra GET and one extra PUT; summaries are printed
+                     one extra GET and one extra PUT, and time MD5 and CRC64 alone
+                     (bench/hashspeed.c, built with cc against the build's libossclient.a)
   --keep             keep the temporary directory
 Needs: curl, openssl, nginx (Debian nginx-light or nginx-full: the dav module), optional wrk.
 EOF
@@ -237,7 +238,7 @@ machine() {
     echo "fs	$(df -PT "$W" | awk 'NR==2 {print $2}') ($W)"
     echo "ossemu	$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$REPO" diff --quiet -- src include 2>/dev/null || echo ' +uncommitted src changes'), $OSSEMU"
     echo "libmicrohttpd	$(dpkg-query -W -f '${Version}' libmicrohttpd12 2>/dev/null || echo '?')"
-    echo "nginx	$(nginx -v 2>&1 | sed 's/.*\///') ($(dpkg-query -W -f '${Package}' nginx-light nginx-full nginx-core nginx-extras 2>/dev/null | head -c 40))"
+    echo "nginx	$(nginx -v 2>&1 | sed 's/.*\///') ($(dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' nginx-light nginx-full nginx-core nginx-extras 2>/dev/null | awk '$1 == "ii" {printf "%s ", $2}')package)"
     echo "curl	$(curl --version | head -n1 | cut -d' ' -f2)"
     echo "wrk	$([ $HAVE_WRK = 1 ] && dpkg-query -W -f '${Version}' wrk 2>/dev/null || echo 'not used')"
 }
@@ -401,6 +402,13 @@ ratio() {
 if [ "$PROFILE" = 1 ]; then
     echo
     echo "### Profile (one extra transfer each, not timed above)"
+    lib="$(dirname "$OSSEMU")/../src/oss/libossclient.a"
+    if command -v cc >/dev/null && [ -f "$lib" ] &&
+        cc -O2 -std=gnu11 -I"$REPO/include" "$REPO/bench/hashspeed.c" "$lib" -lcrypto -o "$W/hashspeed" 2>/dev/null; then
+        echo
+        echo "Per-byte work of ossemu's PUT path on one core (bench/hashspeed.c, 512 MiB in 128 KiB chunks):"
+        "$W/hashspeed" 512 | sed 's/^/  /'
+    fi
     for what in get put; do
         if command -v strace >/dev/null; then
             strace -c -f -p "$EMU_PID" -o "$W/strace-$what.txt" 2>/dev/null &

@@ -28,10 +28,13 @@
 struct emu_http {
     struct MHD_Daemon *daemon;
     struct emu_server *server;
+    uint32_t rid_prefix;     /* random per process: request ids differ across restarts */
+    atomic_uint rid_counter; /* per request */
 };
 
 /* Everything one request owns, from the URI log callback to the completion callback. */
 struct emu_conn {
+    struct emu_http *http;
     struct emu_server *server;
     char *raw_target;
     int started;
@@ -50,13 +53,11 @@ struct emu_conn {
     uint64_t crc;
 };
 
-static uint32_t rid_prefix;
-static atomic_uint rid_counter;
-
-static void new_request_id(char out[25])
+/* x-oss-request-id: 24 upper-case hex digits (time, process, counter), unique per server. */
+static void new_request_id(struct emu_http *h, char out[25])
 {
-    unsigned n = atomic_fetch_add(&rid_counter, 1);
-    snprintf(out, 25, "%08X%08X%08X", (unsigned)time(NULL), rid_prefix, n);
+    unsigned n = atomic_fetch_add(&h->rid_counter, 1);
+    snprintf(out, 25, "%08X%08X%08X", (unsigned)time(NULL), h->rid_prefix, n);
 }
 
 static double ms_since(const struct timespec *t0)
@@ -73,7 +74,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     (void)c;
     if (!x)
         return NULL;
-    x->server = cls;
+    x->http = cls;
+    x->server = x->http->server;
     x->raw_target = strdup(uri ? uri : "/");
     x->spool_fd = -1;
     clock_gettime(CLOCK_MONOTONIC, &x->t0);
@@ -198,7 +200,7 @@ static int build_request(struct emu_conn *x, const char *method)
     r->method = method;
     r->headers = x->headers;
     r->nheaders = x->nheaders;
-    new_request_id(r->request_id);
+    new_request_id(x->http, r->request_id);
     r->who.anonymous = 1;
     r->who.akid = "";
     r->op = "Unknown";
@@ -267,6 +269,9 @@ static ssize_t no_body(void *cls, uint64_t pos, char *buf, size_t max)
     return MHD_CONTENT_READER_END_WITH_ERROR;
 }
 
+/* Turns x->resp into an MHD response: no body for 204/304, the file (sendfile) when the
+ * handler gave one, else the buffered body; handler headers except those MHD owns, plus the
+ * common OSS headers. Sets *bytes_out to the body bytes that will be sent. NULL: no memory. */
 static struct MHD_Response *make_response(struct emu_conn *x, int is_head, int status,
                                           uint64_t *bytes_out)
 {
@@ -379,17 +384,17 @@ int emu_http_start(struct emu_server *s, const char *listen, struct emu_http **o
     int rc = parse_listen(listen, &sa);
     if (rc)
         return rc;
-    if (getrandom(&rid_prefix, sizeof(rid_prefix), 0) != sizeof(rid_prefix))
-        rid_prefix = (uint32_t)getpid() * 2654435761u;
-
     struct emu_http *h = calloc(1, sizeof(*h));
     if (!h)
         return -ENOMEM;
     h->server = s;
+    if (getrandom(&h->rid_prefix, sizeof(h->rid_prefix), 0) != sizeof(h->rid_prefix))
+        h->rid_prefix = (uint32_t)getpid() * 2654435761u;
+    atomic_init(&h->rid_counter, 0);
     h->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL, 0, NULL,
         NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, h, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)300, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned int)1000, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_END);

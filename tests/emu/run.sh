@@ -9,7 +9,7 @@ if [ -z "$OSSEMU" ] || [ ! -x "$OSSEMU" ]; then
     echo "usage: $0 path/to/ossemu" >&2
     exit 2
 fi
-for tool in curl openssl base64 xxd; do
+for tool in curl openssl base64 od; do
     command -v $tool >/dev/null || { echo "SKIP: $tool is missing"; exit 77; }
 done
 
@@ -23,7 +23,12 @@ stop_server() {
     if [ -n "$PID" ]; then
         kill -TERM "$PID" 2>/dev/null
         wait "$PID" 2>/dev/null
+        local rc=$?
         PID=
+        if [ "$rc" -ne 0 ]; then # a crash, or a leak report of a sanitizer build
+            echo "FAIL: ossemu exited with status $rc on SIGTERM"; cat "$WORK/stderr"
+            FAILS=$((FAILS + 1))
+        fi
     fi
 }
 cleanup() {
@@ -36,7 +41,11 @@ trap 'exit 1' INT TERM
 cat >"$WORK/accounts.json" <<'EOF'
 {"accounts":[
  {"id":"1000000000000001","name":"alice",
-  "keys":[{"id":"LTAIalice0001","secret":"alice-secret"}],
+  "keys":[{"id":"LTAIalice0001","secret":"alice-secret"},
+          {"id":"STS.alice01","secret":"sts-secret","security_token":"tok-1",
+           "expiration":"2099-01-01T00:00:00Z"},
+          {"id":"STS.alice02","secret":"sts-secret","security_token":"tok-2",
+           "expiration":"2020-01-01T00:00:00Z"}],
   "users":[{"id":"2000000000000001","name":"auditor",
             "keys":[{"id":"LTAIauditor01","secret":"auditor-secret"}],
             "policy":{"Version":"1","Statement":[
@@ -116,7 +125,7 @@ hmac256_hex() { # key-hex message
 v4_sig() {
     local now=$1 canon=$2 day=${1%%T*} hash k
     hash=$(printf '%s' "$canon" | openssl dgst -sha256 | sed 's/^.*= //')
-    k=$(printf '%s' "aliyun_v4$SK" | xxd -p -c 256)
+    k=$(printf '%s' "aliyun_v4$SK" | od -An -tx1 | tr -d " \n")
     for part in "$day" cn-hangzhou oss aliyun_v4_request; do
         k=$(hmac256_hex "$k" "$part")
     done
@@ -263,6 +272,16 @@ AK=LTAIbob000001 SK=bob-secret oss GET "/$B/?acl" "$URL/$B/?acl"
 expect 403 AccessDenied "another account reads a private bucket's ACL"
 AK=LTAIbob000001 SK=bob-secret oss GET "/$B/big" "$URL/$B/big"
 expect 403 AccessDenied "another account reads an object of a private bucket"
+
+# ---- STS keys ----
+AK=STS.alice01 SK=sts-secret oss GET "/$B/?acl" "$URL/$B/?acl" -H "x-oss-security-token: tok-1"
+expect 200 "" "STS key with its security token"
+AK=STS.alice01 SK=sts-secret oss GET "/$B/?acl" "$URL/$B/?acl"
+expect 403 InvalidSecurityToken "STS key without a security token"
+AK=STS.alice01 SK=sts-secret oss GET "/$B/?acl" "$URL/$B/?acl" -H "x-oss-security-token: tok-2"
+expect 403 InvalidSecurityToken "STS key with another key's token"
+AK=STS.alice02 SK=sts-secret oss GET "/$B/?acl" "$URL/$B/?acl" -H "x-oss-security-token: tok-2"
+expect 403 SecurityTokenExpired "expired STS key"
 
 # ---- ACLs for anonymous requests ----
 anon GET "$URL/$B/dir/hello%2B1.txt"
