@@ -230,16 +230,16 @@ log "nginx $(nginx -v 2>&1 | sed 's/.*\///') pid $NGX_PID at $NGX"
 # ---------------------------------------------------------------- machine
 machine() {
     echo "date_utc	$(date -u '+%Y-%m-%d %H:%M:%S')"
-    echo "cpu	$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n1)"
+    echo "cpu	$(lscpu | awk -F': *' '/^Model name/ && !n++ {print $2}')"
     echo "cpus	$(nproc)"
     echo "kernel	$(uname -r)"
     echo "debian	$(cat /etc/debian_version 2>/dev/null || echo '?')"
     echo "mem	$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
     echo "fs	$(df -PT "$W" | awk 'NR==2 {print $2}') ($W)"
-    echo "ossemu	$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$REPO" diff --quiet -- src include 2>/dev/null || echo ' +uncommitted src changes'), $OSSEMU"
+    echo "ossemu	$OSSEMU, built $(date -u -r "$OSSEMU" '+%Y-%m-%d %H:%M UTC'); tree at run time: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$REPO" diff --quiet -- src include 2>/dev/null || echo ' + uncommitted changes in src/ or include/')"
     echo "libmicrohttpd	$(dpkg-query -W -f '${Version}' libmicrohttpd12 2>/dev/null || echo '?')"
     echo "nginx	$(nginx -v 2>&1 | sed 's/.*\///') ($(dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' nginx-light nginx-full nginx-core nginx-extras 2>/dev/null | awk '$1 == "ii" {printf "%s ", $2}')package)"
-    echo "curl	$(curl --version | head -n1 | cut -d' ' -f2)"
+    echo "curl	$(curl --version | awk 'NR == 1 {print $2}')"
     echo "wrk	$([ $HAVE_WRK = 1 ] && dpkg-query -W -f '${Version}' wrk 2>/dev/null || echo 'not used')"
 }
 machine >"$W/machine.tsv"
@@ -317,17 +317,21 @@ small_curl() {
 # wrk 4.1 cannot do HEAD (it waits for the Content-Length body), so it runs GetObjectACL and a
 # GET of the 1 KiB object; a fixed signed Date is fine within OSS's 15-minute window.
 small_wrk() {
-    local url hdrs=() out rps non2xx
+    local url hdrs=() out rps non2xx nreq pids c0 c1
     case "$1/$2" in
-    ossemu/acl) sign GET "" "/$BUCKET/small?acl"; url="$EMU/$BUCKET/small?acl"; hdrs=(-H "Date: $DATE" -H "Authorization: $AUTH") ;;
-    ossemu/get1k) sign GET "" "/$BUCKET/small"; url="$EMU/$BUCKET/small"; hdrs=(-H "Date: $DATE" -H "Authorization: $AUTH") ;;
-    nginx/get1k) url="$NGX/small" ;;
+    ossemu/acl) sign GET "" "/$BUCKET/small?acl"; url="$EMU/$BUCKET/small?acl"; hdrs=(-H "Date: $DATE" -H "Authorization: $AUTH"); pids=$EMU_PID ;;
+    ossemu/get1k) sign GET "" "/$BUCKET/small"; url="$EMU/$BUCKET/small"; hdrs=(-H "Date: $DATE" -H "Authorization: $AUTH"); pids=$EMU_PID ;;
+    nginx/get1k) url="$NGX/small"; pids=$(ngx_pids) ;;
     esac
+    c0=$(cpu_s $pids)
     out=$(wrk -t1 -c"$WRK_CONNS" -d"${WRK_SECS}s" "${hdrs[@]}" "$url")
+    c1=$(cpu_s $pids)
     non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
     [ -z "$non2xx" ] || { log "wrk $1 $2: $non2xx non-2xx answers"; exit 1; }
     rps=$(echo "$out" | awk '/^Requests\/sec/ {printf "%.0f", $2}')
-    RV="$rps -"
+    nreq=$(echo "$out" | awk '/requests in/ {print $1}')
+    [ -n "$rps" ] && [ "${nreq:-0}" -gt 0 ] || { log "wrk $1 $2: no requests"; exit 1; }
+    RV="$rps $(awk -v n="$nreq" -v a="$c0" -v b="$c1" 'BEGIN {printf "%.1f", (b - a) * 1e6 / n}')"
 }
 
 run() { # metric server rep fn args...
@@ -393,8 +397,8 @@ ratio() {
     echo "| HEAD 1 KiB object, curl sequential keep-alive, req/s | $(cell head_rps ossemu) | $(cell head_rps nginx) | $(ratio head_rps) | $(cpucell head_rps ossemu) us | $(cpucell head_rps nginx) us |"
     echo "| GetObjectACL, curl sequential keep-alive, req/s | $(cell acl_rps ossemu) | - | - | $(cpucell acl_rps ossemu) us | - |"
     if [ "$HAVE_WRK" = 1 ]; then
-        echo "| GET 1 KiB object, wrk ${WRK_CONNS} conns, req/s | $(cell wrk_get1k_rps ossemu) | $(cell wrk_get1k_rps nginx) | $(ratio wrk_get1k_rps) | | |"
-        echo "| GetObjectACL, wrk ${WRK_CONNS} conns, req/s | $(cell wrk_acl_rps ossemu) | - | - | | |"
+        echo "| GET 1 KiB object, wrk ${WRK_CONNS} conns, req/s | $(cell wrk_get1k_rps ossemu) | $(cell wrk_get1k_rps nginx) | $(ratio wrk_get1k_rps) | $(cpucell wrk_get1k_rps ossemu) us | $(cpucell wrk_get1k_rps nginx) us |"
+        echo "| GetObjectACL, wrk ${WRK_CONNS} conns, req/s | $(cell wrk_acl_rps ossemu) | - | - | $(cpucell wrk_acl_rps ossemu) us | - |"
     fi
 } | tee "$W/report.md"
 
@@ -420,7 +424,7 @@ if [ "$PROFILE" = 1 ]; then
             wait $sp 2>/dev/null || true
             echo
             echo "strace -c -f ossemu during $what (syscall, calls, % time):"
-            awk 'NR > 2 && $NF != "total" && $1 ~ /^[0-9.]+$/ {printf "  %-14s %8s  %5s%%\n", $NF, ($5 ~ /^[0-9]+$/ ? $4 : $4), $1}' "$W/strace-$what.txt" | head -n 8
+            awk 'NR > 2 && $NF != "total" && $1 ~ /^[0-9.]+$/ && n++ < 8 {printf "  %-14s %8s  %5s%%\n", $NF, $4, $1}' "$W/strace-$what.txt"
         fi
         if command -v perf >/dev/null; then
             perf record -q -e cpu-clock -F 999 -p "$EMU_PID" -o "$W/perf-$what.data" >/dev/null 2>&1 &
@@ -433,10 +437,10 @@ if [ "$PROFILE" = 1 ]; then
             echo
             echo "perf (cpu-clock) ossemu during $what, by shared object:"
             perf report -i "$W/perf-$what.data" --no-children --sort dso --stdio 2>/dev/null |
-                awk '/^ +[0-9.]+%/ {print "  " $0}' | head -n 6
+                awk '/^ +[0-9.]+%/ && n++ < 6 {sub(/[ \t-]+$/, ""); print "  " $0}'
             echo "top symbols:"
             perf report -i "$W/perf-$what.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null |
-                awk '/^ +[0-9.]+%/ {print "  " $0}' | head -n 6
+                awk '/^ +[0-9.]+%/ && n++ < 6 {sub(/[ \t-]+$/, ""); print "  " $0}'
         fi
     done
 fi

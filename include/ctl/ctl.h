@@ -45,7 +45,8 @@ struct ctl_entry {
                struct oss_error *err);
     /* Validates in[0..len) (surrounding white space and a final newline allowed) and, when
      * valid, appends the canonical value to canon (what put() sends). On CTL_INVALID, why says
-     * what is wrong in one line for the log. Sends nothing. */
+     * what is wrong in one line for the log; on CTL_INCOMPLETE it says what is unfinished (the
+     * reason to log when the handle closes on it). Sends nothing. */
     enum ctl_parse (*parse)(const char *in, size_t len, struct oss_buf *canon, char *why,
                             size_t whylen);
     /* Applies a canonical value. Returns 0 or a negative errno. */

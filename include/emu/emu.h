@@ -19,6 +19,7 @@
 struct emu_store;    /* store.c: SQLite metadata + object files under DIR/objects */
 struct emu_accounts; /* accounts.c: accounts, keys, RAM users and their policies */
 struct emu_log;      /* log.c: the JSON-lines request log */
+struct emu_fault;    /* fault.c: fault injection rules and their PRNG (emu/fault.h) */
 
 struct emu_server {
     const char *data_dir;
@@ -27,6 +28,7 @@ struct emu_server {
     struct emu_store *store;
     struct emu_accounts *accounts;
     struct emu_log *log; /* NULL: no request log */
+    struct emu_fault *fault; /* fault.h; NULL: no fault injection */
 };
 
 /* Who sent the request, as established by signature verification. */
@@ -126,6 +128,28 @@ void emu_op_put_object(struct emu_server *, struct emu_req *, struct emu_resp *)
 void emu_op_copy_object(struct emu_server *, struct emu_req *, struct emu_resp *);
 void emu_op_delete_object(struct emu_server *, struct emu_req *, struct emu_resp *);
 void emu_op_delete_multiple_objects(struct emu_server *, struct emu_req *, struct emu_resp *);
+/* Bucket statistics, append, symlinks and object tags (op_bucket_stat.c, op_append.c,
+ * op_symlink.c, op_object_tagging.c). The bucket settings (policy, cors, lifecycle, ...) are
+ * routed through src/emu/op_setting.h. */
+void emu_op_get_bucket_stat(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_append_object(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_put_symlink(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_get_symlink(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_put_object_tagging(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_get_object_tagging(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_delete_object_tagging(struct emu_server *, struct emu_req *, struct emu_resp *);
+/* Versioning and multipart upload (op_versioning.c, op_multipart.c, op_multipart_copy.c,
+ * op_multipart_list.c). */
+void emu_op_put_bucket_versioning(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_get_bucket_versioning(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_list_object_versions(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_initiate_multipart_upload(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_upload_part(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_upload_part_copy(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_complete_multipart_upload(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_abort_multipart_upload(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_list_multipart_uploads(struct emu_server *, struct emu_req *, struct emu_resp *);
+void emu_op_list_parts(struct emu_server *, struct emu_req *, struct emu_resp *);
 
 /* ---- The front's internal interfaces (main.c, http.c, addressing.c, auth.c, policy.c,
  * accounts.c, log.c, request.c). Handlers need none of these except emu_resp_set_header and
@@ -193,6 +217,11 @@ int emu_log_open(const char *path, struct emu_log **out);
 void emu_log_close(struct emu_log *l);
 void emu_log_request(struct emu_log *l, const struct emu_req *req, const struct emu_resp *resp,
                      uint64_t bytes_in, uint64_t bytes_out, double latency_ms);
+/* The same with the faults injected into the request ("" or NULL: none; fault.h labels), and
+ * resp->status logged as it is: 0 means no answer was sent (the connection was reset). */
+void emu_log_request_fault(struct emu_log *l, const struct emu_req *req,
+                           const struct emu_resp *resp, const char *fault, uint64_t bytes_in,
+                           uint64_t bytes_out, double latency_ms);
 
 /* HTTP front (http.c). */
 struct emu_http;

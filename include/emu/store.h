@@ -40,6 +40,14 @@ struct emu_object {
                              * Content-Disposition, Content-Encoding, Expires); "{}" when none */
     char storage_class[24]; /* Standard, ... */
     char file[40];          /* id of the data file under DIR/objects */
+    /* Versioning (store_version.c). version_id: the version's id when the bucket's versioning
+     * was ever configured ("null" for versions written while unversioned or Suspended), ""
+     * otherwise; put fills it in for the stored version. delete_marker: the record is a delete
+     * marker (no data file). is_latest: it is the key's current version (version reads and
+     * listings only). */
+    char version_id[72];
+    int delete_marker;
+    int is_latest;
 };
 
 /* Opens (creating if needed) the store under dir: DIR/meta.db, DIR/objects, DIR/tmp. Stale
@@ -127,5 +135,146 @@ int emu_store_list(struct emu_store *st, const char *bucket, const char *prefix,
                    const char *delimiter, const char *after, size_t max,
                    struct emu_list_result *out);
 void emu_list_result_cleanup(struct emu_list_result *r);
+
+/* ---- versioning (store_version.c) ----
+ * A bucket whose versioning was ever configured keeps every version: the current version, if
+ * it is not a delete marker, is the row the plain object functions above see (listings show
+ * only those); the others are kept aside. While versioning is configured, emu_store_object_put
+ * keeps the replaced version (Enabled: the new one gets a fresh id; Suspended: it gets id
+ * "null" and replaces the previous "null" version) and ignores forbid_overwrite, and
+ * emu_store_object_delete adds a delete marker instead of removing data. */
+
+/* The bucket's versioning status into out: "Enabled", "Suspended", or "" when never
+ * configured. -ENOENT if there is no such bucket. */
+int emu_store_versioning_get(struct emu_store *st, const char *bucket, char out[16]);
+/* Sets status ("Enabled" or "Suspended"; -EINVAL otherwise). -ENOENT if no such bucket. */
+int emu_store_versioning_set(struct emu_store *st, const char *bucket, const char *status);
+
+/* Looks up one version of bucket/key: version_id NULL means the latest version, which may be a
+ * delete marker (then out->delete_marker is set). With fd non-NULL the data file is opened
+ * under the same lock (*fd = -1 for a delete marker). -ENOENT when there is no such version
+ * (or no version at all). out->version_id and out->is_latest are filled. */
+int emu_store_version_open(struct emu_store *st, const char *bucket, const char *key,
+                           const char *version_id, struct emu_object *out, int *fd);
+/* Sets the ACL of one version (NULL: the current one). -ENOENT when absent, -EISDIR when it is
+ * a delete marker. */
+int emu_store_version_set_acl(struct emu_store *st, const char *bucket, const char *key,
+                              const char *version_id, const char *acl);
+
+/* What a delete did: the version id it created or removed ("" on an unversioned bucket) and
+ * whether that version is a delete marker. */
+struct emu_delete_info {
+    char version_id[72];
+    int delete_marker;
+};
+/* Deletes bucket/key. version_id NULL: like emu_store_object_delete (a delete marker on a
+ * versioned bucket, reported in *info). With a version id: removes that version for good (a
+ * delete marker or data), and the next newest version becomes current; an unknown version id
+ * is not an error (info->version_id echoes it). info may be NULL. Returns 0, -ENOENT (only for
+ * the unversioned case with no such key) or another -errno. */
+int emu_store_object_delete_version(struct emu_store *st, const char *bucket, const char *key,
+                                    const char *version_id, struct emu_delete_info *info);
+
+/* Lists all versions and delete markers of bucket: keys in byte order, each key's versions
+ * newest first, with prefix/delimiter as emu_store_list. Starts after key_marker (all its
+ * versions), or, with version_id_marker too, after that version of key_marker. At most max
+ * entries (versions, delete markers and common prefixes count one each); obj.version_id,
+ * obj.delete_marker and obj.is_latest are filled. */
+int emu_store_list_versions(struct emu_store *st, const char *bucket, const char *prefix,
+                            const char *delimiter, const char *key_marker,
+                            const char *version_id_marker, size_t max,
+                            struct emu_list_result *out);
+/* Number of versions (all of them, delete markers included) kept for bucket. */
+int emu_store_version_count(struct emu_store *st, const char *bucket, uint64_t *count);
+
+/* ---- multipart uploads (store_multipart.c): uploads in SQLite, parts as files under
+ * DIR/parts; both survive restarts. ---- */
+
+struct emu_upload {
+    char upload_id[40]; /* 32 upper-case hex characters, assigned by emu_store_upload_create */
+    char *bucket;
+    char *key;
+    time_t initiated;
+    char *content_type;
+    char acl[24];
+    char *headers; /* JSON object text, as emu_object.headers */
+    char storage_class[24];
+};
+void emu_upload_cleanup(struct emu_upload *u);
+
+struct emu_part {
+    unsigned part_number;
+    uint64_t size;
+    char etag[40]; /* upper-case hex MD5, unquoted */
+    uint64_t crc64;
+    time_t mtime;
+    char file[40]; /* id of the data file under DIR/parts */
+};
+
+/* Records a new upload (u->bucket, u->key and attributes); fills u->upload_id. -ENOENT if the
+ * bucket does not exist. */
+int emu_store_upload_create(struct emu_store *st, struct emu_upload *u);
+/* Loads upload_id of bucket into *out (caller cleans up). -ENOENT if absent. */
+int emu_store_upload_get(struct emu_store *st, const char *bucket, const char *upload_id,
+                         struct emu_upload *out);
+/* Stores part p of upload_id with the bytes of the file at data_path (renamed into DIR/parts,
+ * same file system as DIR/tmp), replacing a previous part of that number. p->file is
+ * assigned. -ENOENT if the upload no longer exists (data_path is left in place). */
+int emu_store_part_put(struct emu_store *st, const char *upload_id, struct emu_part *p,
+                       const char *data_path);
+/* Parts of upload_id numbered above after, ascending, at most max (*out malloc'ed array of *n;
+ * free() it); *truncated when more follow. */
+int emu_store_part_list(struct emu_store *st, const char *upload_id, unsigned after, size_t max,
+                        struct emu_part **out, size_t *n, int *truncated);
+/* Opens the data file of a part listed by emu_store_part_list (read-only). fd or -errno. */
+int emu_store_part_open(struct emu_store *st, const struct emu_part *p);
+/* Removes the upload and its part files. -ENOENT if absent. */
+int emu_store_upload_abort(struct emu_store *st, const char *bucket, const char *upload_id);
+/* Completes upload_id: stores o like emu_store_object_put (versioning and forbid_overwrite
+ * included) and removes the upload and its parts, in one step. -ENOENT if the upload is gone
+ * (or the bucket), -EEXIST for forbid_overwrite. */
+int emu_store_upload_complete(struct emu_store *st, const char *upload_id, struct emu_object *o,
+                              const char *data_path, int forbid_overwrite);
+/* Pending uploads of bucket whose key starts with prefix, ordered by key then upload id,
+ * starting after (key_marker, upload_id_marker) as ListMultipartUploads defines it: without
+ * upload_id_marker every upload of key_marker is skipped. At most max records (malloc'ed array
+ * *out of *n, release each with emu_upload_cleanup and free() the array); *truncated when
+ * more follow. Delimiter collapsing is the caller's. */
+int emu_store_upload_list(struct emu_store *st, const char *bucket, const char *prefix,
+                          const char *key_marker, const char *upload_id_marker, size_t max,
+                          struct emu_upload **out, size_t *n, int *truncated);
+/* Number of pending uploads of bucket. */
+int emu_store_upload_count(struct emu_store *st, const char *bucket, uint64_t *count);
+
+/* ---- in-place updates and statistics (store_append.c, store_stat.c) ---- */
+
+/* AppendObject: appends len bytes (the file at data_path, with their CRC64 crc and MD5 md5) to
+ * the current version of tmpl->bucket/tmpl->key at position. An absent key with position 0
+ * is created from tmpl (its metadata fields; type becomes Appendable) by renaming data_path
+ * into place, and the return is 1; growing an existing object copies the bytes, data_path
+ * stays the caller's, and the return is 0. CRC64 is continued by combination; the ETag is
+ * MD5(previous ETag hex + MD5 hex of the new bytes). On success *out is the new record (caller
+ * cleans up). Errors: -ENOENT no such bucket, -EPERM the object is not Appendable, -ESPIPE
+ * position is not the current length, -EFBIG the object would exceed 5 GB; *cur_size is the
+ * current length (0 when absent) for the error answer. */
+int emu_store_object_append(struct emu_store *st, struct emu_object *tmpl, uint64_t position,
+                            const char *data_path, uint64_t len, uint64_t crc,
+                            const unsigned char md5[16], struct emu_object *out,
+                            uint64_t *cur_size);
+/* Replaces the stored headers JSON of the current version of bucket/key (object tags live
+ * there), leaving data, ETag and Last-Modified alone. -ENOENT if absent. */
+int emu_store_object_set_headers(struct emu_store *st, const char *bucket, const char *key,
+                                 const char *headers);
+
+#define EMU_STAT_CLASSES 5 /* Standard, IA, Archive, ColdArchive, DeepColdArchive */
+struct emu_bucket_stat {
+    uint64_t objects, bytes; /* current objects */
+    time_t last_modified;    /* newest object's mtime, 0 when empty */
+    uint64_t class_objects[EMU_STAT_CLASSES], class_bytes[EMU_STAT_CLASSES];
+};
+/* Totals of the current objects of bucket (a missing bucket reads as empty). */
+int emu_store_bucket_stat(struct emu_store *st, const char *bucket, struct emu_bucket_stat *out);
+/* Number of buckets owned by account owner. */
+int emu_store_bucket_count(struct emu_store *st, const char *owner, uint64_t *count);
 
 #endif

@@ -21,8 +21,8 @@
 
 /* ---- options (opts.c) ---- */
 struct fs_opts {
-    char *bucket;      /* NULL: account mode */
-    char *prefix;      /* "" or "dir/sub/" (always ends in '/' when not empty) */
+    char *bucket; /* NULL: account mode */
+    char *prefix; /* "" or "dir/sub/" (always ends in '/' when not empty) */
     char *mountpoint;
     char *url;
     char *region;
@@ -51,7 +51,9 @@ enum fs_kind {
     FS_K_CTL,      /* a bucket control file (entry) */
     FS_K_ACLD,     /* <dir>/.acl.d; key is the prefix of <dir> */
     FS_K_OBJACL,   /* <dir>/.acl.d/<name>; key is the object key */
-    FS_K_VERSIONS, /* <dir>/.versions (listing not implemented yet: empty, read-only) */
+    FS_K_VERSIONS, /* <dir>/.versions; key is the prefix of <dir> (read-only) */
+    FS_K_VERDIR,   /* <dir>/.versions/<name>; key is the object key (read-only) */
+    FS_K_VERACLD,  /* <dir>/.versions/<name>/.acl.d; key is the object key */
     FS_K_LOCAL,    /* an editor temporary beside control files, kept in memory (ctlfile.c) */
 };
 
@@ -62,6 +64,7 @@ struct fs_inode {
     enum fs_kind kind;
     char *bucket; /* NULL for the account root */
     char *key;
+    char *version_id;              /* a past version (FS_K_FILE, FS_K_OBJACL) or NULL */
     const struct ctl_entry *entry; /* FS_K_CTL and FS_K_OBJACL */
     uint64_t nlookup;
     int is_bucket_root; /* FS_K_DIR at the top of a bucket: control files live here */
@@ -81,6 +84,8 @@ struct fs_inode {
 };
 
 /* One entry of a directory listing. */
+struct fs_ctx;
+
 struct fs_dirent {
     char *name;
     int is_dir;
@@ -96,6 +101,20 @@ struct fs_listing {
 void fs_listing_free(struct fs_listing *l);
 /* Binary search of a sorted listing; NULL when absent. */
 const struct fs_dirent *fs_listing_find(const struct fs_listing *l, const char *name);
+
+/* A directory listing fetched one ListObjectsV2 page at a time (listing.c). */
+struct fs_lister {
+    char *bucket, *prefix, *token;
+    int done;
+    struct fs_dirent *v; /* as the pages came, unsorted */
+    size_t n, cap;
+};
+int fs_lister_init(struct fs_lister *ls, const char *bucket, const char *prefix);
+/* Fetches the next page and appends its entries; sets done after the last one. */
+int fs_lister_next(struct fs_ctx *ctx, struct fs_lister *ls);
+/* Moves every entry into a new sorted, de-duplicated listing; the lister is left empty. */
+int fs_lister_finish(struct fs_ctx *ctx, struct fs_lister *ls, struct fs_listing **out);
+void fs_lister_cleanup(struct fs_lister *ls);
 
 struct fs_table;
 struct fs_table *fs_table_new(void);
@@ -127,8 +146,8 @@ struct fs_inode *fs_inode_child_locked(struct fs_ctx *ctx, fuse_ino_t parent, co
 /* Finds or creates the child (parent, name) of the given kind and takes one lookup reference.
  * bucket/key are copied. A child of another kind is replaced (unlinked from the name map). */
 struct fs_inode *fs_inode_ref_child_locked(struct fs_ctx *ctx, struct fs_inode *parent,
-                                           const char *name, enum fs_kind kind,
-                                           const char *bucket, const char *key);
+                                           const char *name, enum fs_kind kind, const char *bucket,
+                                           const char *key);
 /* Drops n lookup references; frees the inode at zero (never the root). */
 void fs_inode_forget_locked(struct fs_ctx *ctx, fuse_ino_t ino, uint64_t n);
 /* Removes (parent, name) from the name map; the inode lives on until forgotten. */
@@ -147,13 +166,15 @@ void fs_make_entry(struct fs_ctx *ctx, const struct fs_inode *in, struct fuse_en
 /* Timeouts of an inode kind: control files 0, everything else attr_timeout. */
 double fs_timeout(const struct fs_ctx *ctx, const struct fs_inode *in);
 int fs_is_ctl_kind(enum fs_kind k);
+int fs_is_dir_kind(enum fs_kind k);
 /* The key of child name under directory prefix (as_dir appends '/'); malloc'ed. */
 char *fs_child_key(const char *prefix, const char *name, int as_dir);
 /* Whether the caller may change control files (mount owner or root). */
 int fs_may_write_ctl(struct fs_ctx *ctx, fuse_req_t req);
 
 /* ---- logging (log.c) ---- */
-void fs_log(struct fs_ctx *ctx, int prio, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void fs_log(struct fs_ctx *ctx, int prio, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Logs an OSS failure with its code, message and request id. */
 void fs_log_oss(struct fs_ctx *ctx, const char *op, const char *bucket, const char *key,
                 const struct oss_error *err);
@@ -167,8 +188,7 @@ void fs_lastval_free_all(struct fs_lastval **list);
 
 /* ---- names (names.c) ---- */
 /* A bucket-root name that is a control file (and shadows any real object). */
-const struct ctl_entry *fs_ctl_at(struct fs_ctx *ctx, const struct fs_inode *dir,
-                                  const char *name);
+const struct ctl_entry *fs_ctl_at(struct fs_ctx *ctx, const struct fs_inode *dir, const char *name);
 /* Names kept local (never uploaded) in a bucket root or .acl.d: editor temporaries. */
 int fs_is_editor_temp(const char *name);
 /* A name that readdir of dir must hide because a control file shadows it. */
@@ -182,7 +202,7 @@ void fs_op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
 void fs_op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *forgets);
 void fs_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void fs_op_statfs(fuse_req_t req, fuse_ino_t ino);
-/* Fetches the listing of dir (every page) into a fresh fs_listing. */
+/* Fetches the listing of dir (every page) into a fresh fs_listing (listing.c). */
 int fs_list_dir(struct fs_ctx *ctx, const struct fs_inode *dir, struct fs_listing **out);
 /* dir.c */
 void fs_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
@@ -217,6 +237,13 @@ void fs_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size);
 void fs_op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name);
 
 /* ---- file handles ---- */
+/* Who made a request (for permission checks and the audit log). */
+struct fs_who {
+    unsigned uid;
+    int pid;
+};
+struct fs_who fs_who_of(fuse_req_t req);
+
 enum fs_hkind { FS_H_OBJ, FS_H_CTL, FS_H_LOCAL };
 
 struct fs_handle {
@@ -225,20 +252,22 @@ struct fs_handle {
     int accmode;         /* O_RDONLY, O_WRONLY or O_RDWR */
     pthread_mutex_t lock;
     /* objects */
-    char *bucket, *key;   /* copied at open */
-    struct oss_buf ra;    /* read-ahead window [ra_off, ra_off + ra.len) */
+    char *bucket, *key; /* copied at open */
+    char *version_id;   /* a past version: read-only */
+    struct oss_buf ra;  /* read-ahead window [ra_off, ra_off + ra.len) */
     uint64_t ra_off, ra_next;
     size_t ra_window;
-    int stage_fd;         /* -1 until the first write */
-    int loaded;           /* staging holds the object's bytes (or O_TRUNC/new) */
-    int dirty;            /* staging differs from the object: upload at flush */
-    int upload_err;       /* last upload failure (negative errno), reported again by fsync */
+    int stage_fd;   /* -1 until the first write */
+    int loaded;     /* staging holds the object's bytes (or O_TRUNC/new) */
+    int dirty;      /* staging differs from the object: upload at flush */
+    int upload_err; /* last upload failure (negative errno), reported again by fsync */
     /* control files */
     struct oss_buf content; /* value read at open */
     struct oss_buf input;   /* bytes written so far */
     struct oss_buf applied; /* canonical value this handle applied last */
-    int wrote;     /* a byte was written (objects: or the file truncated) */
-    int truncated; /* control files: O_TRUNC or ftruncate(0) seen */
+    int wrote;              /* a byte was written (objects: or the file truncated) */
+    int truncated;          /* control files: 1 after O_TRUNC, 2 after ftruncate(0) */
+    struct fs_who who;      /* control files: who opened it */
     int finished;
     enum ctl_parse state;
 };
@@ -249,6 +278,8 @@ int fs_ctl_open(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, struct 
 int fs_ctl_write(fuse_req_t req, struct fs_ctx *ctx, struct fs_handle *h, const char *buf,
                  size_t size, off_t off);
 int fs_ctl_flush(fuse_req_t req, struct fs_ctx *ctx, struct fs_handle *h);
+/* At release: a truncated write handle that never got a byte deletes the setting. */
+void fs_ctl_release(struct fs_ctx *ctx, struct fs_handle *h);
 /* Deletes the setting behind a control inode (unlink, or a write handle closed empty). */
 int fs_ctl_delete(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in);
 /* Applies bytes as the new value of a control inode (rename of a temporary onto it). */

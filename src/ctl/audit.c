@@ -123,9 +123,11 @@ static json_t *record_json(const struct ctl_audit_record *r)
     if (e && e->err != 0) {
         json_object_set_new(o, "result", json_string("error"));
         json_object_set_new(o, "errno", json_integer(-e->err));
-        json_object_set_new(o, "code", str_or_null(e->code));
+        /* A refusal that never reached OSS has no code and no status. */
+        json_object_set_new(o, "code", str_or_null(e->code[0] ? e->code : NULL));
         json_object_set_new(o, "message", str_or_null(e->message));
-        json_object_set_new(o, "http_status", json_integer(e->http_status));
+        if (e->http_status)
+            json_object_set_new(o, "http_status", json_integer(e->http_status));
     } else {
         json_object_set_new(o, "result", json_string("ok"));
     }

@@ -33,6 +33,9 @@ void ctl_why(char *why, size_t whylen, const char *fmt, ...) __attribute__((form
  * bytes as \xNN, "..." when cut. out is always NUL-terminated. */
 void ctl_quote(const char *in, size_t len, char *out, size_t outlen);
 
+/* Every parser also fills why when it answers CTL_INCOMPLETE, so that the error of a handle
+ * closed on an unfinished value can say what was missing. */
+
 /* The parser of every one-word setting: values is a NULL-terminated list of the accepted
  * words (exact, case-sensitive), what names the file for the reason (".acl"). A strict prefix
  * of an accepted word (after leading white space, with nothing after it) is CTL_INCOMPLETE;

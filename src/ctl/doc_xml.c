@@ -162,6 +162,7 @@ static enum ctl_parse classify_prefix(const char *p, size_t n, struct xml_check 
         ctl_why(why, whylen, "%s", st->msg);
         return CTL_INVALID;
     }
+    ctl_why(why, whylen, "incomplete XML document: premature end of input");
     return CTL_INCOMPLETE;
 }
 
@@ -200,8 +201,10 @@ enum ctl_parse ctl_xml_parse(const char *in, size_t len, const char *root, const
     if (t < 0)
         return CTL_INVALID;
     ctl_trim(&p, &n);
-    if (n == 0)
+    if (n == 0) {
+        ctl_why(why, whylen, "empty XML document");
         return CTL_INCOMPLETE;
+    }
     if (memmem(p, n, "<!DOCTYPE", 9) || memmem(p, n, "<!ENTITY", 8)) {
         ctl_why(why, whylen, "DTDs and entity declarations are refused");
         return CTL_INVALID;

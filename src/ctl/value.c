@@ -194,8 +194,10 @@ enum ctl_parse ctl_parse_word(const char *in, size_t len, const char *const *val
         p++;
         n--;
     }
-    if (n == 0)
+    if (n == 0) {
+        ctl_why(why, whylen, "%s: no value", what);
         return CTL_INCOMPLETE; /* nothing but white space yet */
+    }
     while (w < n && !is_space((unsigned char)p[w]))
         w++;
     for (i = w; i < n; i++) {
@@ -224,8 +226,15 @@ enum ctl_parse ctl_parse_word(const char *in, size_t len, const char *const *val
         if (vl > w && memcmp(values[i], p, w) == 0)
             partial = 1;
     }
-    if (partial && w == n)
-        return CTL_INCOMPLETE; /* "public-" may still become "public-read" */
+    if (partial && w == n) {
+        /* "public-" may still become "public-read" */
+        char q[200], list[200];
+
+        ctl_quote(p, w, q, sizeof(q));
+        ctl_word_list(values, list, sizeof(list));
+        ctl_why(why, whylen, "incomplete value \"%s\" for %s: expected %s", q, what, list);
+        return CTL_INCOMPLETE;
+    }
     bad_word(p, w, values, what, why, whylen);
     return CTL_INVALID;
 }

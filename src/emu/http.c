@@ -19,7 +19,9 @@
 #include <microhttpd.h>
 
 #include "emu/emu.h"
+#include "emu/fault.h"
 #include "emu/store.h"
+#include "http_fault.h"
 #include "oss/codec.h"
 #include "oss/crc64.h"
 
@@ -51,6 +53,10 @@ struct emu_conn {
     int body_err; /* -errno of a failed spool write */
     struct oss_md5_ctx *md5;
     uint64_t crc;
+    struct emu_fault_plan plan; /* faults injected into this request */
+    int drop;                   /* reset the connection without an answer */
+    int log_pending;            /* the log line waits for the cut of a reset answer */
+    struct emu_paced_body paced;
 };
 
 /* x-oss-request-id: 24 upper-case hex digits (time, process, counter), unique per server. */
@@ -113,10 +119,14 @@ static void conn_free(struct emu_conn *x)
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
+    struct emu_conn *x = *con_cls;
     (void)cls;
     (void)c;
     (void)toe;
-    conn_free(*con_cls);
+    if (x && x->log_pending) /* the client left before the cut: log what did go out */
+        emu_log_request_fault(x->server->log, &x->req, &x->resp, x->plan.label, x->body_len,
+                              x->paced.sent, ms_since(&x->t0));
+    conn_free(x);
     *con_cls = NULL;
 }
 
@@ -230,7 +240,22 @@ static int build_request(struct emu_conn *x, const char *method)
     return rc;
 }
 
-/* Runs the request: route, authenticate, handle. The response ends up in x->resp. */
+/* Replaces the answer with the injected error of x->plan. */
+static void inject_error(struct emu_conn *x)
+{
+    int st = x->plan.status;
+    const char *msg = st == 500   ? "We encountered an internal error. Please try again."
+                      : st == 503 ? "Service temporarily busy, please retry later."
+                      : st == 429 ? "Please reduce your request rate."
+                                  : "ossemu injected this error.";
+    emu_resp_cleanup(&x->resp);
+    emu_resp_init(&x->resp);
+    emu_resp_error(&x->resp, &x->req, st, x->plan.code, msg, NULL, NULL);
+}
+
+/* Runs the request: route, authenticate, draw the faults, handle. The response ends up in
+ * x->resp; x->drop asks for a reset without an answer. Faults never half-apply an operation:
+ * an injected error or a reset of anything but a GET skips the handler entirely. */
 static void process(struct emu_conn *x, const char *method)
 {
     struct emu_server *s = x->server;
@@ -248,7 +273,17 @@ static void process(struct emu_conn *x, const char *method)
                        NULL, NULL);
         return;
     }
-    if (emu_authenticate(s, r, &x->resp) != 0)
+    int auth = emu_authenticate(s, r, &x->resp);
+    emu_fault_decide(s->fault, r->op, &x->plan);
+    if (x->plan.status) {
+        inject_error(x);
+        return;
+    }
+    if (x->plan.reset && strcmp(method, "GET") != 0) {
+        x->drop = 1;
+        return;
+    }
+    if (auth != 0)
         return;
     if (!h) {
         emu_resp_error(&x->resp, r, 501, "NotImplemented",
@@ -267,6 +302,22 @@ static ssize_t no_body(void *cls, uint64_t pos, char *buf, size_t max)
     (void)buf;
     (void)max;
     return MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+/* Handler headers except those MHD owns, plus the common OSS headers. */
+static void add_headers(struct emu_conn *x, struct MHD_Response *r)
+{
+    struct emu_resp *resp = &x->resp;
+    for (size_t i = 0; i < resp->nheaders; i++) {
+        const char *n = resp->headers[i].name;
+        if (strcasecmp(n, "Content-Length") == 0 || strcasecmp(n, "Connection") == 0 ||
+            strcasecmp(n, "Transfer-Encoding") == 0)
+            continue;
+        MHD_add_response_header(r, n, resp->headers[i].value);
+    }
+    MHD_add_response_header(r, "x-oss-request-id", x->req.request_id);
+    MHD_add_response_header(r, "Server", "AliyunOSS");
+    MHD_set_response_options(r, MHD_RF_SEND_KEEP_ALIVE_HEADER, MHD_RO_END);
 }
 
 /* Turns x->resp into an MHD response: no body for 204/304, the file (sendfile) when the
@@ -303,19 +354,66 @@ static struct MHD_Response *make_response(struct emu_conn *x, int is_head, int s
             free(data);
         *bytes_out = is_head ? 0 : len;
     }
-    if (!r)
-        return NULL;
-    for (size_t i = 0; i < resp->nheaders; i++) {
-        const char *n = resp->headers[i].name;
-        if (strcasecmp(n, "Content-Length") == 0 || strcasecmp(n, "Connection") == 0 ||
-            strcasecmp(n, "Transfer-Encoding") == 0)
-            continue;
-        MHD_add_response_header(r, n, resp->headers[i].value);
-    }
-    MHD_add_response_header(r, "x-oss-request-id", x->req.request_id);
-    MHD_add_response_header(r, "Server", "AliyunOSS");
-    MHD_set_response_options(r, MHD_RF_SEND_KEEP_ALIVE_HEADER, MHD_RO_END);
+    if (r)
+        add_headers(x, r);
     return r;
+}
+
+/* The log line of a paced or cut answer, written at the cut (before the client can see the
+ * connection end) or with the last block, with the body bytes that went out. */
+static void on_body_done(void *arg, uint64_t sent)
+{
+    struct emu_conn *x = arg;
+    if (!x->log_pending)
+        return;
+    x->log_pending = 0;
+    emu_log_request_fault(x->server->log, &x->req, &x->resp, x->plan.label, x->body_len, sent,
+                          ms_since(&x->t0));
+}
+
+/* Like make_response for a GET answer with a body that a fault paces or cuts: served by a
+ * content reader from the buffered body or the handler's file. NULL: no memory. */
+static struct MHD_Response *make_faulted_response(struct emu_conn *x, struct MHD_Connection *c)
+{
+    struct emu_resp *resp = &x->resp;
+    struct emu_paced_body *b = &x->paced;
+    memset(b, 0, sizeof(*b));
+    b->conn = c;
+    b->fd = resp->file_fd;
+    b->off = resp->file_off;
+    b->total = resp->file_fd >= 0 ? resp->file_len : resp->body.len;
+    b->mem = resp->file_fd >= 0 ? NULL : resp->body.data;
+    b->cut = x->plan.reset ? (uint64_t)(x->plan.reset_frac * (double)b->total) : UINT64_MAX;
+    if (b->cut != UINT64_MAX && b->cut >= b->total)
+        b->cut = b->total - 1;
+    b->bandwidth = x->plan.bandwidth;
+    b->on_done = on_body_done;
+    b->arg = x;
+    struct MHD_Response *r = emu_paced_response(b);
+    if (r)
+        add_headers(x, r);
+    return r;
+}
+
+/* Turns the "lost" item of the fault label into "lost:STATUS", the status the operation
+ * produced but nobody received. */
+static void label_lost_status(struct emu_fault_plan *p, int status)
+{
+    char out[sizeof(p->label)];
+    char *at = strstr(p->label, "lost");
+    if (!at)
+        return;
+    at += 4;
+    snprintf(out, sizeof(out), "%.*s:%d%s", (int)(at - p->label), p->label, status, at);
+    memcpy(p->label, out, sizeof(out));
+}
+
+/* Sleeps the injected latency. */
+static void add_latency(unsigned ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (ms && nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -342,14 +440,37 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
 
     process(x, method);
+    add_latency(x->plan.latency_ms);
     int status = x->resp.status ? x->resp.status : 200;
     int is_head = strcmp(method, "HEAD") == 0;
-    uint64_t bytes_out;
-    struct MHD_Response *r = make_response(x, is_head, status, &bytes_out);
+    uint64_t body_len = x->resp.file_fd >= 0 ? x->resp.file_len : x->resp.body.len;
+    int has_body = !is_head && status != 204 && status != 304 && body_len > 0;
+
+    if (x->drop || x->plan.lost || (x->plan.reset && !has_body)) {
+        /* No answer at all. A lost answer's operation ran: its status goes to the label. */
+        if (x->plan.lost)
+            label_lost_status(&x->plan, status);
+        x->resp.status = 0;
+        x->resp.code[0] = '\0';
+        emu_log_request_fault(x->server->log, &x->req, &x->resp, x->plan.label, x->body_len, 0,
+                              ms_since(&x->t0));
+        emu_conn_reset(c);
+        return MHD_NO;
+    }
+    uint64_t bytes_out = body_len;
+    struct MHD_Response *r;
+    if (has_body && (x->plan.reset || x->plan.bandwidth))
+        r = make_faulted_response(x, c);
+    else
+        r = make_response(x, is_head, status, &bytes_out);
     if (!r)
         return MHD_NO;
     x->resp.status = status;
-    emu_log_request(x->server->log, &x->req, &x->resp, x->body_len, bytes_out, ms_since(&x->t0));
+    if (has_body && (x->plan.reset || x->plan.bandwidth))
+        x->log_pending = 1; /* logged by on_body_done, with the bytes that went out */
+    else
+        emu_log_request_fault(x->server->log, &x->req, &x->resp, x->plan.label, x->body_len,
+                              bytes_out, ms_since(&x->t0));
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
     MHD_destroy_response(r);
     return ret;

@@ -68,6 +68,18 @@ static void field(struct oss_buf *b, const char *name, const char *value)
 void emu_log_request(struct emu_log *l, const struct emu_req *req, const struct emu_resp *resp,
                      uint64_t bytes_in, uint64_t bytes_out, double latency_ms)
 {
+    struct emu_resp r = *resp;
+    if (!r.status)
+        r.status = 200;
+    emu_log_request_fault(l, req, &r, "", bytes_in, bytes_out, latency_ms);
+}
+
+/* One line: what was asked (op, method, bucket, key, bytes_in, akid), what was answered
+ * (status, code, bytes_out as sent) and which faults were injected. */
+void emu_log_request_fault(struct emu_log *l, const struct emu_req *req,
+                           const struct emu_resp *resp, const char *fault, uint64_t bytes_in,
+                           uint64_t bytes_out, double latency_ms)
+{
     struct oss_buf b = OSS_BUF_INIT;
     struct timeval tv;
     struct tm tm;
@@ -83,8 +95,9 @@ void emu_log_request(struct emu_log *l, const struct emu_req *req, const struct 
     field(&b, "method", req->method);
     field(&b, "bucket", req->bucket ? req->bucket : "");
     field(&b, "key", req->key ? req->key : "");
-    oss_buf_printf(&b, ",\"status\":%d", resp->status ? resp->status : 200);
+    oss_buf_printf(&b, ",\"status\":%d", resp->status);
     field(&b, "code", resp->code);
+    field(&b, "fault", fault ? fault : "");
     oss_buf_printf(&b, ",\"bytes_in\":%llu,\"bytes_out\":%llu,\"latency_ms\":%.3f",
                    (unsigned long long)bytes_in, (unsigned long long)bytes_out, latency_ms);
     field(&b, "akid", req->who.akid ? req->who.akid : "");

@@ -14,33 +14,53 @@
 #include <unistd.h>
 
 #include "emu/emu.h"
+#include "emu/fault.h"
 #include "emu/store.h"
 
 #define DEFAULT_ACCOUNT_ID   "1000000000000001"
 #define DEFAULT_ACCOUNT_NAME "ossemu"
 
+#define MAX_FAULT_SPECS 32
+
 struct options {
     const char *data, *listen, *accounts, *domain, *region, *request_log, *ready_file;
+    const char *faults[MAX_FAULT_SPECS]; /* --fault, in order */
+    int nfaults;
+    uint64_t fault_seed;
+    const char *admin, *admin_ready_file;
 };
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: ossemu --data DIR [--listen 127.0.0.1:9000] [--accounts FILE]\n"
                "              [--domain NAME] [--region REGION] [--request-log FILE]\n"
-               "              [--ready-file FILE]\n"
+               "              [--ready-file FILE] [--fault RULE[;RULE...]]... [--fault-seed N]\n"
+               "              [--admin 127.0.0.1:PORT] [--admin-ready-file FILE]\n"
                "An OSS-compatible server for tests and demos; see ossemu(1).\n");
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
-    static const struct option longopts[] = {
-        {"data", required_argument, NULL, 'd'},       {"listen", required_argument, NULL, 'l'},
-        {"accounts", required_argument, NULL, 'a'},   {"domain", required_argument, NULL, 'D'},
-        {"region", required_argument, NULL, 'r'},     {"request-log", required_argument, NULL, 'L'},
-        {"ready-file", required_argument, NULL, 'R'}, {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},          {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"data", required_argument, NULL, 'd'},
+                                             {"listen", required_argument, NULL, 'l'},
+                                             {"accounts", required_argument, NULL, 'a'},
+                                             {"domain", required_argument, NULL, 'D'},
+                                             {"region", required_argument, NULL, 'r'},
+                                             {"request-log", required_argument, NULL, 'L'},
+                                             {"ready-file", required_argument, NULL, 'R'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {"version", no_argument, NULL, 'V'},
+                                             {"fault", required_argument, NULL, 'f'},
+                                             {"fault-seed", required_argument, NULL, 's'},
+                                             {"admin", required_argument, NULL, 'A'},
+                                             {"admin-ready-file", required_argument, NULL, 'F'},
+                                             {NULL, 0, NULL, 0}};
     int c;
-    *o = (struct options){NULL, "127.0.0.1:9000", NULL, "localhost", "cn-hangzhou", NULL, NULL};
+    char *end;
+    *o = (struct options){.listen = "127.0.0.1:9000",
+                          .domain = "localhost",
+                          .region = "cn-hangzhou",
+                          .fault_seed = 1};
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
@@ -64,6 +84,27 @@ static int parse_args(int argc, char **argv, struct options *o)
         case 'R':
             o->ready_file = optarg;
             break;
+        case 'f':
+            if (o->nfaults == MAX_FAULT_SPECS) {
+                fprintf(stderr, "ossemu: at most %d --fault options\n", MAX_FAULT_SPECS);
+                return -EINVAL;
+            }
+            o->faults[o->nfaults++] = optarg;
+            break;
+        case 's':
+            errno = 0;
+            o->fault_seed = strtoull(optarg, &end, 0);
+            if (errno || end == optarg || *end || *optarg == '-') {
+                fprintf(stderr, "ossemu: --fault-seed needs a non-negative integer\n");
+                return -EINVAL;
+            }
+            break;
+        case 'A':
+            o->admin = optarg;
+            break;
+        case 'F':
+            o->admin_ready_file = optarg;
+            break;
         case 'h':
             usage(stdout);
             exit(0);
@@ -78,6 +119,10 @@ static int parse_args(int argc, char **argv, struct options *o)
     if (optind < argc) {
         fprintf(stderr, "ossemu: unexpected argument '%s'\n", argv[optind]);
         usage(stderr);
+        return -EINVAL;
+    }
+    if (o->admin_ready_file && !o->admin) {
+        fprintf(stderr, "ossemu: --admin-ready-file needs --admin\n");
         return -EINVAL;
     }
     if (!o->data) {
@@ -205,7 +250,8 @@ int main(int argc, char **argv)
     struct options o;
     struct emu_server s = {0};
     struct emu_http *http = NULL;
-    char err[256] = "", bound[64], tmpdir[PATH_MAX];
+    struct emu_admin *admin = NULL;
+    char err[256] = "", bound[64], admin_bound[64], tmpdir[PATH_MAX];
     sigset_t stop;
     int rc, sig = 0, status = 1;
 
@@ -214,6 +260,15 @@ int main(int argc, char **argv)
     s.data_dir = o.data;
     s.domain = o.domain;
     s.region = o.region;
+    if ((o.nfaults || o.admin) && emu_fault_new(o.fault_seed, &s.fault))
+        return 1;
+    for (int i = 0; i < o.nfaults; i++) {
+        if (emu_fault_add_spec(s.fault, o.faults[i], err, sizeof(err))) {
+            fprintf(stderr, "ossemu: --fault '%s': %s\n", o.faults[i], err);
+            emu_fault_free(s.fault);
+            return 2;
+        }
+    }
 
     snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", o.data);
     if ((rc = make_dirs(o.data)) || (rc = make_dirs(tmpdir))) {
@@ -241,6 +296,8 @@ int main(int argc, char **argv)
     }
     if (o.ready_file)
         unlink(o.ready_file);
+    if (o.admin_ready_file)
+        unlink(o.admin_ready_file);
 
     /* Every thread inherits this mask; the main thread alone takes the stop signals. */
     sigemptyset(&stop);
@@ -254,7 +311,20 @@ int main(int argc, char **argv)
                 rc == -EINVAL ? "expected ADDRESS:PORT" : strerror(-rc));
         goto out;
     }
+    /* The admin endpoint is up before the ready file appears, so tests can use both. */
+    if (o.admin &&
+        (rc = emu_admin_start(s.fault, o.admin, &admin, admin_bound, sizeof(admin_bound)))) {
+        fprintf(stderr, "ossemu: cannot listen on %s for --admin: %s\n", o.admin,
+                rc == -EINVAL ? "expected a loopback ADDRESS:PORT" : strerror(-rc));
+        goto out;
+    }
+    if (admin && o.admin_ready_file && (rc = write_ready_file(o.admin_ready_file, admin_bound))) {
+        fprintf(stderr, "ossemu: cannot write %s: %s\n", o.admin_ready_file, strerror(-rc));
+        goto out;
+    }
     printf("ossemu listening on %s\n", bound);
+    if (admin)
+        printf("ossemu admin endpoint on %s\n", admin_bound);
     fflush(stdout);
     if (o.ready_file && (rc = write_ready_file(o.ready_file, bound))) {
         fprintf(stderr, "ossemu: cannot write %s: %s\n", o.ready_file, strerror(-rc));
@@ -264,6 +334,9 @@ int main(int argc, char **argv)
     status = 0;
 
 out:
+    emu_admin_stop(admin);
+    if (o.admin_ready_file && admin)
+        unlink(o.admin_ready_file);
     emu_http_stop(http);
     if (o.ready_file && http)
         unlink(o.ready_file);
@@ -271,5 +344,6 @@ out:
         emu_store_close(s.store);
     emu_log_close(s.log);
     emu_accounts_free(s.accounts);
+    emu_fault_free(s.fault);
     return status;
 }

@@ -73,6 +73,8 @@ void emu_op_put_bucket_acl(struct emu_server *s, struct emu_req *req, struct emu
     resp->status = 200;
 }
 
+/* GetObjectACL of the current version or the one ?versionId names (RAM action
+ * oss:GetObjectVersionAcl then); delete markers answer 404/405 (emu_op_load_version). */
 void emu_op_get_object_acl(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
 {
     struct emu_bucket b;
@@ -80,41 +82,45 @@ void emu_op_get_object_acl(struct emu_server *s, struct emu_req *req, struct emu
 
     if (emu_op_load_bucket(s, req, resp, &b) < 0)
         return;
-    if (emu_authorize(s, req, resp, "oss:GetObjectAcl", b.owner, NULL, 0) < 0)
-        return;
-    if (emu_op_check_version(req, resp) < 0)
-        return;
-    if (emu_op_load_object(s, req, resp, &o, NULL) < 0)
+    if (emu_op_load_version(s, req, resp, &b, &o, NULL, "oss:GetObjectAcl",
+                            "oss:GetObjectVersionAcl", 0, 0) < 0)
         return;
     reply_acl(req, resp, b.owner, o.acl);
+    emu_op_version_header(resp, &o);
     emu_object_cleanup(&o);
 }
 
+/* PutObjectACL, likewise per version (oss:PutObjectVersionAcl with a versionId). */
 void emu_op_put_object_acl(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
 {
     const char *acl = emu_req_header(req, "x-oss-object-acl");
     struct emu_bucket b;
+    struct emu_object o;
     int rc;
 
     if (emu_op_load_bucket(s, req, resp, &b) < 0)
         return;
-    if (emu_authorize(s, req, resp, "oss:PutObjectAcl", b.owner, NULL, 1) < 0)
-        return;
-    if (emu_op_check_version(req, resp) < 0)
+    if (emu_op_load_version(s, req, resp, &b, &o, NULL, "oss:PutObjectAcl",
+                            "oss:PutObjectVersionAcl", 0, 1) < 0)
         return;
     if (!emu_op_object_acl_valid(acl)) {
         invalid_acl(req, resp, "x-oss-object-acl", acl);
+        emu_object_cleanup(&o);
         return;
     }
-    rc = emu_store_object_set_acl(s->store, b.name, req->key, acl);
+    rc = emu_store_version_set_acl(s->store, b.name, req->key, emu_op_version_param(req), acl);
     if (rc == -ENOENT) {
         emu_resp_error(resp, req, 404, "NoSuchKey", "The specified key does not exist.",
                        "0026-00000001", "Key", req->key, NULL);
-        return;
-    }
-    if (rc < 0) {
+    } else if (rc == -EISDIR) {
+        emu_resp_error(resp, req, 405, "MethodNotAllowed",
+                       "The specified method is not allowed against this resource.",
+                       "0017-00000002", NULL);
+    } else if (rc < 0) {
         emu_op_internal(resp, req, rc);
-        return;
+    } else {
+        resp->status = 200;
+        emu_op_version_header(resp, &o);
     }
-    resp->status = 200;
+    emu_object_cleanup(&o);
 }

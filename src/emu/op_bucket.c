@@ -9,6 +9,9 @@
 
 #include "oss/codec.h"
 #include "op_priv.h"
+#include "op_setting.h"
+
+#define MAX_BUCKETS_PER_ACCOUNT 100
 
 static int storage_class_valid(const char *c)
 {
@@ -51,6 +54,27 @@ static int parse_config(struct emu_req *req, struct emu_resp *resp, struct emu_b
     return 0;
 }
 
+/* The quota of 100 buckets per account (oss-api.md 7.1): 400 TooManyBuckets when the
+ * requester's account has them all and the name is not one of its own (re-creating an owned
+ * bucket stays idempotent). Not atomic with the create: concurrent creates may pass 100. */
+static int too_many_buckets(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+{
+    struct emu_bucket old;
+    uint64_t n = 0;
+    int rc = emu_store_bucket_count(s->store, req->who.account_id, &n);
+    if (rc < 0) {
+        emu_op_internal(resp, req, rc);
+        return -1;
+    }
+    if (n < MAX_BUCKETS_PER_ACCOUNT || (emu_store_bucket_get(s->store, req->bucket, &old) == 0 &&
+                                        !strcmp(old.owner, req->who.account_id)))
+        return 0;
+    emu_resp_error(resp, req, 400, "TooManyBuckets",
+                   "You have attempted to create more buckets than allowed.", NULL, "BucketName",
+                   req->bucket, NULL);
+    return -1;
+}
+
 void emu_op_put_bucket(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
 {
     const char *acl = emu_req_header(req, "x-oss-acl");
@@ -83,6 +107,8 @@ void emu_op_put_bucket(struct emu_server *s, struct emu_req *req, struct emu_res
     snprintf(b.storage_class, sizeof(b.storage_class), "Standard");
     b.created = time(NULL);
     if (parse_config(req, resp, &b) < 0)
+        return;
+    if (too_many_buckets(s, req, resp) < 0)
         return;
     rc = emu_store_bucket_create(s->store, &b);
     if (rc == -EEXIST && emu_store_bucket_get(s->store, req->bucket, &old) == 0 &&
@@ -165,13 +191,7 @@ void emu_op_get_bucket_info(struct emu_server *s, struct emu_req *req, struct em
     oss_xmlw_start(&w, "AccessControlList");
     oss_xmlw_elem(&w, "Grant", b.acl);
     oss_xmlw_end(&w);
-    oss_xmlw_start(&w, "ServerSideEncryptionRule");
-    oss_xmlw_elem(&w, "SSEAlgorithm", "None");
-    oss_xmlw_end(&w);
-    oss_xmlw_start(&w, "BucketPolicy");
-    oss_xmlw_elem(&w, "LogBucket", "");
-    oss_xmlw_elem(&w, "LogPrefix", "");
-    oss_xmlw_end(&w);
+    emu_setting_info_xml(s, b.name, &w); /* encryption and logging settings */
     if (versioning)
         oss_xmlw_elem(&w, "Versioning", versioning);
     oss_xmlw_elem(&w, "Comment", "");

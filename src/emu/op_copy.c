@@ -17,7 +17,7 @@
 
 /* "/bucket/url-encoded-key[?versionId=v]" (leading '/' optional; '+' is a space as Go v1
  * clients encode it). Fills malloc'ed *bucket and *key and borrowed-then-copied *version. */
-static int parse_source(const char *h, char **bucket, char **key, char **version)
+int emu_op_copy_source_parse(const char *h, char **bucket, char **key, char **version)
 {
     struct oss_buf k = OSS_BUF_INIT;
     const char *slash, *q, *end;
@@ -105,39 +105,48 @@ static void reply_copy(struct emu_req *req, struct emu_resp *resp, const struct 
 }
 
 /* Loads and authorizes the source: NoSuchBucket / NoSuchVersion / NoSuchKey / AccessDenied as
- * for a GetObject of it, evaluated with the source as the request's resource. */
-static int open_source(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
-                       const char *sbucket, const char *skey, const char *version,
-                       struct emu_object *src, int *fd)
+ * for a GetObject of it (a delete marker as source is 404 NoSuchKey, named or not), evaluated
+ * with the source as the request's resource. */
+int emu_op_copy_source_open(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                            const char *sbucket, const char *skey, const char *version,
+                            struct emu_object *src, int *fd)
 {
     struct emu_req sreq = *req;
     struct emu_bucket sb;
+    const char *vid = version && *version ? version : NULL;
+    const char *action = vid ? "oss:GetObjectVersion" : "oss:GetObject";
     int rc;
 
     sreq.bucket = sbucket;
     sreq.key = skey;
+    *fd = -1;
     if (emu_op_load_bucket(s, &sreq, resp, &sb) < 0)
         return -1;
-    if (version && *version && strcmp(version, "null") != 0) {
-        emu_resp_error(resp, req, 404, "NoSuchVersion", "The specified version does not exist.",
-                       NULL, "Key", skey, "VersionId", version, NULL);
-        return -1;
+    rc = emu_store_version_open(s->store, sbucket, skey, vid, src, fd);
+    if (rc == 0 && src->delete_marker) {
+        emu_object_cleanup(src);
+        rc = -ENOENT;
     }
-    rc = emu_store_object_open(s->store, sbucket, skey, src, fd);
     if (rc == -ENOENT) {
-        if (emu_authorize(s, &sreq, resp, "oss:GetObject", sb.owner, sb.acl, 0) == 0)
-            emu_resp_error(resp, req, 404, "NoSuchKey", "The specified key does not exist.",
-                           "0026-00000001", "Key", skey, NULL);
+        if (emu_authorize(s, &sreq, resp, action, sb.owner, sb.acl, 0) == 0) {
+            if (vid)
+                emu_resp_error(resp, req, 404, "NoSuchVersion",
+                               "The specified version does not exist.", NULL, "Key", skey,
+                               "VersionId", vid, NULL);
+            else
+                emu_resp_error(resp, req, 404, "NoSuchKey", "The specified key does not exist.",
+                               "0026-00000001", "Key", skey, NULL);
+        }
         return -1;
     }
     if (rc < 0) {
         emu_op_internal(resp, req, rc);
         return -1;
     }
-    if (emu_authorize(s, &sreq, resp, "oss:GetObject", sb.owner, emu_op_effective_acl(src, &sb),
-                      0) < 0 ||
+    if (emu_authorize(s, &sreq, resp, action, sb.owner, emu_op_effective_acl(src, &sb), 0) < 0 ||
         emu_op_conditions(req, resp, src, "x-oss-copy-source-") < 0) {
         close(*fd);
+        *fd = -1;
         emu_object_cleanup(src);
         return -1;
     }
@@ -167,14 +176,14 @@ void emu_op_copy_object(struct emu_server *s, struct emu_req *req, struct emu_re
         return;
     }
     replace = dir && !strcasecmp(dir, "REPLACE");
-    if (!h || parse_source(h, &sbucket, &skey, &version) < 0) {
+    if (!h || emu_op_copy_source_parse(h, &sbucket, &skey, &version) < 0) {
         emu_resp_error(
             resp, req, 400, "InvalidArgument",
             "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.", NULL,
             "ArgumentName", "x-oss-copy-source", "ArgumentValue", h ? h : "", NULL);
         goto out;
     }
-    if (open_source(s, req, resp, sbucket, skey, version, &src, &fd) < 0)
+    if (emu_op_copy_source_open(s, req, resp, sbucket, skey, version, &src, &fd) < 0)
         goto out;
     if (strcmp(sbucket, b.name) != 0 && src.size > MAX_CROSS_BUCKET_COPY) {
         emu_resp_error(resp, req, 400, "EntityTooLarge",
@@ -210,6 +219,9 @@ void emu_op_copy_object(struct emu_server *s, struct emu_req *req, struct emu_re
         goto out;
     }
     reply_copy(req, resp, &o);
+    emu_op_version_header(resp, &o);
+    if (src.version_id[0])
+        emu_resp_header(resp, "x-oss-copy-source-version-id", src.version_id);
 out:
     if (fd >= 0)
         close(fd);

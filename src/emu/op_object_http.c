@@ -10,6 +10,7 @@
 
 #include "oss/codec.h"
 #include "op_priv.h"
+#include "op_setting.h"
 
 void emu_op_object_headers(struct emu_resp *resp, const struct emu_object *o)
 {
@@ -53,6 +54,14 @@ void emu_op_object_headers_req(struct emu_resp *resp, const struct emu_object *o
     emu_resp_header(resp, "x-oss-object-type", o->type);
     emu_resp_header(resp, "x-oss-storage-class", o->storage_class);
     emu_resp_header(resp, "x-oss-hash-crc64ecma", crc);
+    size_t ntags = emu_object_tag_count(o->headers);
+    if (ntags) {
+        char count[24];
+        snprintf(count, sizeof(count), "%zu", ntags);
+        emu_resp_header(resp, "x-oss-tagging-count", count);
+    }
+    if (o->version_id[0])
+        emu_resp_header(resp, "x-oss-version-id", o->version_id);
     h = json_loads(o->headers, 0, NULL);
     if (json_is_object(h)) {
         const char *name;
@@ -177,6 +186,13 @@ char *emu_op_collect_headers(const struct emu_req *req)
         if (v)
             json_object_set_new(h, stored_std[i], json_string(v));
     }
+    const char *tagging = emu_req_header(req, "x-oss-tagging");
+    void *tags = NULL;
+    struct emu_setting_err terr;
+    if (tagging && emu_object_tags_from_header(tagging, &tags, &terr) == 0 &&
+        json_object_size(tags))
+        json_object_set(h, "x-emu-tagging", tags); /* op_object_tagging.c */
+    json_decref(tags);
     out = json_dumps(h, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(h);
     return out;

@@ -12,33 +12,21 @@
 #include "oss/codec.h"
 #include "op_priv.h"
 
-/* Opens the addressed object for a read, after the bucket, version and authorization checks
- * (action oss:GetObject, governed by the object's ACL, "default" meaning the bucket's). A
- * missing key is reported as 404 only to requesters who may read the bucket. Returns 0 with
- * *o and *fd, or -1 with resp filled. */
+/* Opens the addressed object (the version ?versionId names, else the latest) for a read,
+ * after the bucket and authorization checks (action oss:GetObject, oss:GetObjectVersion with a
+ * versionId, governed by the object's ACL, "default" meaning the bucket's). A missing key is
+ * reported as 404 only to requesters who may read the bucket; delete markers answer 404/405
+ * (emu_op_load_version). Returns 0 with *o and *fd, or -1 with resp filled. */
 static int open_for_read(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
                          struct emu_bucket *b, struct emu_object *o, int *fd)
 {
-    int rc;
-
     *fd = -1;
     if (emu_op_load_bucket(s, req, resp, b) < 0)
         return -1;
-    if (emu_op_check_version(req, resp) < 0)
+    if (emu_op_load_version(s, req, resp, b, o, fd, "oss:GetObject", "oss:GetObjectVersion", 1,
+                            0) < 0)
         return -1;
-    rc = emu_store_object_open(s->store, b->name, req->key, o, fd);
-    if (rc == -ENOENT) {
-        if (emu_authorize(s, req, resp, "oss:GetObject", b->owner, b->acl, 0) == 0)
-            emu_resp_error(resp, req, 404, "NoSuchKey", "The specified key does not exist.",
-                           "0026-00000001", "Key", req->key, NULL);
-        return -1;
-    }
-    if (rc < 0) {
-        emu_op_internal(resp, req, rc);
-        return -1;
-    }
-    if (emu_authorize(s, req, resp, "oss:GetObject", b->owner, emu_op_effective_acl(o, b), 0) < 0 ||
-        emu_op_conditions(req, resp, o, "") < 0) {
+    if (emu_op_follow_symlink(s, req, resp, o, fd) < 0 || emu_op_conditions(req, resp, o, "") < 0) {
         close(*fd);
         *fd = -1;
         emu_object_cleanup(o);
@@ -84,6 +72,7 @@ void emu_op_get_object_meta(struct emu_server *s, struct emu_req *req, struct em
     emu_resp_header(resp, "ETag", etag);
     emu_resp_header(resp, "Last-Modified", date);
     emu_resp_header(resp, "x-oss-hash-crc64ecma", crc);
+    emu_op_version_header(resp, &o);
     if (!strcmp(b.access_monitor, "Enabled"))
         emu_resp_header(resp, "x-oss-last-access-time", date);
     send_file(resp, fd, 0, o.size);

@@ -47,7 +47,7 @@ int emu_op_write_checks(struct emu_req *req, struct emu_resp *resp, int *forbid)
         return -1;
     }
     *forbid = fo && !strcasecmp(fo, "true");
-    return 0;
+    return emu_op_check_object_headers(req, resp);
 }
 
 void emu_op_write_result(struct emu_server *s, struct emu_req *req, struct emu_resp *resp, int rc)
@@ -63,10 +63,8 @@ void emu_op_write_result(struct emu_server *s, struct emu_req *req, struct emu_r
         emu_op_internal(resp, req, rc);
 }
 
-/* Makes the request body a file under DIR/tmp: the front's spool file, or a new one holding
- * the in-memory body. *owned says the path is ours to unlink on failure. */
-static int body_file(struct emu_server *s, struct emu_req *req, char *path, size_t len, int *owned,
-                     uint64_t *size)
+int emu_op_body_file(struct emu_server *s, struct emu_req *req, char *path, size_t len,
+                     int *owned, uint64_t *size)
 {
     struct stat sb;
     *owned = 0;
@@ -123,7 +121,7 @@ void emu_op_put_object(struct emu_server *s, struct emu_req *req, struct emu_res
     }
     if (emu_op_check_md5(req, resp, 0) < 0)
         return;
-    if ((rc = body_file(s, req, path, sizeof(path), &owned, &size)) < 0) {
+    if ((rc = emu_op_body_file(s, req, path, sizeof(path), &owned, &size)) < 0) {
         emu_op_internal(resp, req, rc);
         return;
     }
@@ -155,26 +153,35 @@ void emu_op_put_object(struct emu_server *s, struct emu_req *req, struct emu_res
     snprintf(crc, sizeof(crc), "%" PRIu64, o.crc64);
     emu_resp_header(resp, "ETag", etag);
     emu_resp_header(resp, "x-oss-hash-crc64ecma", crc);
+    emu_op_version_header(resp, &o);
     if (oss_base64_encode(req->body_md5, 16, &md5b64) == 0)
         emu_resp_header(resp, "Content-MD5", oss_buf_str(&md5b64));
     oss_buf_cleanup(&md5b64);
 }
 
+/* DeleteObject: 204 whether or not the key exists. On a versioned bucket a delete without
+ * versionId adds a delete marker (x-oss-delete-marker, x-oss-version-id); with a versionId
+ * (RAM action oss:DeleteObjectVersion) that version is removed for good. */
 void emu_op_delete_object(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
 {
+    const char *vid = emu_op_version_param(req);
+    struct emu_delete_info info;
     struct emu_bucket b;
     int rc;
 
     if (emu_op_load_bucket(s, req, resp, &b) < 0)
         return;
-    if (emu_authorize(s, req, resp, "oss:DeleteObject", b.owner, b.acl, 1) < 0)
+    if (emu_authorize(s, req, resp, vid ? "oss:DeleteObjectVersion" : "oss:DeleteObject", b.owner,
+                      b.acl, 1) < 0)
         return;
-    if (emu_op_check_version(req, resp) < 0)
-        return;
-    rc = emu_store_object_delete(s->store, b.name, req->key);
+    rc = emu_store_object_delete_version(s->store, b.name, req->key, vid, &info);
     if (rc < 0 && rc != -ENOENT) {
         emu_op_internal(resp, req, rc);
         return;
     }
     resp->status = 204;
+    if (rc == 0 && info.delete_marker)
+        emu_resp_header(resp, "x-oss-delete-marker", "true");
+    if (rc == 0 && info.version_id[0])
+        emu_resp_header(resp, "x-oss-version-id", info.version_id);
 }

@@ -76,4 +76,53 @@ int emu_op_write_checks(struct emu_req *req, struct emu_resp *resp, int *forbid)
  * meanwhile) or 500. */
 void emu_op_write_result(struct emu_server *s, struct emu_req *req, struct emu_resp *resp, int rc);
 
+/* ---- versions, multipart (op_version_common.c, op_object_write.c, op_copy.c) ---- */
+
+/* The versionId query parameter, or NULL when absent or empty. */
+const char *emu_op_version_param(const struct emu_req *req);
+/* Loads the version of req->key in bucket b that ?versionId names (the latest when absent),
+ * for an object operation whose RAM action is action_plain, or action_version when a versionId
+ * is given. With acl_governed the object's effective ACL governs non-owners (reads and writes
+ * of data); otherwise only the owner and RAM users with the action may act (the ACL calls),
+ * checked before anything is looked up. Answers: 404 NoSuchKey or NoSuchVersion; when the
+ * latest version is a delete marker 404 NoSuchKey, when versionId names one 405
+ * MethodNotAllowed, both with x-oss-delete-marker and x-oss-version-id. Returns 0 with *o (and
+ * *fd when fd is non-NULL), or -1 with resp filled. */
+int emu_op_load_version(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                        const struct emu_bucket *b, struct emu_object *o, int *fd,
+                        const char *action_plain, const char *action_version, int acl_governed,
+                        int write);
+/* Adds x-oss-version-id when the object has a version id (the bucket is versioned). */
+void emu_op_version_header(struct emu_resp *resp, const struct emu_object *o);
+/* The request body in memory: req->body, or the spool file read into hold (at most max bytes;
+ * -EFBIG beyond). */
+int emu_op_body_bytes(struct emu_req *req, size_t max, struct oss_buf *hold, const char **data,
+                      size_t *len);
+/* Makes the request body a file under DIR/tmp: the front's spool file (*owned 0), or a new
+ * file holding the in-memory body (*owned 1: the caller unlinks it on failure). */
+int emu_op_body_file(struct emu_server *s, struct emu_req *req, char *path, size_t len,
+                     int *owned, uint64_t *size);
+/* x-oss-copy-source "/bucket/url-encoded-key[?versionId=v]": malloc'ed parts, or -EINVAL. */
+int emu_op_copy_source_parse(const char *h, char **bucket, char **key, char **version);
+/* Opens the copy source for reading with GetObject's answers and authorization evaluated on
+ * the source, and the x-oss-copy-source-if-* conditions. 0 with *src and *fd, or -1. */
+int emu_op_copy_source_open(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                            const char *sbucket, const char *skey, const char *version,
+                            struct emu_object *src, int *fd);
+/* <name>value</name>, percent-encoded when url is set (encoding-type=url). */
+void emu_op_xml_elem_enc(struct oss_xml_writer *w, int url, const char *name, const char *value);
+/* Parses encoding-type: 0 with *url set, or -1 with 400 InvalidArgument in resp. */
+int emu_op_encoding_type(struct emu_req *req, struct emu_resp *resp, int *url);
+
+/* x-oss-meta-* names (letters, digits, '-') and total size (8 KB), and the x-oss-tagging
+ * header of an object write (op_object_meta.c). Answers 400 InvalidArgument and returns -1
+ * on a violation. Called by emu_op_write_checks. */
+int emu_op_check_object_headers(struct emu_req *req, struct emu_resp *resp);
+/* When o (opened with *fd) is a symlink, replaces both with its target in the same bucket
+ * (op_symlink.c). Returns 0, or -1 with resp set: 404 SymlinkTargetNotExist for a dangling
+ * link, 400 InvalidTargetType when the target is a symlink too; o and *fd are then still the
+ * link's, for the caller to release. */
+int emu_op_follow_symlink(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                          struct emu_object *o, int *fd);
+
 #endif

@@ -55,8 +55,8 @@ int emu_setting_check_lifecycle(const struct emu_setting_ctx *, const struct oss
 int emu_setting_check_policy(const char *text, size_t len, struct emu_setting_err *err);
 
 /* Sets err to a 400 answer with a formatted message. Always returns -1. */
-int emu_setting_fail(struct emu_setting_err *err, const char *code, const char *ec,
-                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int emu_setting_fail(struct emu_setting_err *err, const char *code, const char *ec, const char *fmt,
+                     ...) __attribute__((format(printf, 4, 5)));
 
 /* Whether the stored lifecycle document of bucket uses last-access time (a Transition or
  * NoncurrentVersionTransition with IsAccessTime true). 1, 0, or a negative errno. */
@@ -65,6 +65,11 @@ int emu_setting_lifecycle_uses_atime(struct emu_server *s, const char *bucket);
 /* Routing hook for bucket requests: when sub names a setting of the table and the method has
  * an operation, sets req->op to its OSS name and returns the generic handler; else NULL. */
 emu_handler_fn emu_setting_route(struct emu_req *req, const char *sub);
+
+/* GetBucketInfo's parts that come from settings: ServerSideEncryptionRule{SSEAlgorithm
+ * ("None" when unset), KMSMasterKeyID, KMSDataEncryption} and BucketPolicy{LogBucket,
+ * LogPrefix} (from the logging setting). */
+void emu_setting_info_xml(struct emu_server *s, const char *bucket, struct oss_xml_writer *w);
 
 /* Object tags (op_object_tagging.c): the tag set stored with an object lives in its headers
  * JSON under the member "x-emu-tagging" (an object of key -> value; not a string, so it is

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "emu/emu.h"
+#include "op_setting.h"
 
 /* Query parameters that name a bucket sub-resource (an operation other than the plain one).
  * A request carrying one we do not implement must not fall through to ListObjects/PutBucket. */
@@ -65,6 +66,8 @@ static emu_handler_fn route_bucket(struct emu_req *req)
             ROUTE("PutBucketAcl", emu_op_put_bucket_acl);
         if (is(sub, "accessmonitor"))
             ROUTE("PutBucketAccessMonitor", emu_op_put_bucket_access_monitor);
+        if (is(sub, "versioning"))
+            ROUTE("PutBucketVersioning", emu_op_put_bucket_versioning);
     } else if (is(m, "GET")) {
         if (!sub && is(emu_req_query(req, "list-type"), "2"))
             ROUTE("ListObjectsV2", emu_op_list_objects_v2);
@@ -78,6 +81,14 @@ static emu_handler_fn route_bucket(struct emu_req *req)
             ROUTE("GetBucketInfo", emu_op_get_bucket_info);
         if (is(sub, "location"))
             ROUTE("GetBucketLocation", emu_op_get_bucket_location);
+        if (is(sub, "versioning"))
+            ROUTE("GetBucketVersioning", emu_op_get_bucket_versioning);
+        if (is(sub, "versions"))
+            ROUTE("ListObjectVersions", emu_op_list_object_versions);
+        if (is(sub, "uploads"))
+            ROUTE("ListMultipartUploads", emu_op_list_multipart_uploads);
+        if (is(sub, "stat"))
+            ROUTE("GetBucketStat", emu_op_get_bucket_stat);
     } else if (is(m, "DELETE")) {
         if (!sub)
             ROUTE("DeleteBucket", emu_op_delete_bucket);
@@ -85,6 +96,9 @@ static emu_handler_fn route_bucket(struct emu_req *req)
         if (is(sub, "delete"))
             ROUTE("DeleteMultipleObjects", emu_op_delete_multiple_objects);
     }
+    emu_handler_fn setting = sub ? emu_setting_route(req, sub) : NULL;
+    if (setting)
+        return setting; /* policy, cors, lifecycle, ... (op_setting.c sets req->op) */
     req->op = "Unknown";
     return NULL;
 }
@@ -96,6 +110,15 @@ static emu_handler_fn route_object(struct emu_req *req)
     if (is(m, "PUT")) {
         if (is(sub, "acl"))
             ROUTE("PutObjectACL", emu_op_put_object_acl);
+        if (is(sub, "symlink"))
+            ROUTE("PutSymlink", emu_op_put_symlink);
+        if (is(sub, "tagging"))
+            ROUTE("PutObjectTagging", emu_op_put_object_tagging);
+        if ((is(sub, "uploadId") || is(sub, "partNumber")) &&
+            emu_req_header(req, "x-oss-copy-source"))
+            ROUTE("UploadPartCopy", emu_op_upload_part_copy);
+        if (is(sub, "uploadId") || is(sub, "partNumber"))
+            ROUTE("UploadPart", emu_op_upload_part);
         if (!sub && emu_req_header(req, "x-oss-copy-source"))
             ROUTE("CopyObject", emu_op_copy_object);
         if (!sub)
@@ -103,6 +126,12 @@ static emu_handler_fn route_object(struct emu_req *req)
     } else if (is(m, "GET")) {
         if (is(sub, "acl"))
             ROUTE("GetObjectACL", emu_op_get_object_acl);
+        if (is(sub, "symlink"))
+            ROUTE("GetSymlink", emu_op_get_symlink);
+        if (is(sub, "tagging"))
+            ROUTE("GetObjectTagging", emu_op_get_object_tagging);
+        if (is(sub, "uploadId"))
+            ROUTE("ListParts", emu_op_list_parts);
         if (!sub)
             ROUTE("GetObject", emu_op_get_object);
     } else if (is(m, "HEAD")) {
@@ -113,6 +142,17 @@ static emu_handler_fn route_object(struct emu_req *req)
     } else if (is(m, "DELETE")) {
         if (!sub)
             ROUTE("DeleteObject", emu_op_delete_object);
+        if (is(sub, "tagging"))
+            ROUTE("DeleteObjectTagging", emu_op_delete_object_tagging);
+        if (is(sub, "uploadId"))
+            ROUTE("AbortMultipartUpload", emu_op_abort_multipart_upload);
+    } else if (is(m, "POST")) {
+        if (is(sub, "append"))
+            ROUTE("AppendObject", emu_op_append_object);
+        if (is(sub, "uploads"))
+            ROUTE("InitiateMultipartUpload", emu_op_initiate_multipart_upload);
+        if (is(sub, "uploadId"))
+            ROUTE("CompleteMultipartUpload", emu_op_complete_multipart_upload);
     }
     req->op = "Unknown";
     return NULL;

@@ -127,6 +127,8 @@ int emu_store_open(const char *dir, struct emu_store **out)
         rc = store_err(rc);
         goto fail;
     }
+    if ((rc = store_version_init(st)) < 0 || (rc = store_multipart_init(st)) < 0)
+        goto fail;
     free(dbpath);
     *out = st;
     return 0;
@@ -248,6 +250,10 @@ int emu_store_bucket_delete(struct emu_store *st, const char *name)
         rc = rc == SQLITE_ROW ? -ENOTEMPTY : store_err(rc);
     }
     sqlite3_finalize(s);
+    if (rc == 0)
+        rc = store_version_bucket_empty_locked(st, name);
+    if (rc == 0)
+        rc = store_multipart_bucket_empty_locked(st, name);
     if (rc == 0) {
         rc = exec3(st, "DELETE FROM buckets WHERE name=?1", name, NULL, NULL);
         if (rc == 0)

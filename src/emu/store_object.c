@@ -74,6 +74,15 @@ static int random_id(char out[33])
     return 0;
 }
 
+int store_random_hex(char out[33])
+{
+    unsigned char r[16];
+    if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+        return -EIO;
+    oss_hex(r, sizeof(r), 1, out);
+    return 0;
+}
+
 int emu_store_tmp_create(struct emu_store *st, char *path, size_t pathlen)
 {
     char id[33];
@@ -93,16 +102,19 @@ int emu_store_tmp_create(struct emu_store *st, char *path, size_t pathlen)
     return -EEXIST;
 }
 
-/* Selects bucket/key; caller holds the lock. */
+/* Selects bucket/key (the current version); its version id is reported only when the
+ * bucket's versioning was ever configured. Caller holds the lock. */
 static int object_get_locked(struct emu_store *st, const char *bucket, const char *key,
                              struct emu_object *out)
 {
     sqlite3_stmt *s = NULL;
+    char status[16] = "";
     int rc;
 
     memset(out, 0, sizeof(*out));
     rc = store_prepare(
-        st, "SELECT " STORE_OBJECT_COLUMNS " FROM objects WHERE bucket=?1 AND key=?2", &s);
+        st, "SELECT " STORE_OBJECT_COLUMNS ", version_id FROM objects WHERE bucket=?1 AND key=?2",
+        &s);
     if (rc == 0) {
         sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
@@ -111,6 +123,11 @@ static int object_get_locked(struct emu_store *st, const char *bucket, const cha
             rc = store_row_to_object(s, 0, out);
         else
             rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
+        if (rc == 0) {
+            out->is_latest = 1;
+            if (store_versioning_locked(st, bucket, status) == 0 && status[0])
+                col_copy(out->version_id, sizeof(out->version_id), s, 12);
+        }
     }
     sqlite3_finalize(s);
     return rc;
@@ -147,19 +164,6 @@ int emu_store_object_open(struct emu_store *st, const char *bucket, const char *
     return rc;
 }
 
-static int bucket_exists_locked(struct emu_store *st, const char *bucket)
-{
-    sqlite3_stmt *s = NULL;
-    int rc = store_prepare(st, "SELECT 1 FROM buckets WHERE name=?1", &s);
-    if (rc == 0) {
-        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        rc = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : store_err(rc);
-    }
-    sqlite3_finalize(s);
-    return rc;
-}
-
 /* The data file of bucket/key, if any, into file (empty string when absent). Caller locks. */
 static int current_file_locked(struct emu_store *st, const char *bucket, const char *key,
                                char *file, size_t len)
@@ -182,12 +186,14 @@ static int current_file_locked(struct emu_store *st, const char *bucket, const c
     return rc;
 }
 
-static int insert_object_locked(struct emu_store *st, const struct emu_object *o)
+int store_insert_object_locked(struct emu_store *st, const struct emu_object *o, const char *vid,
+                               sqlite3_int64 seq)
 {
     sqlite3_stmt *s = NULL;
     int rc = store_prepare(st,
                            "INSERT OR REPLACE INTO objects(" STORE_OBJECT_COLUMNS
-                           ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+                           ", version_id, seq) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
+                           "?13,?14)",
                            &s);
     if (rc == 0) {
         sqlite3_bind_text(s, 1, o->bucket, -1, SQLITE_TRANSIENT);
@@ -204,6 +210,8 @@ static int insert_object_locked(struct emu_store *st, const struct emu_object *o
         sqlite3_bind_text(s, 11, o->storage_class[0] ? o->storage_class : "Standard", -1,
                           SQLITE_TRANSIENT);
         sqlite3_bind_text(s, 12, o->file, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 13, vid, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(s, 14, seq);
         rc = store_err(sqlite3_step(s));
     }
     sqlite3_finalize(s);
@@ -211,18 +219,20 @@ static int insert_object_locked(struct emu_store *st, const struct emu_object *o
 }
 
 /* Under the lock: checks the bucket and forbid-overwrite, renames the data into place, swaps
- * the row, and removes the replaced data file. On a database failure the new file is moved
- * back to data_path so the caller still owns it. */
-int emu_store_object_put(struct emu_store *st, struct emu_object *o, const char *data_path,
-                         int forbid_overwrite)
+ * the row, and removes the replaced data file (a versioned bucket keeps it: store_version.c).
+ * On a database failure the new file is moved back to data_path so the caller still owns it. */
+int store_object_put_locked(struct emu_store *st, struct emu_object *o, const char *data_path,
+                            int forbid_overwrite)
 {
-    char old[sizeof(o->file)], id[33], dst[4096], oldpath[4096];
+    char old[sizeof(o->file)], id[33], dst[4096], oldpath[4096], status[16];
     int rc;
 
     if ((rc = random_id(id)) < 0)
         return rc;
-    pthread_mutex_lock(&st->lock);
-    rc = bucket_exists_locked(st, o->bucket);
+    o->version_id[0] = 0;
+    rc = store_versioning_locked(st, o->bucket, status);
+    if (rc == 0 && status[0])
+        return store_version_put_locked(st, o, data_path, status);
     if (rc == 0)
         rc = current_file_locked(st, o->bucket, o->key, old, sizeof(old));
     if (rc == 0 && forbid_overwrite && old[0])
@@ -234,7 +244,7 @@ int emu_store_object_put(struct emu_store *st, struct emu_object *o, const char 
             rc = -errno;
     }
     if (rc == 0) {
-        rc = insert_object_locked(st, o);
+        rc = store_insert_object_locked(st, o, "null", 0);
         if (rc < 0) {
             rename(dst, data_path);
         } else if (old[0]) {
@@ -242,18 +252,45 @@ int emu_store_object_put(struct emu_store *st, struct emu_object *o, const char 
             unlink(oldpath);
         }
     }
+    return rc;
+}
+
+int emu_store_object_put(struct emu_store *st, struct emu_object *o, const char *data_path,
+                         int forbid_overwrite)
+{
+    int rc;
+    pthread_mutex_lock(&st->lock);
+    rc = store_object_put_locked(st, o, data_path, forbid_overwrite);
     pthread_mutex_unlock(&st->lock);
     return rc;
 }
 
 int emu_store_object_delete(struct emu_store *st, const char *bucket, const char *key)
 {
-    char file[40], path[4096];
+    return emu_store_object_delete_version(st, bucket, key, NULL, NULL);
+}
+
+/* The unversioned delete, or the versioned one of store_version.c. */
+int emu_store_object_delete_version(struct emu_store *st, const char *bucket, const char *key,
+                                    const char *version_id, struct emu_delete_info *info)
+{
+    char file[40], path[4096], status[16];
+    struct emu_delete_info dummy;
     sqlite3_stmt *s = NULL;
     int rc;
 
+    if (!info)
+        info = &dummy;
+    memset(info, 0, sizeof(*info));
     pthread_mutex_lock(&st->lock);
-    rc = current_file_locked(st, bucket, key, file, sizeof(file));
+    rc = store_versioning_locked(st, bucket, status);
+    if (rc == 0 && (status[0] || (version_id && strcmp(version_id, "null") != 0))) {
+        rc = store_version_delete_locked(st, bucket, key, version_id, status, info);
+        pthread_mutex_unlock(&st->lock);
+        return rc;
+    }
+    if (rc == 0)
+        rc = current_file_locked(st, bucket, key, file, sizeof(file));
     if (rc == 0 && !file[0])
         rc = -ENOENT;
     if (rc == 0)

@@ -34,4 +34,30 @@ int store_prepare(struct emu_store *st, const char *sql, sqlite3_stmt **out);
 /* DIR/objects/<file> into buf. */
 void store_object_path(const struct emu_store *st, const char *file, char *buf, size_t len);
 
+/* ---- versioning and multipart internals (store_object.c, store_version.c,
+ * store_multipart.c); the caller holds the lock for every *_locked function. ---- */
+
+/* Creates the versioning and multipart tables and DIR/parts; called by emu_store_open. */
+int store_version_init(struct emu_store *st);
+int store_multipart_init(struct emu_store *st);
+/* The bucket's versioning status ("" when never configured). -ENOENT if no such bucket. */
+int store_versioning_locked(struct emu_store *st, const char *bucket, char out[16]);
+/* Inserts or replaces the current row of o->bucket/o->key with version id vid and order seq. */
+int store_insert_object_locked(struct emu_store *st, const struct emu_object *o, const char *vid,
+                               sqlite3_int64 seq);
+/* emu_store_object_put under the lock (versioning included). */
+int store_object_put_locked(struct emu_store *st, struct emu_object *o, const char *data_path,
+                            int forbid_overwrite);
+/* The versioned forms of put and delete (status "Enabled" or "Suspended"). */
+int store_version_put_locked(struct emu_store *st, struct emu_object *o, const char *data_path,
+                             const char *status);
+int store_version_delete_locked(struct emu_store *st, const char *bucket, const char *key,
+                                const char *version_id, const char *status,
+                                struct emu_delete_info *info);
+/* 0 when bucket has no kept versions and no pending uploads, -ENOTEMPTY otherwise. */
+int store_version_bucket_empty_locked(struct emu_store *st, const char *bucket);
+int store_multipart_bucket_empty_locked(struct emu_store *st, const char *bucket);
+/* 32 random upper-case hex characters. */
+int store_random_hex(char out[33]);
+
 #endif

@@ -14,6 +14,12 @@ double fs_now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+int fs_is_dir_kind(enum fs_kind k)
+{
+    return k == FS_K_ACCOUNT || k == FS_K_DIR || k == FS_K_ACLD || k == FS_K_VERSIONS ||
+           k == FS_K_VERDIR || k == FS_K_VERACLD;
+}
+
 int fs_is_ctl_kind(enum fs_kind k)
 {
     return k == FS_K_CTL || k == FS_K_OBJACL;
@@ -43,8 +49,10 @@ void fs_fill_stat(struct fs_ctx *ctx, const struct fs_inode *in, struct stat *st
     case FS_K_DIR:
     case FS_K_ACLD:
     case FS_K_VERSIONS:
+    case FS_K_VERDIR:
+    case FS_K_VERACLD:
         st->st_mode = S_IFDIR | (0777 & ~o->umask);
-        if (in->kind == FS_K_VERSIONS)
+        if (in->kind == FS_K_VERSIONS || in->kind == FS_K_VERDIR)
             st->st_mode &= ~0222;
         st->st_nlink = 2;
         st->st_size = 4096;
@@ -52,6 +60,8 @@ void fs_fill_stat(struct fs_ctx *ctx, const struct fs_inode *in, struct stat *st
     case FS_K_FILE:
     case FS_K_LOCAL:
         st->st_mode = S_IFREG | (0666 & ~o->umask);
+        if (in->version_id)
+            st->st_mode &= ~0222; /* past versions are read-only */
         st->st_nlink = 1;
         st->st_size = in->kind == FS_K_LOCAL ? in->local.len : in->size;
         break;

@@ -16,15 +16,14 @@ void fs_ctl_target(const struct fs_inode *in, struct ctl_target *t)
 {
     t->bucket = in->bucket;
     t->key = in->kind == FS_K_OBJACL ? in->key : NULL;
-    t->version_id = NULL;
+    t->version_id = in->kind == FS_K_OBJACL ? in->version_id : NULL;
 }
 
 /* Writes one audit record. For a refusal that never reached OSS, errno_ and why describe it. */
-static void audit(struct fs_ctx *ctx, fuse_req_t req, const struct ctl_entry *e,
+static void audit(struct fs_ctx *ctx, const struct fs_who *who, const struct ctl_entry *e,
                   const struct ctl_target *t, const char *newv, const struct oss_error *oerr,
                   int errno_, const char *why)
 {
-    const struct fuse_ctx *fc = fuse_req_ctx(req);
     struct oss_error local;
     if (!oerr && errno_) {
         oss_error_clear(&local);
@@ -34,8 +33,8 @@ static void audit(struct fs_ctx *ctx, fuse_req_t req, const struct ctl_entry *e,
     }
     char *old = fs_lastval_get(ctx, e->name, t);
     struct ctl_audit_record r = {
-        .uid = fc->uid,
-        .pid = fc->pid,
+        .uid = who->uid,
+        .pid = who->pid,
         .entry = e->name,
         .target = t,
         .old_value = old,
@@ -50,34 +49,37 @@ static void audit(struct fs_ctx *ctx, fuse_req_t req, const struct ctl_entry *e,
 
 /* Copies the target of a control inode so it can be used without ctx->lock. */
 static int copy_target(struct fs_ctx *ctx, struct fs_inode *in, const struct ctl_entry **e,
-                       char **bucket, char **key)
+                       char **bucket, char **key, char **vid)
 {
     pthread_mutex_lock(&ctx->lock);
     *e = in->entry;
     *bucket = in->bucket ? strdup(in->bucket) : NULL;
     *key = in->kind == FS_K_OBJACL ? strdup(in->key) : NULL;
-    int bad = !*bucket || (in->kind == FS_K_OBJACL && !*key) || !*e;
+    *vid = in->kind == FS_K_OBJACL && in->version_id ? strdup(in->version_id) : NULL;
+    int bad = !*bucket || (in->kind == FS_K_OBJACL && !*key) || !*e ||
+              (in->kind == FS_K_OBJACL && in->version_id && !*vid);
     pthread_mutex_unlock(&ctx->lock);
     if (bad) {
         free(*bucket);
         free(*key);
+        free(*vid);
         return -ENOMEM;
     }
     return 0;
 }
 
 /* Checks that the caller may change e at all; audits a refusal. */
-static int check_writer(struct fs_ctx *ctx, fuse_req_t req, const struct ctl_entry *e,
+static int check_writer(struct fs_ctx *ctx, const struct fs_who *who, const struct ctl_entry *e,
                         const struct ctl_target *t)
 {
     if (ctx->opts.ro)
         return -EROFS;
-    if (!fs_may_write_ctl(ctx, req)) {
-        audit(ctx, req, e, t, NULL, NULL, EACCES, "only the mount owner and root may write");
+    if (who->uid != 0 && who->uid != ctx->owner) {
+        audit(ctx, who, e, t, NULL, NULL, EACCES, "only the mount owner and root may write");
         return -EACCES;
     }
     if (!e->writable) {
-        audit(ctx, req, e, t, NULL, NULL, EACCES, "read-only control file");
+        audit(ctx, who, e, t, NULL, NULL, EACCES, "read-only control file");
         return -EACCES;
     }
     return 0;
@@ -85,7 +87,7 @@ static int check_writer(struct fs_ctx *ctx, fuse_req_t req, const struct ctl_ent
 
 /* Parses and, when valid, applies data; audits either way. *applied receives the canonical
  * value sent (may be NULL). skip_if is a canonical value already applied by this handle. */
-static int parse_and_put(struct fs_ctx *ctx, fuse_req_t req, const struct ctl_entry *e,
+static int parse_and_put(struct fs_ctx *ctx, const struct fs_who *who, const struct ctl_entry *e,
                          const struct ctl_target *t, const char *data, size_t len, int final,
                          const struct oss_buf *skip_if, struct oss_buf *applied,
                          enum ctl_parse *state)
@@ -100,7 +102,7 @@ static int parse_and_put(struct fs_ctx *ctx, fuse_req_t req, const struct ctl_en
             snprintf(why, sizeof(why), "incomplete value");
         fs_log(ctx, LOG_NOTICE, "%s/%s%s: refused: %s", t->bucket, t->key ? t->key : "",
                t->key ? " (.acl.d)" : e->name, why);
-        audit(ctx, req, e, t, oss_buf_str(&canon), NULL, EINVAL, why);
+        audit(ctx, who, e, t, oss_buf_str(&canon), NULL, EINVAL, why);
         rc = -EINVAL;
     } else if (p == CTL_VALID) {
         const char *v = oss_buf_str(&canon);
@@ -113,7 +115,7 @@ static int parse_and_put(struct fs_ctx *ctx, fuse_req_t req, const struct ctl_en
         rc = e->put(ctx->client, t, v, &err);
         if (rc < 0)
             fs_log_oss(ctx, e->name, t->bucket, t->key, &err);
-        audit(ctx, req, e, t, v, &err, 0, NULL);
+        audit(ctx, who, e, t, v, &err, 0, NULL);
         if (rc == 0) {
             fs_lastval_set(ctx, e->name, t, v);
             if (applied) {
@@ -126,18 +128,23 @@ static int parse_and_put(struct fs_ctx *ctx, fuse_req_t req, const struct ctl_en
     return rc;
 }
 
+static int ctl_delete(const struct fs_who *who, struct fs_ctx *ctx, struct fs_inode *in);
+
 int fs_ctl_open(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, struct fuse_file_info *fi,
                 struct fs_handle **out)
 {
     int acc = fi->flags & O_ACCMODE;
     const struct ctl_entry *e;
     char *bucket, *key;
-    int rc = copy_target(ctx, in, &e, &bucket, &key);
+    char *vid;
+    int rc = copy_target(ctx, in, &e, &bucket, &key, &vid);
     if (rc < 0)
         return rc;
-    struct ctl_target t = {bucket, key, NULL};
+    struct ctl_target t = {bucket, key, vid};
+    struct fs_who w = fs_who_of(req);
+    const struct fs_who *who = &w;
     if (acc != O_RDONLY)
-        rc = check_writer(ctx, req, e, &t);
+        rc = check_writer(ctx, who, e, &t);
     struct fs_handle *h = rc == 0 ? fs_handle_new(FS_H_CTL, in, acc) : NULL;
     if (rc == 0 && !h)
         rc = -ENOMEM;
@@ -154,11 +161,14 @@ int fs_ctl_open(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, struct 
         fs_handle_free(h);
         free(bucket);
         free(key);
+        free(vid);
         return rc;
     }
     h->bucket = bucket;
     h->key = key;
-    h->truncated = (fi->flags & O_TRUNC) != 0;
+    h->version_id = vid;
+    h->truncated = (fi->flags & O_TRUNC) ? 1 : 0;
+    h->who = w;
     fi->direct_io = 1;
     *out = h;
     return 0;
@@ -167,10 +177,12 @@ int fs_ctl_open(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, struct 
 int fs_ctl_write(fuse_req_t req, struct fs_ctx *ctx, struct fs_handle *h, const char *buf,
                  size_t size, off_t off)
 {
+    (void)req;
+    const struct fs_who *who = &h->who;
     const struct ctl_entry *e = h->in->entry;
-    struct ctl_target t = {h->bucket, h->key, NULL};
+    struct ctl_target t = {h->bucket, h->key, h->version_id};
     if ((uint64_t)off + size > e->max_input) {
-        audit(ctx, req, e, &t, NULL, NULL, EFBIG, "input larger than the largest valid value");
+        audit(ctx, who, e, &t, NULL, NULL, EFBIG, "input larger than the largest valid value");
         h->state = CTL_INVALID;
         return -EFBIG;
     }
@@ -185,44 +197,57 @@ int fs_ctl_write(fuse_req_t req, struct fs_ctx *ctx, struct fs_handle *h, const 
     }
     memcpy(b->data + off, buf, size);
     h->wrote = 1;
-    int rc = parse_and_put(ctx, req, e, &t, b->data, b->len, 0, &h->applied, &h->applied,
-                           &h->state);
+    int rc =
+        parse_and_put(ctx, who, e, &t, b->data, b->len, 0, &h->applied, &h->applied, &h->state);
     h->upload_err = rc;
     return rc;
 }
 
 int fs_ctl_flush(fuse_req_t req, struct fs_ctx *ctx, struct fs_handle *h)
 {
+    (void)req;
+    const struct fs_who *who = &h->who;
     if (h->accmode == O_RDONLY)
         return 0;
     if (!h->wrote) {
-        if (!h->truncated || h->finished)
+        /* Only ftruncate(0) deletes at flush (truncate -s 0 sees the error). O_TRUNC alone waits
+         * for release: bash's `> f` closes a duplicate descriptor before echo writes. */
+        if (h->truncated != 2 || h->finished)
             return h->upload_err;
         h->finished = 1;
-        h->upload_err = fs_ctl_delete(req, ctx, h->in);
+        h->upload_err = ctl_delete(who, ctx, h->in);
         return h->upload_err;
     }
     if (h->state == CTL_INCOMPLETE && !h->finished) {
         const struct ctl_entry *e = h->in->entry;
-        struct ctl_target t = {h->bucket, h->key, NULL};
+        struct ctl_target t = {h->bucket, h->key, h->version_id};
         h->finished = 1;
-        h->upload_err = parse_and_put(ctx, req, e, &t, h->input.data, h->input.len, 1,
-                                      &h->applied, &h->applied, &h->state);
+        h->upload_err = parse_and_put(ctx, who, e, &t, h->input.data, h->input.len, 1, &h->applied,
+                                      &h->applied, &h->state);
     }
     return h->upload_err;
 }
 
-int fs_ctl_delete(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in)
+void fs_ctl_release(struct fs_ctx *ctx, struct fs_handle *h)
+{
+    if (h->accmode != O_RDONLY && !h->wrote && h->truncated && !h->finished) {
+        h->finished = 1;
+        ctl_delete(&h->who, ctx, h->in); /* logged and audited; nobody to tell */
+    }
+}
+
+static int ctl_delete(const struct fs_who *who, struct fs_ctx *ctx, struct fs_inode *in)
 {
     const struct ctl_entry *e;
     char *bucket, *key;
-    int rc = copy_target(ctx, in, &e, &bucket, &key);
+    char *vid;
+    int rc = copy_target(ctx, in, &e, &bucket, &key, &vid);
     if (rc < 0)
         return rc;
-    struct ctl_target t = {bucket, key, NULL};
-    rc = check_writer(ctx, req, e, &t);
+    struct ctl_target t = {bucket, key, vid};
+    rc = check_writer(ctx, who, e, &t);
     if (rc == 0 && !e->del) {
-        audit(ctx, req, e, &t, NULL, NULL, EPERM, "OSS has no delete call for this setting");
+        audit(ctx, who, e, &t, NULL, NULL, EPERM, "OSS has no delete call for this setting");
         rc = -EPERM;
     } else if (rc == 0) {
         struct oss_error err;
@@ -230,33 +255,51 @@ int fs_ctl_delete(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in)
         rc = e->del(ctx->client, &t, &err);
         if (rc < 0)
             fs_log_oss(ctx, e->name, bucket, key, &err);
-        audit(ctx, req, e, &t, NULL, &err, 0, NULL);
+        audit(ctx, who, e, &t, NULL, &err, 0, NULL);
         if (rc == 0)
             fs_lastval_set(ctx, e->name, &t, "");
     }
     free(bucket);
     free(key);
+    free(vid);
     return rc;
+}
+
+struct fs_who fs_who_of(fuse_req_t req)
+{
+    const struct fuse_ctx *fc = fuse_req_ctx(req);
+    struct fs_who w = {fc->uid, fc->pid};
+    return w;
+}
+
+int fs_ctl_delete(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in)
+{
+    struct fs_who w = fs_who_of(req);
+    return ctl_delete(&w, ctx, in);
 }
 
 int fs_ctl_apply(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, const char *data,
                  size_t len)
 {
+    struct fs_who w = fs_who_of(req);
+    const struct fs_who *who = &w;
     const struct ctl_entry *e;
     char *bucket, *key;
-    int rc = copy_target(ctx, in, &e, &bucket, &key);
+    char *vid;
+    int rc = copy_target(ctx, in, &e, &bucket, &key, &vid);
     if (rc < 0)
         return rc;
-    struct ctl_target t = {bucket, key, NULL};
-    rc = check_writer(ctx, req, e, &t);
+    struct ctl_target t = {bucket, key, vid};
+    rc = check_writer(ctx, who, e, &t);
     if (rc == 0 && len > e->max_input) {
-        audit(ctx, req, e, &t, NULL, NULL, EFBIG, "input larger than the largest valid value");
+        audit(ctx, who, e, &t, NULL, NULL, EFBIG, "input larger than the largest valid value");
         rc = -EFBIG;
     }
     enum ctl_parse st;
     if (rc == 0)
-        rc = parse_and_put(ctx, req, e, &t, data ? data : "", len, 1, NULL, NULL, &st);
+        rc = parse_and_put(ctx, who, e, &t, data ? data : "", len, 1, NULL, NULL, &st);
     free(bucket);
     free(key);
+    free(vid);
     return rc;
 }

@@ -1,7 +1,7 @@
-/* Directory handles: opendir takes one listing (every page) and keeps it in the handle, so a
- * directory read is consistent and costs ceil(N/1000) ListObjectsV2; readdirplus hands the
- * listing's attributes to the kernel, so `ls -l` needs no HEAD. Bucket roots also show the
- * bucket control files; .acl.d shows the files of its directory as ACL files. */
+/* Directory handles: a handle lists its directory once, a ListObjectsV2 page at a time as the
+ * reader advances, so a directory read costs ceil(N/1000) ListObjectsV2 and streams; readdirplus
+ * hands the listing's attributes to the kernel, so `ls -l` needs no HEAD. Bucket roots also show
+ * the bucket control files; .acl.d shows the files of its directory as ACL files. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +20,11 @@ struct dent {
 struct fs_dirh {
     struct dent *v;
     size_t n, cap;
+    pthread_mutex_t lock;
+    struct fs_inode dir; /* a copy: kind, ino, parent, bucket, key, is_bucket_root */
+    struct fs_lister ls; /* bucket directories: the pages fetched so far */
+    size_t consumed;     /* entries of ls already turned into dents */
+    int streaming;
 };
 
 static int dh_add(struct fs_dirh *d, const char *name, enum fs_kind kind,
@@ -47,24 +52,37 @@ static void dh_free(struct fs_dirh *d)
     for (size_t i = 0; i < d->n; i++)
         free(d->v[i].name);
     free(d->v);
+    fs_lister_cleanup(&d->ls);
+    free(d->dir.bucket);
+    free(d->dir.key);
+    pthread_mutex_destroy(&d->lock);
     free(d);
 }
 
-/* Builds the entries of dir from a fresh listing l (NULL for directories without one). */
-static int dh_fill(struct fs_ctx *ctx, const struct fs_inode *dir, const struct fs_listing *l,
-                   struct fs_dirh *d)
+/* The entries every listing starts with: dots, and the control files of a bucket root. */
+static int dh_start(struct fs_ctx *ctx, struct fs_dirh *d)
 {
     int rc = dh_add(d, ".", FS_K_DIR, NULL, 0, 0);
     if (rc == 0)
         rc = dh_add(d, "..", FS_K_DIR, NULL, 0, 0);
-    if (rc == 0 && dir->kind == FS_K_DIR && dir->is_bucket_root && !ctx->opts.noctl) {
+    if (rc == 0 && d->dir.kind == FS_K_DIR && d->dir.is_bucket_root && !ctx->opts.noctl) {
         size_t n = 0;
         const struct ctl_entry *e = ctl_bucket_entries(&n);
         for (size_t i = 0; i < n && rc == 0; i++)
             rc = dh_add(d, e[i].name, FS_K_CTL, &e[i], 0, ctx->mount_time);
     }
-    for (size_t i = 0; l && i < l->n && rc == 0; i++) {
-        const struct fs_dirent *de = &l->ents[i];
+    return rc;
+}
+
+/* Turns listed entries ents[from..n) into dents: objects and prefixes in a directory (minus
+ * shadowed names, logged), ACL files of the files in a .acl.d, buckets at the account root. */
+static int dh_convert(struct fs_ctx *ctx, struct fs_dirh *d, const struct fs_dirent *ents,
+                      size_t from, size_t n)
+{
+    const struct fs_inode *dir = &d->dir;
+    int rc = 0;
+    for (size_t i = from; i < n && rc == 0; i++) {
+        const struct fs_dirent *de = &ents[i];
         if (dir->kind == FS_K_ACLD) {
             if (!de->is_dir)
                 rc = dh_add(d, de->name, FS_K_OBJACL, ctl_object_acl_entry(), 0, de->mtime);
@@ -83,49 +101,77 @@ static int dh_fill(struct fs_ctx *ctx, const struct fs_inode *dir, const struct 
     return rc;
 }
 
+/* Fetches the next page of a streaming listing; after the last one the complete listing is
+ * kept on the directory inode for lookups. Expects d->lock held, not ctx->lock. */
+static int dh_more(struct fs_ctx *ctx, struct fs_dirh *d)
+{
+    int rc = fs_lister_next(ctx, &d->ls);
+    if (rc == 0)
+        rc = dh_convert(ctx, d, d->ls.v, d->consumed, d->ls.n);
+    d->consumed = d->ls.n;
+    if (rc < 0 || !d->ls.done)
+        return rc;
+    struct fs_listing *l = NULL;
+    if (fs_lister_finish(ctx, &d->ls, &l) < 0)
+        return 0; /* the entries are listed; only the lookup cache is lost */
+    d->consumed = 0;
+    pthread_mutex_lock(&ctx->lock);
+    struct fs_inode *owner =
+        fs_inode_get_locked(ctx, d->dir.kind == FS_K_ACLD ? d->dir.parent : d->dir.ino);
+    if (owner && owner->kind == FS_K_DIR) {
+        fs_listing_free(owner->listing);
+        owner->listing = l;
+        l = NULL;
+    }
+    pthread_mutex_unlock(&ctx->lock);
+    fs_listing_free(l);
+    return 0;
+}
+
+/* opendir costs the first page (so errors reach opendir); readdir fetches the rest as the
+ * reader gets there. */
 void fs_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     struct fs_ctx *ctx = fuse_req_userdata(req);
-    struct fs_inode copy = {0};
-    pthread_mutex_lock(&ctx->lock);
-    struct fs_inode *in = fs_inode_get_locked(ctx, ino);
-    if (!in || (in->kind != FS_K_ACCOUNT && in->kind != FS_K_DIR && in->kind != FS_K_ACLD &&
-                in->kind != FS_K_VERSIONS)) {
-        pthread_mutex_unlock(&ctx->lock);
-        fuse_reply_err(req, in ? ENOTDIR : ENOENT);
+    struct fs_dirh *d = calloc(1, sizeof(*d));
+    if (!d) {
+        fuse_reply_err(req, ENOMEM);
         return;
     }
-    copy.kind = in->kind;
-    copy.ino = in->ino;
-    copy.parent = in->parent;
-    copy.is_bucket_root = in->is_bucket_root;
-    copy.bucket = in->bucket ? strdup(in->bucket) : NULL;
-    copy.key = strdup(in->key);
-    pthread_mutex_unlock(&ctx->lock);
-
-    struct fs_listing *l = NULL;
-    int rc = copy.key ? 0 : -ENOMEM;
-    if (rc == 0 && copy.kind != FS_K_VERSIONS)
-        rc = fs_list_dir(ctx, &copy, &l);
-    struct fs_dirh *d = calloc(1, sizeof(*d));
-    if (rc == 0 && !d)
-        rc = -ENOMEM;
-    if (rc == 0)
-        rc = dh_fill(ctx, &copy, l, d);
-    if (rc == 0 && l && copy.kind != FS_K_ACCOUNT) { /* keep the listing for lookups */
-        pthread_mutex_lock(&ctx->lock);
-        struct fs_inode *owner =
-            fs_inode_get_locked(ctx, copy.kind == FS_K_ACLD ? copy.parent : copy.ino);
-        if (owner && owner->kind == FS_K_DIR) {
-            fs_listing_free(owner->listing);
-            owner->listing = l;
-            l = NULL;
-        }
-        pthread_mutex_unlock(&ctx->lock);
+    pthread_mutex_init(&d->lock, NULL);
+    pthread_mutex_lock(&ctx->lock);
+    struct fs_inode *in = fs_inode_get_locked(ctx, ino);
+    int rc = 0;
+    if (!in)
+        rc = -ENOENT;
+    else if (!fs_is_dir_kind(in->kind))
+        rc = -ENOTDIR;
+    else {
+        d->dir.kind = in->kind;
+        d->dir.ino = in->ino;
+        d->dir.parent = in->parent;
+        d->dir.is_bucket_root = in->is_bucket_root;
+        d->dir.bucket = in->bucket ? strdup(in->bucket) : NULL;
+        d->dir.key = strdup(in->key);
+        if (!d->dir.key || (in->bucket && !d->dir.bucket))
+            rc = -ENOMEM;
     }
-    fs_listing_free(l);
-    free(copy.bucket);
-    free(copy.key);
+    pthread_mutex_unlock(&ctx->lock);
+    if (rc == 0)
+        rc = dh_start(ctx, d);
+    if (rc == 0 && d->dir.kind == FS_K_ACCOUNT) {
+        struct fs_listing *l = NULL;
+        rc = fs_list_dir(ctx, &d->dir, &l);
+        if (rc == 0)
+            rc = dh_convert(ctx, d, l->ents, 0, l->n);
+        fs_listing_free(l);
+    } else if (rc == 0 && (d->dir.kind == FS_K_DIR || d->dir.kind == FS_K_ACLD)) {
+        /* .versions trees are reachable by name; listing them needs ListObjectVersions */
+        d->streaming = 1;
+        rc = fs_lister_init(&d->ls, d->dir.bucket, d->dir.key);
+        if (rc == 0)
+            rc = dh_more(ctx, d);
+    }
     if (rc < 0) {
         dh_free(d);
         fuse_reply_err(req, -rc);
@@ -182,6 +228,16 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
         return;
     }
     size_t used = 0;
+    pthread_mutex_lock(&d->lock);
+    int rc = 0;
+    while (d->streaming && !d->ls.done && (size_t)off >= d->n && rc == 0)
+        rc = dh_more(ctx, d);
+    if (rc < 0) {
+        pthread_mutex_unlock(&d->lock);
+        free(buf);
+        fuse_reply_err(req, -rc);
+        return;
+    }
     pthread_mutex_lock(&ctx->lock);
     struct fs_inode *dir = fs_inode_get_locked(ctx, ino);
     for (size_t i = (size_t)off; dir && i < d->n; i++) {
@@ -215,6 +271,7 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
         }
     }
     pthread_mutex_unlock(&ctx->lock);
+    pthread_mutex_unlock(&d->lock);
     if (!dir)
         fuse_reply_err(req, ENOENT);
     else

@@ -38,6 +38,7 @@ void fs_handle_free(struct fs_handle *h)
         close(h->stage_fd);
     free(h->bucket);
     free(h->key);
+    free(h->version_id);
     oss_buf_cleanup(&h->ra);
     oss_buf_cleanup(&h->content);
     oss_buf_cleanup(&h->input);
@@ -90,8 +91,8 @@ int fs_obj_ensure_loaded(struct fs_ctx *ctx, struct fs_handle *h)
         return fd;
     struct sink_fd s = {fd, 0};
     struct oss_error err;
-    int rc = oss_get_object_to(ctx->client, h->bucket, h->key, NULL, 0, 0, sink_to_fd, &s, NULL,
-                               &err);
+    int rc =
+        oss_get_object_to(ctx->client, h->bucket, h->key, NULL, 0, 0, sink_to_fd, &s, NULL, &err);
     if (rc < 0) {
         fs_log_oss(ctx, "GetObject", h->bucket, h->key, &err);
         close(fd);
@@ -150,12 +151,15 @@ static int obj_open(struct fs_ctx *ctx, struct fs_inode *in, struct fuse_file_in
                     struct fs_handle **out)
 {
     int acc = fi->flags & O_ACCMODE;
+    if (in->version_id && acc != O_RDONLY)
+        return -EACCES; /* a past version is read-only */
     struct fs_handle *h = fs_handle_new(FS_H_OBJ, in, acc);
     if (!h)
         return -ENOMEM;
     h->bucket = strdup(in->bucket);
     h->key = strdup(in->key);
-    if (!h->bucket || !h->key) {
+    h->version_id = in->version_id ? strdup(in->version_id) : NULL;
+    if (!h->bucket || !h->key || (in->version_id && !h->version_id)) {
         fs_handle_free(h);
         return -ENOMEM;
     }
@@ -233,7 +237,8 @@ void fs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mo
     struct fs_inode *in = NULL;
     if (!p)
         rc = -ENOENT;
-    else if (p->kind == FS_K_ACCOUNT || p->kind == FS_K_VERSIONS)
+    else if (p->kind == FS_K_ACCOUNT || p->kind == FS_K_VERSIONS || p->kind == FS_K_VERDIR ||
+             p->kind == FS_K_VERACLD)
         rc = -EPERM;
     else if (p->kind != FS_K_DIR && p->kind != FS_K_ACLD)
         rc = -ENOTDIR;
@@ -301,7 +306,8 @@ static int obj_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t 
         struct oss_error err;
         oss_buf_reset(&h->ra);
         h->ra_off = o;
-        int rc = oss_get_object(ctx->client, h->bucket, h->key, NULL, o, want, &h->ra, NULL, &err);
+        int rc = oss_get_object(ctx->client, h->bucket, h->key, h->version_id, o, want, &h->ra,
+                                NULL, &err);
         if (rc < 0) {
             oss_buf_reset(&h->ra);
             fs_log_oss(ctx, "GetObject", h->bucket, h->key, &err);
@@ -473,6 +479,8 @@ void fs_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
      * the empty file then would cost a second PutObject. */
     if (h->hk == FS_H_OBJ && h->dirty && !h->wrote)
         fs_obj_upload(ctx, h);
+    if (h->hk == FS_H_CTL)
+        fs_ctl_release(ctx, h);
     if (h->hk == FS_H_OBJ && h->dirty)
         fs_log(ctx, LOG_ERR, "%s/%s: closed with an upload that failed; the data is not stored",
                h->bucket, h->key);

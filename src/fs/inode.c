@@ -51,6 +51,7 @@ static void inode_free(struct fs_inode *in)
     free(in->name);
     free(in->bucket);
     free(in->key);
+    free(in->version_id);
     oss_buf_cleanup(&in->local);
     fs_listing_free(in->listing);
     free(in);
@@ -201,8 +202,8 @@ struct fs_inode *fs_inode_root_new(struct fs_ctx *ctx)
 }
 
 struct fs_inode *fs_inode_ref_child_locked(struct fs_ctx *ctx, struct fs_inode *parent,
-                                           const char *name, enum fs_kind kind,
-                                           const char *bucket, const char *key)
+                                           const char *name, enum fs_kind kind, const char *bucket,
+                                           const char *key)
 {
     struct fs_inode *in = fs_inode_child_locked(ctx, parent->ino, name);
     if (in && (in->kind != kind || strcmp(in->key, key ? key : "") != 0)) {

@@ -1,18 +1,14 @@
 /* Fetching directory listings: ListBuckets for the account root, ListObjectsV2 with
- * delimiter "/" and 1000 keys a page for bucket directories. The result is sorted by name and
- * carries each entry's size, mtime and type, so no per-entry HEAD is ever needed. */
+ * delimiter "/" and 1000 keys a page for bucket directories, one page at a time so long
+ * listings stream. A finished listing is sorted by name and carries each entry's size, mtime
+ * and type, so no per-entry HEAD is ever needed. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fs/fs.h"
 
-struct ents {
-    struct fs_dirent *v;
-    size_t n, cap;
-};
-
-static int ents_add(struct ents *e, const char *name, size_t len, int is_dir, uint64_t size,
+static int ents_add(struct fs_lister *e, const char *name, size_t len, int is_dir, uint64_t size,
                     time_t mtime)
 {
     if (len == 0)
@@ -39,10 +35,35 @@ static int cmp_dirent(const void *a, const void *b)
     return c ? c : x->is_dir - y->is_dir; /* the file sorts first and wins a clash */
 }
 
-/* Sorts, drops duplicates (a key "a" and a prefix "a/": the file is kept) and wraps up. */
-static int finish(struct fs_ctx *ctx, struct ents *e, struct fs_listing **out)
+int fs_lister_init(struct fs_lister *ls, const char *bucket, const char *prefix)
 {
-    qsort(e->v, e->n, sizeof(*e->v), cmp_dirent);
+    memset(ls, 0, sizeof(*ls));
+    ls->bucket = strdup(bucket ? bucket : "");
+    ls->prefix = strdup(prefix ? prefix : "");
+    if (!ls->bucket || !ls->prefix) {
+        fs_lister_cleanup(ls);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+void fs_lister_cleanup(struct fs_lister *ls)
+{
+    for (size_t i = 0; i < ls->n; i++)
+        free(ls->v[i].name);
+    free(ls->v);
+    free(ls->bucket);
+    free(ls->prefix);
+    free(ls->token);
+    memset(ls, 0, sizeof(*ls));
+}
+
+/* Sorts, drops duplicates (a key "a" and a prefix "a/": the file is kept) and hands the
+ * entries over to a new listing; the lister keeps no entries afterwards. */
+int fs_lister_finish(struct fs_ctx *ctx, struct fs_lister *e, struct fs_listing **out)
+{
+    if (e->n > 1)
+        qsort(e->v, e->n, sizeof(*e->v), cmp_dirent);
     size_t w = 0;
     for (size_t i = 0; i < e->n; i++) {
         if (w > 0 && strcmp(e->v[w - 1].name, e->v[i].name) == 0) {
@@ -51,36 +72,32 @@ static int finish(struct fs_ctx *ctx, struct ents *e, struct fs_listing **out)
         }
         e->v[w++] = e->v[i];
     }
+    e->n = w;
     struct fs_listing *l = calloc(1, sizeof(*l));
-    if (!l) {
-        for (size_t i = 0; i < w; i++)
-            free(e->v[i].name);
-        free(e->v);
+    if (!l)
         return -ENOMEM;
-    }
     l->ents = e->v;
     l->n = w;
     l->expires = fs_now() + ctx->opts.attr_timeout;
+    e->v = NULL;
+    e->n = e->cap = 0;
     *out = l;
     return 0;
-}
-
-static void ents_free(struct ents *e)
-{
-    for (size_t i = 0; i < e->n; i++)
-        free(e->v[i].name);
-    free(e->v);
 }
 
 static int list_buckets(struct fs_ctx *ctx, struct fs_listing **out)
 {
     struct oss_bucket_list bl = {0};
     struct oss_error err;
-    struct ents e = {0};
-    int rc = oss_list_buckets(ctx->client, &bl, &err);
+    struct fs_lister e;
+    int rc = fs_lister_init(&e, NULL, NULL);
+    if (rc < 0)
+        return rc;
+    rc = oss_list_buckets(ctx->client, &bl, &err);
     if (rc < 0) {
         fs_log_oss(ctx, "ListBuckets", NULL, NULL, &err);
         oss_bucket_list_cleanup(&bl);
+        fs_lister_cleanup(&e);
         return rc;
     }
     char **names = calloc(bl.n + 1, sizeof(*names));
@@ -102,16 +119,16 @@ static int list_buckets(struct fs_ctx *ctx, struct fs_listing **out)
         ctx->buckets_expires = fs_now() + ctx->opts.attr_timeout;
         pthread_mutex_unlock(&ctx->lock);
     }
-    if (rc < 0) {
-        ents_free(&e);
-        return rc;
-    }
-    return finish(ctx, &e, out);
+    if (rc == 0)
+        rc = fs_lister_finish(ctx, &e, out);
+    fs_lister_cleanup(&e);
+    return rc;
 }
 
 /* Adds one page's objects and common prefixes, as names relative to prefix. */
-static int add_page(struct ents *e, const char *prefix, const struct oss_list_page *pg)
+static int add_page(struct fs_lister *e, const struct oss_list_page *pg)
 {
+    const char *prefix = e->prefix;
     size_t pl = strlen(prefix);
     int rc = 0;
     for (size_t i = 0; i < pg->nobjects && rc == 0; i++) {
@@ -130,34 +147,44 @@ static int add_page(struct ents *e, const char *prefix, const struct oss_list_pa
     return rc;
 }
 
+int fs_lister_next(struct fs_ctx *ctx, struct fs_lister *ls)
+{
+    if (ls->done)
+        return 0;
+    struct oss_error err;
+    struct oss_list_params p = {.prefix = ls->prefix[0] ? ls->prefix : NULL,
+                                .delimiter = "/",
+                                .continuation_token = ls->token,
+                                .max_keys = 1000};
+    struct oss_list_page pg = {0};
+    int rc = oss_list_objects_v2(ctx->client, ls->bucket, &p, &pg, &err);
+    free(ls->token);
+    ls->token = NULL;
+    if (rc == 0)
+        rc = add_page(ls, &pg);
+    else
+        fs_log_oss(ctx, "ListObjectsV2", ls->bucket, ls->prefix, &err);
+    if (rc == 0 && pg.truncated && pg.next_token && pg.next_token[0]) {
+        ls->token = strdup(pg.next_token);
+        if (!ls->token)
+            rc = -ENOMEM;
+    } else if (rc == 0) {
+        ls->done = 1;
+    }
+    oss_list_page_cleanup(&pg);
+    return rc;
+}
+
 int fs_list_dir(struct fs_ctx *ctx, const struct fs_inode *dir, struct fs_listing **out)
 {
     if (dir->kind == FS_K_ACCOUNT)
         return list_buckets(ctx, out);
-    struct ents e = {0};
-    struct oss_error err;
-    char *token = NULL;
-    int rc = 0;
-    do {
-        struct oss_list_params p = {.prefix = dir->key[0] ? dir->key : NULL,
-                                    .delimiter = "/",
-                                    .continuation_token = token,
-                                    .max_keys = 1000};
-        struct oss_list_page pg = {0};
-        rc = oss_list_objects_v2(ctx->client, dir->bucket, &p, &pg, &err);
-        free(token);
-        token = NULL;
-        if (rc == 0)
-            rc = add_page(&e, dir->key, &pg);
-        else
-            fs_log_oss(ctx, "ListObjectsV2", dir->bucket, dir->key, &err);
-        if (rc == 0 && pg.truncated && pg.next_token && pg.next_token[0])
-            token = strdup(pg.next_token);
-        oss_list_page_cleanup(&pg);
-    } while (rc == 0 && token);
-    if (rc < 0) {
-        ents_free(&e);
-        return rc;
-    }
-    return finish(ctx, &e, out);
+    struct fs_lister ls;
+    int rc = fs_lister_init(&ls, dir->bucket, dir->key);
+    while (rc == 0 && !ls.done)
+        rc = fs_lister_next(ctx, &ls);
+    if (rc == 0)
+        rc = fs_lister_finish(ctx, &ls, out);
+    fs_lister_cleanup(&ls);
+    return rc;
 }

@@ -35,8 +35,7 @@ void fs_log_oss(struct fs_ctx *ctx, const char *op, const char *bucket, const ch
 {
     char line[512];
     oss_error_format(err, line, sizeof(line));
-    fs_log(ctx, LOG_WARNING, "%s %s/%s failed: %s", op, bucket ? bucket : "", key ? key : "",
-           line);
+    fs_log(ctx, LOG_WARNING, "%s %s/%s failed: %s", op, bucket ? bucket : "", key ? key : "", line);
 }
 
 static char *make_id(const char *entry, const struct ctl_target *t)

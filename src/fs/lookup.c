@@ -120,8 +120,7 @@ static void lookup_bucket(fuse_req_t req, struct fs_ctx *ctx, const char *name)
 
 /* Resolves name in a .acl.d directory: a local temporary, or the ACL file of an existing
  * object (known from the table, the listing of the real directory, or one HeadObject). */
-static void lookup_in_acld(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p,
-                           const char *name)
+static void lookup_in_acld(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name)
 {
     struct fs_inode *c = fs_inode_child_locked(ctx, p->ino, name);
     if (c && c->kind == FS_K_LOCAL) {
@@ -172,8 +171,8 @@ static void lookup_in_acld(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *
     }
     pthread_mutex_lock(&ctx->lock);
     p = fs_inode_get_locked(ctx, p->ino);
-    struct fs_inode *in = p ? fs_inode_ref_child_locked(ctx, p, name, FS_K_OBJACL, p->bucket, key)
-                            : NULL;
+    struct fs_inode *in =
+        p ? fs_inode_ref_child_locked(ctx, p, name, FS_K_OBJACL, p->bucket, key) : NULL;
     free(key);
     if (!in) {
         pthread_mutex_unlock(&ctx->lock);
@@ -238,8 +237,7 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
             fuse_reply_err(req, ENOMEM);
             return;
         }
-        reply_child(req, ctx, p, name, d->is_dir ? FS_K_DIR : FS_K_FILE, key, 1, d->size,
-                    d->mtime);
+        reply_child(req, ctx, p, name, d->is_dir ? FS_K_DIR : FS_K_FILE, key, 1, d->size, d->mtime);
         free(key);
         return;
     }
@@ -282,6 +280,66 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
     free(key);
 }
 
+/* Resolves names in the version tree: .versions/NAME (no request), .versions/NAME/.acl.d, and
+ * .versions/NAME/VID or .versions/NAME/.acl.d/VID (one HeadObject with versionId). Takes
+ * ctx->lock held; releases it. */
+static void lookup_version(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name)
+{
+    if (p->kind == FS_K_VERSIONS || (p->kind == FS_K_VERDIR && strcmp(name, ".acl.d") == 0)) {
+        char *key = p->kind == FS_K_VERSIONS ? fs_child_key(p->key, name, 0) : strdup(p->key);
+        if (!key) {
+            pthread_mutex_unlock(&ctx->lock);
+            fuse_reply_err(req, ENOMEM);
+            return;
+        }
+        reply_child(req, ctx, p, name, p->kind == FS_K_VERSIONS ? FS_K_VERDIR : FS_K_VERACLD, key,
+                    0, 0, 0);
+        free(key);
+        return;
+    }
+    char *bucket = strdup(p->bucket), *key = strdup(p->key);
+    fuse_ino_t pino = p->ino;
+    enum fs_kind kind = p->kind == FS_K_VERDIR ? FS_K_FILE : FS_K_OBJACL;
+    pthread_mutex_unlock(&ctx->lock);
+    struct oss_object_meta m = {0};
+    struct oss_error err;
+    int rc = bucket && key ? oss_head_object(ctx->client, bucket, key, name, &m, &err) : -ENOMEM;
+    if (rc < 0 && rc != -ENOENT && rc != -ENOMEM)
+        fs_log_oss(ctx, "HeadObject", bucket, key, &err);
+    free(bucket);
+    if (rc < 0) {
+        free(key);
+        oss_object_meta_cleanup(&m);
+        if (rc == -ENOENT)
+            reply_negative(req, ctx);
+        else
+            fuse_reply_err(req, -rc);
+        return;
+    }
+    pthread_mutex_lock(&ctx->lock);
+    p = fs_inode_get_locked(ctx, pino);
+    struct fs_inode *in = p ? fs_inode_ref_child_locked(ctx, p, name, kind, p->bucket, key) : NULL;
+    free(key);
+    if (in && !in->version_id)
+        in->version_id = strdup(name);
+    if (!in || !in->version_id) {
+        pthread_mutex_unlock(&ctx->lock);
+        oss_object_meta_cleanup(&m);
+        fuse_reply_err(req, in ? ENOMEM : ENOENT);
+        return;
+    }
+    if (kind == FS_K_OBJACL)
+        in->entry = ctl_object_acl_entry();
+    in->size = m.size;
+    in->mtime = m.mtime;
+    in->attr_expires = fs_now() + ctx->opts.attr_timeout;
+    oss_object_meta_cleanup(&m);
+    struct fuse_entry_param e;
+    fs_make_entry(ctx, in, &e);
+    pthread_mutex_unlock(&ctx->lock);
+    fuse_reply_entry(req, &e);
+}
+
 void fs_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
     struct fs_ctx *ctx = fuse_req_userdata(req);
@@ -308,8 +366,9 @@ void fs_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
         lookup_in_acld(req, ctx, p, name); /* releases the lock */
         return;
     case FS_K_VERSIONS:
-        pthread_mutex_unlock(&ctx->lock);
-        reply_negative(req, ctx);
+    case FS_K_VERDIR:
+    case FS_K_VERACLD:
+        lookup_version(req, ctx, p, name); /* releases the lock */
         return;
     default:
         pthread_mutex_unlock(&ctx->lock);
@@ -352,11 +411,12 @@ void fs_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     }
     if (in->kind == FS_K_FILE && in->writers == 0 && in->attr_expires <= fs_now() && in->name) {
         char *bucket = strdup(in->bucket), *key = strdup(in->key);
+        char *vid = in->version_id ? strdup(in->version_id) : NULL;
         pthread_mutex_unlock(&ctx->lock);
         struct oss_object_meta m = {0};
         struct oss_error err;
-        int rc = bucket && key ? oss_head_object(ctx->client, bucket, key, NULL, &m, &err)
-                               : -ENOMEM;
+        int rc = bucket && key ? oss_head_object(ctx->client, bucket, key, vid, &m, &err) : -ENOMEM;
+        free(vid);
         if (rc < 0 && rc != -ENOENT && rc != -ENOMEM)
             fs_log_oss(ctx, "HeadObject", bucket, key, &err);
         free(bucket);

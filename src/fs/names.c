@@ -71,8 +71,7 @@ int fs_is_reserved_in(struct fs_ctx *ctx, const struct fs_inode *dir, const char
  * names that are not the ACL file of an existing object (lookup answered ENOENT). */
 static int is_temp_like(const char *name)
 {
-    static const char *const sfx[] = {"~", ".swp", ".swo", ".swx", ".tmp", ".new", ".bak",
-                                      ".save"};
+    static const char *const sfx[] = {"~", ".swp", ".swo", ".swx", ".tmp", ".new", ".bak", ".save"};
     size_t n = strlen(name);
     if (is_sed_temp(name) || strcmp(name, "4913") == 0 || name[0] == '.' || name[0] == '#')
         return 1;

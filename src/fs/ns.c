@@ -57,10 +57,10 @@ void fs_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mod
     if (rc == 0) {
         pthread_mutex_lock(&ctx->lock);
         p = fs_inode_get_locked(ctx, parent);
-        struct fs_inode *in =
-            p ? fs_inode_ref_child_locked(ctx, p, name, FS_K_DIR, pk == FS_K_ACCOUNT ? name : bucket,
-                                          pk == FS_K_ACCOUNT ? "" : key)
-              : NULL;
+        struct fs_inode *in = p ? fs_inode_ref_child_locked(ctx, p, name, FS_K_DIR,
+                                                            pk == FS_K_ACCOUNT ? name : bucket,
+                                                            pk == FS_K_ACCOUNT ? "" : key)
+                                : NULL;
         if (in) {
             in->is_bucket_root = pk == FS_K_ACCOUNT;
             in->mtime = time(NULL);
@@ -194,8 +194,7 @@ void fs_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
     pthread_mutex_unlock(&ctx->lock);
     if (rc == 0 && (ce || pk == FS_K_ACLD)) {
         struct fs_inode stub;
-        ctl_stub(&stub, ce ? FS_K_CTL : FS_K_OBJACL, ce ? ce : ctl_object_acl_entry(), bucket,
-                 key);
+        ctl_stub(&stub, ce ? FS_K_CTL : FS_K_OBJACL, ce ? ce : ctl_object_acl_entry(), bucket, key);
         rc = fs_ctl_delete(req, ctx, &stub);
     } else if (rc == 0) {
         struct oss_error err;

@@ -26,7 +26,10 @@ enum {
     KEY_IGNORE,
 };
 
-#define OPT(t, field, v) {t, offsetof(struct fs_opts, field), v}
+#define OPT(t, field, v)                                                                           \
+    {                                                                                              \
+        t, offsetof(struct fs_opts, field), v                                                      \
+    }
 
 static const struct fuse_opt specs[] = {
     OPT("url=%s", url, 0),
@@ -161,8 +164,8 @@ static int split_source(const char *src, struct fs_opts *o)
     for (size_t i = 0; i < bl; i++) {
         char c = src[i];
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
-            fprintf(stderr, "osspermfs: '%.*s' is not a bucket name (a-z, 0-9 and '-')\n",
-                    (int)bl, src);
+            fprintf(stderr, "osspermfs: '%.*s' is not a bucket name (a-z, 0-9 and '-')\n", (int)bl,
+                    src);
             return -1;
         }
     }

@@ -34,8 +34,8 @@ static int rename_local(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *src
 {
     const struct ctl_entry *ce = fs_ctl_at(ctx, np, newname);
     struct fs_inode *dst = fs_inode_child_locked(ctx, np->ino, newname);
-    int to_acl = np->kind == FS_K_ACLD && ((dst && dst->kind == FS_K_OBJACL) ||
-                                           !fs_create_is_local(ctx, np, newname));
+    int to_acl = np->kind == FS_K_ACLD &&
+                 ((dst && dst->kind == FS_K_OBJACL) || !fs_create_is_local(ctx, np, newname));
     if (!ce && !to_acl && fs_create_is_local(ctx, np, newname)) {
         fs_inode_move_locked(ctx, src, np, newname, NULL);
         pthread_mutex_unlock(&ctx->lock);
@@ -88,12 +88,13 @@ static int rename_ctl_to_local(struct fs_ctx *ctx, struct fs_inode *src, struct 
     fs_ctl_target(src, &t);
     const struct ctl_entry *e = src->entry;
     char *bucket = strdup(t.bucket), *key = t.key ? strdup(t.key) : NULL;
+    char *vid = t.version_id ? strdup(t.version_id) : NULL;
     fuse_ino_t npino = np->ino;
     pthread_mutex_unlock(&ctx->lock);
     struct oss_buf val = OSS_BUF_INIT;
     struct oss_error err;
     oss_error_clear(&err);
-    struct ctl_target tc = {bucket, key, NULL};
+    struct ctl_target tc = {bucket, key, vid};
     int rc = bucket ? e->get(ctx->client, &tc, &val, &err) : -ENOMEM;
     if (rc < 0 && bucket)
         fs_log_oss(ctx, e->name, bucket, key, &err);
@@ -101,10 +102,14 @@ static int rename_ctl_to_local(struct fs_ctx *ctx, struct fs_inode *src, struct 
         fs_lastval_set(ctx, e->name, &tc, oss_buf_str(&val));
         pthread_mutex_lock(&ctx->lock);
         np = fs_inode_get_locked(ctx, npino);
-        struct fs_inode *in =
-            np ? fs_inode_ref_child_locked(ctx, np, newname, FS_K_LOCAL, np->bucket, "") : NULL;
+        struct fs_inode *in = np ? fs_inode_child_locked(ctx, npino, newname) : NULL;
+        if (!in || in->kind != FS_K_LOCAL) {
+            in =
+                np ? fs_inode_ref_child_locked(ctx, np, newname, FS_K_LOCAL, np->bucket, "") : NULL;
+            if (in)
+                in->nlookup--; /* new, and unknown to the kernel: no reference yet */
+        }
         if (in) {
-            in->nlookup--; /* the kernel did not look it up: no reference */
             oss_buf_reset(&in->local);
             if (val.len)
                 rc = oss_buf_append(&in->local, val.data, val.len);
@@ -117,6 +122,7 @@ static int rename_ctl_to_local(struct fs_ctx *ctx, struct fs_inode *src, struct 
     oss_buf_cleanup(&val);
     free(bucket);
     free(key);
+    free(vid);
     return rc;
 }
 
@@ -135,18 +141,16 @@ static int rename_file_onto_ctl(fuse_req_t req, struct fs_ctx *ctx, struct fs_in
     struct oss_error err;
     int rc = bucket && from && to ? 0 : -ENOMEM;
     if (rc == 0) {
-        rc = oss_get_object(ctx->client, bucket, from, NULL, 0, e->max_input + 1, &data, NULL,
-                            &err);
+        rc =
+            oss_get_object(ctx->client, bucket, from, NULL, 0, e->max_input + 1, &data, NULL, &err);
         if (rc < 0)
             fs_log_oss(ctx, "GetObject", bucket, from, &err);
         else if (data.len > e->max_input)
             rc = -EFBIG;
     }
     if (rc == 0) {
-        struct fs_inode stub = {.kind = ce ? FS_K_CTL : FS_K_OBJACL,
-                                .entry = e,
-                                .bucket = bucket,
-                                .key = to};
+        struct fs_inode stub = {
+            .kind = ce ? FS_K_CTL : FS_K_OBJACL, .entry = e, .bucket = bucket, .key = to};
         rc = fs_ctl_apply(req, ctx, &stub, data.data, data.len);
     }
     if (rc == 0) {
@@ -240,8 +244,10 @@ void fs_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_
             fuse_reply_err(req, -rename_ctl_to_local(ctx, src, np, newname));
             return;
         }
-    } else if (src->kind == FS_K_FILE && (fs_ctl_at(ctx, np, newname) ||
-                                          (np->kind == FS_K_ACLD && !ctx->opts.noctl))) {
+    } else if (src->kind == FS_K_FILE && src->version_id) {
+        rc = -EXDEV; /* a past version is copied by mv, never moved */
+    } else if (src->kind == FS_K_FILE &&
+               (fs_ctl_at(ctx, np, newname) || (np->kind == FS_K_ACLD && !ctx->opts.noctl))) {
         fuse_reply_err(req, -rename_file_onto_ctl(req, ctx, src, np, fs_ctl_at(ctx, np, newname),
                                                   parent, name, newname));
         return;

@@ -93,7 +93,9 @@ void fs_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set
         rc = -EROFS;
     else if (to_set & FUSE_SET_ATTR_SIZE) {
         uint64_t size = (uint64_t)attr->st_size;
-        if (kind == FS_K_FILE && h && h->hk == FS_H_OBJ) {
+        if (kind == FS_K_FILE && in->version_id) {
+            rc = -EACCES; /* a past version is read-only */
+        } else if (kind == FS_K_FILE && h && h->hk == FS_H_OBJ) {
             pthread_mutex_lock(&h->lock);
             rc = h->accmode == O_RDONLY ? -EBADF : obj_truncate(ctx, h, size);
             pthread_mutex_unlock(&h->lock);
@@ -101,7 +103,7 @@ void fs_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set
             rc = obj_truncate_path(ctx, in, size);
         } else if (fs_is_ctl_kind(kind) && h && h->hk == FS_H_CTL) {
             if (size == 0 && !h->wrote)
-                h->truncated = 1;
+                h->truncated = 2;
         } else if (fs_is_ctl_kind(kind)) {
             rc = size == 0 ? fs_ctl_delete(req, ctx, in) : -EINVAL;
         } else if (kind == FS_K_LOCAL) {

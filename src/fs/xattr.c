@@ -13,9 +13,9 @@
 
 #define XA_ACL "user.oss.acl"
 
-static const char *const file_names[] = {XA_ACL,          "user.oss.etag", "user.oss.version-id",
-                                         "user.oss.storage-class", "user.oss.type",
-                                         "user.oss.crc64"};
+static const char *const file_names[] = {
+    XA_ACL,          "user.oss.etag", "user.oss.version-id", "user.oss.storage-class",
+    "user.oss.type", "user.oss.crc64"};
 
 /* A transient control inode for the ACL of in (object ACL for files, .acl for a bucket root). */
 static int acl_stub(struct fs_ctx *ctx, fuse_ino_t ino, struct fs_inode *stub)
@@ -37,13 +37,15 @@ static int acl_stub(struct fs_ctx *ctx, fuse_ino_t ino, struct fs_inode *stub)
     if (rc == 0) {
         stub->bucket = strdup(in->bucket);
         stub->key = strdup(in->key);
-        if (!stub->bucket || !stub->key || !stub->entry)
+        stub->version_id = in->version_id ? strdup(in->version_id) : NULL;
+        if (!stub->bucket || !stub->key || !stub->entry || (in->version_id && !stub->version_id))
             rc = stub->entry ? -ENOMEM : -ENODATA;
     }
     pthread_mutex_unlock(&ctx->lock);
     if (rc < 0) {
         free(stub->bucket);
         free(stub->key);
+        free(stub->version_id);
     }
     return rc;
 }
@@ -68,7 +70,7 @@ static int get_value(struct fs_ctx *ctx, fuse_ino_t ino, const char *name, struc
         rc = -ENODATA;
     } else {
         struct oss_object_meta m = {0};
-        rc = oss_head_object(ctx->client, stub.bucket, stub.key, NULL, &m, &err);
+        rc = oss_head_object(ctx->client, stub.bucket, stub.key, stub.version_id, &m, &err);
         if (rc < 0)
             fs_log_oss(ctx, "HeadObject", stub.bucket, stub.key, &err);
         else if (strcmp(name, "user.oss.etag") == 0)
@@ -87,6 +89,7 @@ static int get_value(struct fs_ctx *ctx, fuse_ino_t ino, const char *name, struc
     }
     free(stub.bucket);
     free(stub.key);
+    free(stub.version_id);
     return rc;
 }
 
@@ -136,6 +139,7 @@ void fs_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char
         rc = fs_ctl_apply(req, ctx, &stub, value, size);
         free(stub.bucket);
         free(stub.key);
+        free(stub.version_id);
     }
     fuse_reply_err(req, rc == -ENODATA ? ENOTSUP : -rc);
 }
@@ -146,10 +150,10 @@ void fs_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
     struct oss_buf v = OSS_BUF_INIT;
     pthread_mutex_lock(&ctx->lock);
     struct fs_inode *in = fs_inode_get_locked(ctx, ino);
-    size_t n = !in                                             ? 0
-               : in->kind == FS_K_FILE                         ? sizeof(file_names) / sizeof(file_names[0])
+    size_t n = !in                     ? 0
+               : in->kind == FS_K_FILE ? sizeof(file_names) / sizeof(file_names[0])
                : in->kind == FS_K_DIR && in->is_bucket_root ? 1
-                                                               : 0;
+                                                            : 0;
     pthread_mutex_unlock(&ctx->lock);
     for (size_t i = 0; i < n; i++)
         oss_buf_append(&v, file_names[i], strlen(file_names[i]) + 1);

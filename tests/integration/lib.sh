@@ -186,6 +186,9 @@ lib_cleanup() {
     fi
     if [ "${KEEP_TMP:-0}" == 1 ]; then
         echo "# kept $T" >&2
+    elif grep -qsF " $T/" /proc/self/mountinfo; then
+        # Never let rm walk into a mount that refused to go away.
+        echo "# $T still has a mount below it; not removed" >&2
     else
         rm -rf "$T"
     fi

@@ -21,6 +21,8 @@ expect_eq "wc -c .acl" 8 "$(wc -c <"$M/.acl" | tr -d ' ')"
 expect_eq "grep -H" "$M/.acl:private" "$(grep -H . "$M/.acl")"
 expect_eq "python read()" private \
     "$(python3 -c 'import sys; print(open(sys.argv[1]).read(), end="")' "$M/.acl" | tr -d '\n')"
+expect_eq "dd bs=1 reads byte by byte" private "$(dd if="$M/.acl" bs=1 status=none)"
+expect_eq "head -c 4" priv "$(head -c 4 "$M/.acl")"
 expect_eq "cp .acl out" private "$(cp "$M/.acl" "$T/acl.copy" && cat "$T/acl.copy")"
 
 srv_set_bucket_acl $B public-read

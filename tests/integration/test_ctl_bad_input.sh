@@ -25,6 +25,8 @@ refused() {
 
 # echo and printf report the error of the write() that carries the value, with exit 1.
 refused "misspelled ACL" "Invalid argument" "echo pubic-read > '$ACL'"
+expect_eq "the daemon log gives the reason" 1 \
+    "$(grep -cF 'invalid value "pubic-read" for .acl' "$FS_LOG" | awk '{ print ($1 > 0) ? 1 : 0 }')"
 refused "wrong-case ACL" "Invalid argument" "echo Private > '$ACL'"
 refused "upper-case ACL" "Invalid argument" "echo PUBLIC-READ-WRITE > '$ACL'"
 refused "object-only value on the bucket" "Invalid argument" "echo default > '$ACL'"

@@ -45,6 +45,30 @@ expect_eq "umask=027 on directories" 750 "$(stat -c %a "$M")"
 expect_eq "environment credentials work" hello "$(cat "$M/a.txt")"
 fs_unmount "$M"
 
+# ---- BUCKET:/PREFIX shows only the keys under the prefix
+srv_put_object $B sub/inner.txt "inner" || die "seed"
+M="$T/mnt-prefix"
+fs_mount "$M" "$B:/sub" || die "prefix mount"
+expect_eq "prefix mount: the prefix is the root" "inner.txt" "$(ls "$M")"
+expect_eq "prefix mount: reads" inner "$(cat "$M/inner.txt")"
+echo "added" >"$M/added.txt"
+expect_eq "prefix mount: writes land under the prefix" added "$(srv_get_object $B sub/added.txt)"
+fs_unmount "$M"
+
+# ---- account mode: buckets are directories; mkdir and rmdir create and delete buckets
+M="$T/mnt-account"
+fs_mount "$M" || die "account mount"
+expect_eq "account mode: the bucket is a directory" hello "$(cat "$M/$B/a.txt")"
+expect_ok "account mode: mkdir creates a bucket" "mkdir '$M/optbkt-new'"
+expect_eq "account mode: the new bucket exists" optbkt-new \
+    "$(oss_xml alice Name GET / | grep -x optbkt-new)"
+expect_eq "account mode: the new bucket has control files" private "$(cat "$M/optbkt-new/.acl")"
+expect_fail_errno "account mode: rmdir of a bucket with objects" nz "Directory not empty" \
+    "rmdir '$M/$B'"
+expect_ok "account mode: rmdir deletes an empty bucket" "rmdir '$M/optbkt-new'"
+expect_eq "account mode: the bucket is gone" "" "$(oss_xml alice Name GET / | grep -x optbkt-new)"
+fs_unmount "$M"
+
 # ---- ro
 M="$T/mnt-ro"
 fs_mount -o ro "$M" $B || die "ro mount"

@@ -40,14 +40,39 @@ more" "$(srv_get_object $B new.txt)"
 truncate -s 3 "$M/new.txt"
 expect_eq "truncate shortens the object" "new" "$(srv_get_object $B new.txt)"
 : >"$M/empty.txt"
-wait_for 5 "[ \"\$(cd /; true)\" == '' ]"
-sleep 0.3
+# an unwritten new file is uploaded at release, a moment after close() returns
+for i in $(seq 30); do srv_keys $B | grep -qx empty.txt && break; sleep 0.1; done
 expect_eq "an empty new file exists on the server" "empty.txt" "$(srv_keys $B | grep -x empty.txt)"
+expect_eq "the empty object is empty" 0 "$(srv_get_object $B empty.txt | wc -c)"
 
 # ls -l and stat
 out=$(ls -l "$M" | awk '$NF=="hello.txt"{print $5}')
 expect_eq "ls -l shows the size" 11 "$out"
 expect_eq "mode from the default umask" "644" "$(stat -c %a "$M/hello.txt")"
+
+# extended attributes
+ETAG=$(osscli head-object $B big.bin | jq -r '.etag' | tr -d '"')
+expect_eq "user.oss.etag is the server's ETag" "$ETAG" \
+    "$(getfattr --only-values -n user.oss.etag "$M/big.bin" 2>/dev/null)"
+expect_eq "user.oss.type" Normal "$(getfattr --only-values -n user.oss.type "$M/big.bin" 2>/dev/null)"
+expect_eq "user.oss.storage-class" Standard \
+    "$(getfattr --only-values -n user.oss.storage-class "$M/big.bin" 2>/dev/null)"
+CRC=$(osscli head-object $B big.bin | jq -r '.["x-oss-hash-crc64ecma"]')
+expect_eq "user.oss.crc64 is the server's CRC64" "$CRC" \
+    "$(getfattr --only-values -n user.oss.crc64 "$M/big.bin" 2>/dev/null)"
+expect_eq "listxattr names the oss attributes" \
+    "user.oss.acl user.oss.crc64 user.oss.etag user.oss.storage-class user.oss.type user.oss.version-id" \
+    "$(python3 -c 'import os,sys; print(" ".join(sorted(os.listxattr(sys.argv[1]))))' "$M/big.bin")"
+expect_fail_errno "user.oss.version-id of an unversioned object: no data" nz "No such attribute" \
+    "getfattr -n user.oss.version-id '$M/big.bin'"
+expect_fail_errno "user.oss.etag is read-only" nz "Operation not permitted" \
+    "setfattr -n user.oss.etag -v x '$M/big.bin'"
+expect_fail_errno "other user attributes are not supported" nz "Operation not supported" \
+    "setfattr -n user.other -v x '$M/big.bin'"
+expect_ok "setfattr user.oss.acl" "setfattr -n user.oss.acl -v public-read '$M/big.bin'"
+expect_eq "user.oss.acl changed the object ACL" public-read "$(srv_object_acl $B big.bin)"
+expect_fail_errno "a bad ACL value is EINVAL" nz "Invalid argument" \
+    "setfattr -n user.oss.acl -v bogus '$M/big.bin'"
 
 # mkdir, rmdir
 expect_ok "mkdir" "mkdir '$M/newdir'"
@@ -72,5 +97,20 @@ srv_put_object $B conf.txt "colour=red" || die "seed"
 expect_ok "sed -i on an object" "sed -i 's/red/blue/' '$M/conf.txt'"
 expect_eq "sed -i result on the server" "colour=blue" "$(srv_get_object $B conf.txt)"
 expect_eq "sed -i left no temporary object" "" "$(srv_keys $B | grep '^sed')"
+
+# upload failures reach close() and fsync(): a read-only RAM user may not PutObject
+MA="$T/mnt-auditor"
+fs_mount -u auditor "$MA" $B || die "auditor mount"
+printf 'secret data' >"$T/small.txt"
+expect_fail_errno "cp: a refused upload fails at close" nz "Permission denied" \
+    "cp '$T/small.txt' '$MA/denied.txt'"
+expect_fail_errno "dd conv=fsync: a refused upload fails at fsync" nz "Permission denied" \
+    "dd if='$T/small.txt' of='$MA/denied2.txt' conv=fsync status=none"
+expect_fail_errno "python: a refused upload fails at close" nz "PermissionError" \
+    "python3 -c 'f=open(\"$MA/denied3.txt\", \"w\"); f.write(\"x\"); f.close()'"
+expect_eq "nothing refused reached the server" "" "$(srv_keys $B | grep denied)"
+expect_eq "the daemon log names the refusal" 1 \
+    "$(grep -c 'PutObject .*denied.txt failed: AccessDenied' "$FS_LOG" | awk '{print ($1 > 0)}')"
+fs_unmount "$MA"
 
 finish

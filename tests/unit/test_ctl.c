@@ -94,6 +94,9 @@ static int run_case(const struct ctl_entry *e, const char *path, const char *kin
                 ok = 0;
             }
         }
+    } else if (r == CTL_INCOMPLETE && (why[0] == '\0' || strchr(why, '\n'))) {
+        print_error("%s: incomplete without a one-line reason [%s]\n", path, why);
+        ok = 0;
     } else if (r == CTL_INVALID) {
         if (getenv("CTL_TEST_VERBOSE"))
             print_message("%s: %s\n", path, why);
@@ -269,6 +272,94 @@ static void test_value_that_prefixes_another(void **state)
     oss_buf_cleanup(&canon);
 }
 
+/* Token soup: random inputs built from the pieces of every accepted syntax. Whatever comes
+ * out, a valid parse yields an accepted value, an invalid one a one-line reason and no value,
+ * and every strict prefix of a valid input is not invalid. */
+static void test_random_inputs(void **state)
+{
+    static const char *const toks[] = {"<",
+                                       ">",
+                                       "</",
+                                       "/>",
+                                       "AccessMonitorConfiguration",
+                                       "Status",
+                                       "Enabled",
+                                       "Disabled",
+                                       "{",
+                                       "}",
+                                       "\"",
+                                       ":",
+                                       ",",
+                                       " ",
+                                       "\n",
+                                       "\t",
+                                       "\xc3",
+                                       "\xa9",
+                                       "&",
+                                       ";",
+                                       "&amp;",
+                                       "<!--",
+                                       "-->",
+                                       "<?xml version=\"1.0\"?>",
+                                       "private",
+                                       "public-read",
+                                       "-write",
+                                       "default",
+                                       "x",
+                                       "<!DOCTYPE",
+                                       "[",
+                                       "]",
+                                       "=",
+                                       "'",
+                                       "\r\n"};
+    static const char *const ok_values[] = {
+        "private", "public-read", "public-read-write", "default", "Enabled", "Disabled", NULL};
+    const struct ctl_entry *entries[] = {
+        ctl_bucket_entry(".acl"), ctl_bucket_entry(".access-monitor"), ctl_object_acl_entry()};
+    const size_t ntoks = sizeof(toks) / sizeof(toks[0]);
+    struct oss_buf in = OSS_BUF_INIT, canon = OSS_BUF_INIT;
+    unsigned seed = 12345, valid = 0;
+    char why[256];
+
+    (void)state;
+    for (int iter = 0; iter < 30000; iter++) {
+        const struct ctl_entry *e = entries[iter % 3];
+        int ntok = (int)(rand_r(&seed) % 12);
+        enum ctl_parse r;
+
+        oss_buf_reset(&in);
+        for (int k = 0; k < ntok; k++)
+            assert_int_equal(oss_buf_puts(&in, toks[(size_t)rand_r(&seed) % ntoks]), 0);
+        if (rand_r(&seed) % 50 == 0)
+            assert_int_equal(oss_buf_append(&in, "\0", 1), 0);
+        oss_buf_reset(&canon);
+        why[0] = '\0';
+        r = e->parse(in.data ? in.data : "", in.len, &canon, why, sizeof(why));
+        if (r == CTL_VALID) {
+            int known = 0;
+
+            for (size_t i = 0; ok_values[i]; i++)
+                known |= strcmp(oss_buf_str(&canon), ok_values[i]) == 0;
+            if (!known)
+                fail_msg("[%s] gave value [%s]", oss_buf_str(&in), oss_buf_str(&canon));
+            valid++;
+            for (size_t k = 0; k < in.len; k++) {
+                oss_buf_reset(&canon);
+                if (e->parse(in.data, k, &canon, why, sizeof(why)) == CTL_INVALID)
+                    fail_msg("%s: [%s] is valid but its %zu-byte prefix is not (%s)", e->name,
+                             in.data, k, why);
+            }
+        } else if (r == CTL_INVALID) {
+            assert_true(why[0] != '\0');
+            assert_null(strchr(why, '\n'));
+            assert_int_equal(canon.len, 0);
+        }
+    }
+    print_message("%u random inputs were valid\n", valid);
+    oss_buf_cleanup(&in);
+    oss_buf_cleanup(&canon);
+}
+
 static char *read_all(const char *path)
 {
     size_t len;
@@ -433,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_large_input),
         cmocka_unit_test(test_reasons),
         cmocka_unit_test(test_value_that_prefixes_another),
+        cmocka_unit_test(test_random_inputs),
         cmocka_unit_test(test_audit_file),
         cmocka_unit_test(test_audit_threads),
     };

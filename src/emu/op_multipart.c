@@ -1,0 +1,218 @@
+/* Multipart upload writes (oss-api.md 6.8): InitiateMultipartUpload, UploadPart,
+ * CompleteMultipartUpload and AbortMultipartUpload. Writes are authorized as oss:PutObject
+ * (abort as oss:AbortMultipartUpload), governed for non-owners by the bucket ACL. Parts are
+ * files under DIR/parts; completion concatenates them into a new data file. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "oss/codec.h"
+#include "oss/crc64.h"
+#include "op_multipart.h"
+
+#define MAX_PART_SIZE (5ULL * 1024 * 1024 * 1024)
+#define MIN_PART_SIZE (100 * 1024)
+
+void emu_op_no_such_upload(struct emu_req *req, struct emu_resp *resp, const char *id)
+{
+    emu_resp_error(resp, req, 404, "NoSuchUpload",
+                   "The specified upload does not exist. The upload ID may be invalid, or the "
+                   "upload may have been aborted or completed.",
+                   NULL, "UploadId", id ? id : "", NULL);
+}
+
+int emu_op_load_upload(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                       const struct emu_bucket *b, struct emu_upload *u)
+{
+    const char *id = emu_req_query(req, "uploadId");
+    int rc = id && *id ? emu_store_upload_get(s->store, b->name, id, u) : -ENOENT;
+    if (rc == 0 && strcmp(u->key, req->key) != 0) {
+        emu_upload_cleanup(u);
+        rc = -ENOENT;
+    }
+    if (rc == -ENOENT) {
+        emu_op_no_such_upload(req, resp, id);
+        return -1;
+    }
+    if (rc < 0) {
+        emu_op_internal(resp, req, rc);
+        return -1;
+    }
+    return 0;
+}
+
+int emu_op_part_number(struct emu_req *req, struct emu_resp *resp, unsigned *out)
+{
+    const char *v = emu_req_query(req, "partNumber");
+    char *end;
+    unsigned long n = 0;
+
+    if (v && *v >= '0' && *v <= '9') {
+        errno = 0;
+        n = strtoul(v, &end, 10);
+        if (*end || errno)
+            n = 0;
+    }
+    if (n < 1 || n > 10000) {
+        emu_resp_error(resp, req, 400, "InvalidArgument",
+                       "Part number must be an integer between 1 and 10000, inclusive.",
+                       "0017-00000220", "ArgumentName", "PartNumber", "ArgumentValue", v ? v : "",
+                       NULL);
+        return -1;
+    }
+    *out = (unsigned)n;
+    return 0;
+}
+
+/* POST /K?uploads: the object's future attributes come from this request's headers. */
+void emu_op_initiate_multipart_upload(struct emu_server *s, struct emu_req *req,
+                                      struct emu_resp *resp)
+{
+    const char *ct = emu_req_header(req, "Content-Type");
+    const char *acl = emu_req_header(req, "x-oss-object-acl");
+    const char *sc = emu_req_header(req, "x-oss-storage-class");
+    struct oss_buf xml = OSS_BUF_INIT;
+    struct oss_xml_writer w;
+    struct emu_upload u = {0};
+    struct emu_object cur;
+    struct emu_bucket b;
+    char status[16] = "";
+    int forbid, url, rc;
+
+    if (emu_op_load_bucket(s, req, resp, &b) < 0)
+        return;
+    if (emu_authorize(s, req, resp, "oss:PutObject", b.owner, b.acl, 1) < 0)
+        return;
+    if (emu_op_write_checks(req, resp, &forbid) < 0 || emu_op_encoding_type(req, resp, &url) < 0)
+        return;
+    /* forbid-overwrite is checked here and again at completion (ignored when versioned). */
+    if (forbid && emu_store_versioning_get(s->store, b.name, status) == 0 && !status[0] &&
+        emu_store_object_get(s->store, b.name, req->key, &cur) == 0) {
+        emu_object_cleanup(&cur);
+        emu_op_write_result(s, req, resp, -EEXIST);
+        return;
+    }
+    u.bucket = b.name;
+    u.key = (char *)req->key;
+    u.initiated = time(NULL);
+    u.content_type = (char *)(ct && *ct ? ct : "application/octet-stream");
+    snprintf(u.acl, sizeof(u.acl), "%s", acl ? acl : "default");
+    snprintf(u.storage_class, sizeof(u.storage_class), "%s", sc ? sc : b.storage_class);
+    u.headers = emu_op_collect_headers(req);
+    rc = u.headers ? emu_store_upload_create(s->store, &u) : -ENOMEM;
+    free(u.headers);
+    if (rc < 0) {
+        emu_op_write_result(s, req, resp, rc);
+        return;
+    }
+    oss_xmlw_init(&w, &xml);
+    oss_xmlw_decl(&w);
+    oss_xmlw_start(&w, "InitiateMultipartUploadResult");
+    oss_xmlw_elem(&w, "Bucket", b.name);
+    emu_op_xml_elem_enc(&w, url, "Key", req->key);
+    oss_xmlw_elem(&w, "UploadId", u.upload_id);
+    if (url)
+        oss_xmlw_elem(&w, "EncodingType", "url");
+    oss_xmlw_end(&w);
+    if ((rc = oss_xmlw_finish(&w)) < 0) {
+        oss_buf_cleanup(&xml);
+        emu_op_internal(resp, req, rc);
+        return;
+    }
+    emu_op_reply_xml(resp, &xml);
+}
+
+void emu_op_part_reply(struct emu_resp *resp, const struct emu_part *p)
+{
+    char etag[80], crc[24];
+    emu_op_quote_etag(p->etag, etag);
+    snprintf(crc, sizeof(crc), "%" PRIu64, p->crc64);
+    emu_resp_set_header(resp, "ETag", etag);
+    emu_resp_set_header(resp, "x-oss-hash-crc64ecma", crc);
+}
+
+/* PUT /K?partNumber=N&uploadId=ID with the part's bytes (in memory or spooled by the front with
+ * MD5 and CRC64 already computed). Re-uploading a number replaces that part. */
+void emu_op_upload_part(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+{
+    struct oss_buf md5b64 = OSS_BUF_INIT;
+    struct emu_part p = {0};
+    struct emu_upload u;
+    struct emu_bucket b;
+    char path[4096];
+    uint64_t size = 0;
+    int owned, rc;
+
+    if (emu_op_load_bucket(s, req, resp, &b) < 0)
+        return;
+    if (emu_authorize(s, req, resp, "oss:PutObject", b.owner, b.acl, 1) < 0)
+        return;
+    if (emu_op_part_number(req, resp, &p.part_number) < 0)
+        return;
+    if (emu_op_load_upload(s, req, resp, &b, &u) < 0)
+        return;
+    if (req->body_len > MAX_PART_SIZE) {
+        emu_resp_error(resp, req, 400, "EntityTooLarge",
+                       "Your proposed upload exceeds the maximum allowed part size.", NULL, NULL);
+        goto out;
+    }
+    if (emu_op_check_md5(req, resp, 0) < 0)
+        goto out;
+    if ((rc = emu_op_body_file(s, req, path, sizeof(path), &owned, &size)) < 0) {
+        emu_op_internal(resp, req, rc);
+        goto out;
+    }
+    p.size = size;
+    oss_hex(req->body_md5, 16, 1, p.etag);
+    p.crc64 = req->body_crc64;
+    p.mtime = time(NULL);
+    rc = emu_store_part_put(s->store, u.upload_id, &p, path);
+    if (rc < 0) {
+        if (owned)
+            unlink(path);
+        if (rc == -ENOENT)
+            emu_op_no_such_upload(req, resp, u.upload_id);
+        else
+            emu_op_internal(resp, req, rc);
+        goto out;
+    }
+    if (!owned) { /* the spool file is now the part's data */
+        free(req->body_path);
+        req->body_path = NULL;
+    }
+    resp->status = 200;
+    emu_op_part_reply(resp, &p);
+    if (oss_base64_encode(req->body_md5, 16, &md5b64) == 0)
+        emu_resp_header(resp, "Content-MD5", oss_buf_str(&md5b64));
+    oss_buf_cleanup(&md5b64);
+out:
+    emu_upload_cleanup(&u);
+}
+
+/* DELETE /K?uploadId=ID: 204, or 404 NoSuchUpload. */
+void emu_op_abort_multipart_upload(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+{
+    struct emu_upload u;
+    struct emu_bucket b;
+    int rc;
+
+    if (emu_op_load_bucket(s, req, resp, &b) < 0)
+        return;
+    if (emu_authorize(s, req, resp, "oss:AbortMultipartUpload", b.owner, b.acl, 1) < 0)
+        return;
+    if (emu_op_load_upload(s, req, resp, &b, &u) < 0)
+        return;
+    rc = emu_store_upload_abort(s->store, b.name, u.upload_id);
+    if (rc == -ENOENT)
+        emu_op_no_such_upload(req, resp, u.upload_id);
+    else if (rc < 0)
+        emu_op_internal(resp, req, rc);
+    else
+        resp->status = 204;
+    emu_upload_cleanup(&u);
+}

@@ -1,0 +1,309 @@
+/* CompleteMultipartUpload (oss-api.md 4.3, 6.8): the part list (or x-oss-complete-all: yes),
+ * its checks (InvalidPartOrder, InvalidPart, EntityTooSmall), the concatenated data file, the
+ * multipart ETag (MD5 of the concatenated upper-case hex part ETags, "-N"), the CRC64 of the
+ * whole combined from the parts', and CompleteMultipartUploadResult. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "oss/codec.h"
+#include "oss/crc64.h"
+#include "op_multipart.h"
+
+#define MIN_PART_SIZE (100 * 1024)
+#define MAX_PARTS     10000
+
+/* One requested part: number and ETag without quotes. */
+struct want {
+    unsigned number;
+    char etag[72];
+};
+
+static void error400(struct emu_req *req, struct emu_resp *resp, const char *code, const char *msg,
+                     const char *ec)
+{
+    emu_resp_error(resp, req, 400, code, msg, ec, NULL);
+}
+
+/* Parses <CompleteMultipartUpload><Part><PartNumber/><ETag/></Part>...; -EINVAL when malformed. */
+static int parse_parts(struct emu_req *req, struct want **out, size_t *n)
+{
+    struct oss_buf hold = OSS_BUF_INIT, t = OSS_BUF_INIT;
+    struct oss_xml_doc *doc = NULL;
+    const struct oss_xml_node *root, *p;
+    const char *data;
+    size_t len;
+    int rc = emu_op_body_bytes(req, 4 * 1024 * 1024, &hold, &data, &len);
+
+    *out = NULL;
+    *n = 0;
+    if (rc == 0 && (!data || !len || oss_xml_parse(data, len, 4 * 1024 * 1024, &doc) < 0))
+        rc = -EINVAL;
+    oss_buf_cleanup(&hold);
+    if (rc < 0)
+        return rc;
+    root = oss_xml_root(doc);
+    if (strcmp(oss_xml_name(root), "CompleteMultipartUpload") != 0)
+        rc = -EINVAL;
+    for (p = oss_xml_first(root, "Part"); rc == 0 && p; p = oss_xml_next(p, "Part")) {
+        uint64_t num = 0;
+        struct want *nw;
+        oss_buf_reset(&t);
+        if (*n == MAX_PARTS || oss_xml_get_u64(p, "PartNumber", &num) < 0 || num > 100000 ||
+            oss_xml_get(p, "ETag", &t) < 0 || !(nw = realloc(*out, (*n + 1) * sizeof(*nw)))) {
+            rc = -EINVAL;
+            break;
+        }
+        *out = nw;
+        const char *e = oss_buf_str(&t);
+        size_t el = strlen(e);
+        while (el && (*e == '"' || *e == ' ')) {
+            e++;
+            el--;
+        }
+        while (el && (e[el - 1] == '"' || e[el - 1] == ' '))
+            el--;
+        nw[*n].number = (unsigned)num;
+        snprintf(nw[*n].etag, sizeof(nw[*n].etag), "%.*s", (int)(el < 71 ? el : 71), e);
+        (*n)++;
+    }
+    if (rc == 0 && *n == 0)
+        rc = -EINVAL;
+    oss_buf_cleanup(&t);
+    oss_xml_free(doc);
+    if (rc < 0) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+/* Picks the parts to assemble (in order) from all stored ones: with want, exactly those (order
+ * and ETags checked); without, every stored part. Fills resp and returns -1 on a bad list. */
+static int select_parts(struct emu_req *req, struct emu_resp *resp, const struct want *want,
+                        size_t nwant, struct emu_part *all, size_t nall, struct emu_part **sel,
+                        size_t *nsel)
+{
+    *sel = NULL;
+    *nsel = 0;
+    if (!want) {
+        if (nall == 0) {
+            error400(req, resp, "InvalidPart", "The upload has no parts to complete.", NULL);
+            return -1;
+        }
+        *sel = all;
+        *nsel = nall;
+        return 0;
+    }
+    struct emu_part *v = calloc(nwant, sizeof(*v));
+    size_t j = 0;
+    if (!v) {
+        emu_op_internal(resp, req, -ENOMEM);
+        return -1;
+    }
+    for (size_t i = 0; i < nwant; i++) {
+        if (i > 0 && want[i].number <= want[i - 1].number) {
+            free(v);
+            error400(req, resp, "InvalidPartOrder",
+                     "The list of parts was not in ascending order. Parts must be ordered by "
+                     "part number.",
+                     "0042-00000209");
+            return -1;
+        }
+        while (j < nall && all[j].part_number < want[i].number)
+            j++;
+        if (j == nall || all[j].part_number != want[i].number ||
+            strcasecmp(all[j].etag, want[i].etag) != 0) {
+            free(v);
+            error400(req, resp, "InvalidPart",
+                     "One or more of the specified parts could not be found or the specified "
+                     "entity tag might not have matched the part's entity tag.",
+                     NULL);
+            return -1;
+        }
+        v[i] = all[j];
+    }
+    *sel = v;
+    *nsel = nwant;
+    return 0;
+}
+
+/* Concatenates the parts into a new DIR/tmp file (path), computing the CRC64 of the whole and
+ * the multipart ETag. */
+static int assemble(struct emu_server *s, const struct emu_part *p, size_t n, char *path,
+                    size_t plen, uint64_t *size, uint64_t *crc, char etag[72])
+{
+    struct oss_buf hexes = OSS_BUF_INIT;
+    unsigned char d[16];
+    char buf[65536];
+    int out = emu_store_tmp_create(s->store, path, plen), rc = 0;
+
+    if (out < 0)
+        return out;
+    *size = 0;
+    *crc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        int in = emu_store_part_open(s->store, &p[i]);
+        uint64_t left = p[i].size;
+        if (in < 0) {
+            rc = in;
+            break;
+        }
+        while (left > 0 && rc == 0) {
+            ssize_t r = read(in, buf, left < sizeof(buf) ? left : sizeof(buf));
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0) {
+                rc = r < 0 ? -errno : -EIO;
+                break;
+            }
+            for (ssize_t done = 0; done < r && rc == 0;) {
+                ssize_t wn = write(out, buf + done, (size_t)(r - done));
+                if (wn < 0 && errno != EINTR)
+                    rc = -errno;
+                else if (wn > 0)
+                    done += wn;
+            }
+            left -= (uint64_t)r;
+        }
+        close(in);
+        *crc = oss_crc64_combine(*crc, p[i].crc64, p[i].size);
+        *size += p[i].size;
+        if (rc == 0 && oss_buf_puts(&hexes, p[i].etag) < 0)
+            rc = -ENOMEM;
+    }
+    close(out);
+    if (rc == 0) {
+        oss_md5(hexes.data ? hexes.data : "", hexes.len, d);
+        oss_hex(d, 16, 1, etag);
+        snprintf(etag + 32, 40, "-%zu", n);
+    } else {
+        unlink(path);
+    }
+    oss_buf_cleanup(&hexes);
+    return rc;
+}
+
+static void reply(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                  const struct emu_object *o, int url)
+{
+    struct oss_buf xml = OSS_BUF_INIT, ek = OSS_BUF_INIT;
+    struct oss_xml_writer w;
+    char etag[80], crc[24];
+    int rc;
+
+    emu_op_quote_etag(o->etag, etag);
+    if (oss_url_encode(req->key, strlen(req->key), 1, &ek) < 0) {
+        emu_op_internal(resp, req, -ENOMEM);
+        return;
+    }
+    oss_xmlw_init(&w, &xml);
+    oss_xmlw_decl(&w);
+    oss_xmlw_start(&w, "CompleteMultipartUploadResult");
+    if (url)
+        oss_xmlw_elem(&w, "EncodingType", "url");
+    oss_xmlw_elemf(&w, "Location", "http://%s.oss-%s.aliyuncs.com/%s", o->bucket, s->region,
+                   oss_buf_str(&ek));
+    oss_xmlw_elem(&w, "Bucket", o->bucket);
+    emu_op_xml_elem_enc(&w, url, "Key", o->key);
+    oss_xmlw_elem(&w, "ETag", etag);
+    oss_xmlw_end(&w);
+    oss_buf_cleanup(&ek);
+    if ((rc = oss_xmlw_finish(&w)) < 0) {
+        oss_buf_cleanup(&xml);
+        emu_op_internal(resp, req, rc);
+        return;
+    }
+    emu_op_reply_xml(resp, &xml);
+    snprintf(crc, sizeof(crc), "%" PRIu64, o->crc64);
+    emu_resp_header(resp, "ETag", etag);
+    emu_resp_header(resp, "x-oss-hash-crc64ecma", crc);
+    emu_op_version_header(resp, o);
+}
+
+/* POST /K?uploadId=ID with the part list, or x-oss-complete-all: yes and no body. */
+void emu_op_complete_multipart_upload(struct emu_server *s, struct emu_req *req,
+                                      struct emu_resp *resp)
+{
+    const char *all_h = emu_req_header(req, "x-oss-complete-all");
+    const char *acl = emu_req_header(req, "x-oss-object-acl");
+    struct emu_part *all = NULL, *sel = NULL;
+    struct want *want = NULL;
+    struct emu_object o = {0};
+    struct emu_upload u = {0};
+    struct emu_bucket b;
+    size_t nwant = 0, nall = 0, nsel = 0;
+    char path[4096];
+    int forbid, url, truncated, rc;
+
+    if (emu_op_load_bucket(s, req, resp, &b) < 0)
+        return;
+    if (emu_authorize(s, req, resp, "oss:PutObject", b.owner, b.acl, 1) < 0)
+        return;
+    if (emu_op_write_checks(req, resp, &forbid) < 0 || emu_op_encoding_type(req, resp, &url) < 0)
+        return;
+    if (emu_op_load_upload(s, req, resp, &b, &u) < 0)
+        return;
+    if (!(all_h && !strcasecmp(all_h, "yes")) && parse_parts(req, &want, &nwant) < 0) {
+        emu_resp_error(resp, req, 400, "MalformedXML",
+                       "The XML you provided was not well-formed or did not validate against our "
+                       "published schema.",
+                       NULL, NULL);
+        goto out;
+    }
+    rc = emu_store_part_list(s->store, u.upload_id, 0, MAX_PARTS, &all, &nall, &truncated);
+    if (rc < 0) {
+        emu_op_internal(resp, req, rc);
+        goto out;
+    }
+    if (select_parts(req, resp, want, nwant, all, nall, &sel, &nsel) < 0)
+        goto out;
+    for (size_t i = 0; i + 1 < nsel; i++) {
+        if (sel[i].size < MIN_PART_SIZE) {
+            error400(req, resp, "EntityTooSmall",
+                     "Your proposed upload is smaller than the minimum allowed size: every part "
+                     "but the last must be at least 100 KB.",
+                     "0042-00000213");
+            goto out;
+        }
+    }
+    o.bucket = b.name;
+    o.key = (char *)req->key;
+    o.mtime = time(NULL);
+    snprintf(o.type, sizeof(o.type), "Multipart");
+    o.content_type = u.content_type;
+    o.headers = u.headers;
+    snprintf(o.acl, sizeof(o.acl), "%s", acl ? acl : u.acl);
+    snprintf(o.storage_class, sizeof(o.storage_class), "%s", u.storage_class);
+    rc = assemble(s, sel, nsel, path, sizeof(path), &o.size, &o.crc64, o.etag);
+    if (rc < 0) {
+        emu_op_internal(resp, req, rc);
+        goto out;
+    }
+    rc = emu_store_upload_complete(s->store, u.upload_id, &o, path, forbid);
+    if (rc < 0) {
+        unlink(path);
+        if (rc == -EEXIST)
+            emu_resp_error(resp, req, 409, "FileAlreadyExists",
+                           "The object you specified already exists and can not be overwritten.",
+                           "0042-00000214", NULL);
+        else if (rc == -ENOENT)
+            emu_op_no_such_upload(req, resp, u.upload_id);
+        else
+            emu_op_internal(resp, req, rc);
+        goto out;
+    }
+    reply(s, req, resp, &o, url);
+out:
+    if (sel != all)
+        free(sel);
+    free(all);
+    free(want);
+    emu_upload_cleanup(&u);
+}

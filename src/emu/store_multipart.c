@@ -1,0 +1,472 @@
+/* Multipart uploads in the store (oss-api.md 6.8): pending uploads and their parts' metadata in
+ * SQLite, part bytes in files under DIR/parts named by random ids. Both survive a restart (the
+ * DIR/tmp sweep at open does not touch DIR/parts). Completion stores the object through the
+ * ordinary put (versioning included) and drops the upload under one lock. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store_priv.h"
+
+#define UPLOAD_COLUMNS                                                                             \
+    "upload_id, bucket, key, initiated, content_type, acl, headers, storage_class"
+#define PART_COLUMNS "part_number, size, etag, crc64, mtime, file"
+
+int store_multipart_init(struct emu_store *st)
+{
+    char path[4096];
+    int rc = sqlite3_exec(
+        st->db,
+        "CREATE TABLE IF NOT EXISTS uploads("
+        " upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key TEXT NOT NULL,"
+        " initiated INTEGER NOT NULL, content_type TEXT NOT NULL, acl TEXT NOT NULL,"
+        " headers TEXT NOT NULL, storage_class TEXT NOT NULL) WITHOUT ROWID;"
+        "CREATE INDEX IF NOT EXISTS uploads_key ON uploads(bucket, key, upload_id);"
+        "CREATE TABLE IF NOT EXISTS parts("
+        " upload_id TEXT NOT NULL, part_number INTEGER NOT NULL, size INTEGER NOT NULL,"
+        " etag TEXT NOT NULL, crc64 INTEGER NOT NULL, mtime INTEGER NOT NULL, file TEXT NOT NULL,"
+        " PRIMARY KEY(upload_id, part_number)) WITHOUT ROWID;",
+        NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return store_err(rc);
+    snprintf(path, sizeof(path), "%s/parts", st->dir);
+    if (mkdir(path, 0700) < 0 && errno != EEXIST)
+        return -errno;
+    return 0;
+}
+
+static void part_path(const struct emu_store *st, const char *file, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/parts/%s", st->dir, file);
+}
+
+static char *dup_col(sqlite3_stmt *s, int col)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    return strdup(t ? (const char *)t : "");
+}
+
+static void copy_col(char *dst, size_t len, sqlite3_stmt *s, int col)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    snprintf(dst, len, "%s", t ? (const char *)t : "");
+}
+
+void emu_upload_cleanup(struct emu_upload *u)
+{
+    if (!u)
+        return;
+    free(u->bucket);
+    free(u->key);
+    free(u->content_type);
+    free(u->headers);
+    memset(u, 0, sizeof(*u));
+}
+
+static int row_to_upload(sqlite3_stmt *s, struct emu_upload *u)
+{
+    memset(u, 0, sizeof(*u));
+    copy_col(u->upload_id, sizeof(u->upload_id), s, 0);
+    u->bucket = dup_col(s, 1);
+    u->key = dup_col(s, 2);
+    u->initiated = (time_t)sqlite3_column_int64(s, 3);
+    u->content_type = dup_col(s, 4);
+    copy_col(u->acl, sizeof(u->acl), s, 5);
+    u->headers = dup_col(s, 6);
+    copy_col(u->storage_class, sizeof(u->storage_class), s, 7);
+    if (!u->bucket || !u->key || !u->content_type || !u->headers) {
+        emu_upload_cleanup(u);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+static void row_to_part(sqlite3_stmt *s, struct emu_part *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->part_number = (unsigned)sqlite3_column_int(s, 0);
+    p->size = (uint64_t)sqlite3_column_int64(s, 1);
+    copy_col(p->etag, sizeof(p->etag), s, 2);
+    p->crc64 = (uint64_t)sqlite3_column_int64(s, 3);
+    p->mtime = (time_t)sqlite3_column_int64(s, 4);
+    copy_col(p->file, sizeof(p->file), s, 5);
+}
+
+int emu_store_upload_create(struct emu_store *st, struct emu_upload *u)
+{
+    char status[16];
+    sqlite3_stmt *s = NULL;
+    int rc = store_random_hex(u->upload_id);
+
+    if (rc < 0)
+        return rc;
+    pthread_mutex_lock(&st->lock);
+    rc = store_versioning_locked(st, u->bucket, status); /* the bucket exists */
+    if (rc == 0)
+        rc = store_prepare(
+            st, "INSERT INTO uploads(" UPLOAD_COLUMNS ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8)", &s);
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, u->upload_id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 2, u->bucket, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 3, u->key, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(s, 4, (sqlite3_int64)u->initiated);
+        sqlite3_bind_text(s, 5, u->content_type ? u->content_type : "application/octet-stream", -1,
+                          SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 6, u->acl[0] ? u->acl : "default", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 7, u->headers ? u->headers : "{}", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 8, u->storage_class[0] ? u->storage_class : "Standard", -1,
+                          SQLITE_TRANSIENT);
+        rc = store_err(sqlite3_step(s));
+    }
+    sqlite3_finalize(s);
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+/* Loads the upload (bucket NULL: any bucket). Caller locks. */
+static int upload_get_locked(struct emu_store *st, const char *bucket, const char *upload_id,
+                             struct emu_upload *out)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = store_prepare(st,
+                           "SELECT " UPLOAD_COLUMNS " FROM uploads WHERE upload_id=?1 AND"
+                           " (?2 IS NULL OR bucket=?2)",
+                           &s);
+    memset(out, 0, sizeof(*out));
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, upload_id, -1, SQLITE_TRANSIENT);
+        if (bucket)
+            sqlite3_bind_text(s, 2, bucket, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW)
+            rc = row_to_upload(s, out);
+        else
+            rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int emu_store_upload_get(struct emu_store *st, const char *bucket, const char *upload_id,
+                         struct emu_upload *out)
+{
+    int rc;
+    pthread_mutex_lock(&st->lock);
+    rc = upload_get_locked(st, bucket, upload_id, out);
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+/* The data file of part number n of upload_id into file ("" when absent). Caller locks. */
+static int part_file_locked(struct emu_store *st, const char *upload_id, unsigned n, char file[40])
+{
+    sqlite3_stmt *s = NULL;
+    int rc = store_prepare(st, "SELECT file FROM parts WHERE upload_id=?1 AND part_number=?2", &s);
+    file[0] = 0;
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, upload_id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(s, 2, (int)n);
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            copy_col(file, 40, s, 0);
+            rc = 0;
+        } else {
+            rc = store_err(rc);
+        }
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int emu_store_part_put(struct emu_store *st, const char *upload_id, struct emu_part *p,
+                       const char *data_path)
+{
+    char id[33], old[40], dst[4096], oldpath[4096];
+    struct emu_upload u;
+    sqlite3_stmt *s = NULL;
+    int rc = store_random_hex(id);
+
+    if (rc < 0)
+        return rc;
+    pthread_mutex_lock(&st->lock);
+    rc = upload_get_locked(st, NULL, upload_id, &u);
+    emu_upload_cleanup(&u);
+    if (rc == 0)
+        rc = part_file_locked(st, upload_id, p->part_number, old);
+    if (rc == 0) {
+        snprintf(p->file, sizeof(p->file), "%s", id);
+        part_path(st, p->file, dst, sizeof(dst));
+        rc = rename(data_path, dst) < 0 ? -errno : 0;
+    }
+    if (rc == 0) {
+        rc = store_prepare(st,
+                           "INSERT OR REPLACE INTO parts(upload_id, " PART_COLUMNS
+                           ") VALUES(?1,?2,?3,?4,?5,?6,?7)",
+                           &s);
+        if (rc == 0) {
+            sqlite3_bind_text(s, 1, upload_id, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int(s, 2, (int)p->part_number);
+            sqlite3_bind_int64(s, 3, (sqlite3_int64)p->size);
+            sqlite3_bind_text(s, 4, p->etag, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(s, 5, (sqlite3_int64)p->crc64);
+            sqlite3_bind_int64(s, 6, (sqlite3_int64)p->mtime);
+            sqlite3_bind_text(s, 7, p->file, -1, SQLITE_TRANSIENT);
+            rc = store_err(sqlite3_step(s));
+        }
+        sqlite3_finalize(s);
+        if (rc < 0) {
+            rename(dst, data_path);
+        } else if (old[0]) {
+            part_path(st, old, oldpath, sizeof(oldpath));
+            unlink(oldpath);
+        }
+    }
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+int emu_store_part_list(struct emu_store *st, const char *upload_id, unsigned after, size_t max,
+                        struct emu_part **out, size_t *n, int *truncated)
+{
+    struct emu_part *v = NULL;
+    sqlite3_stmt *s = NULL;
+    size_t cnt = 0, cap = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    *truncated = 0;
+    pthread_mutex_lock(&st->lock);
+    rc = store_prepare(st,
+                       "SELECT " PART_COLUMNS " FROM parts WHERE upload_id=?1 AND part_number > ?2"
+                       " ORDER BY part_number",
+                       &s);
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, upload_id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)after);
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            if (cnt == max) {
+                *truncated = 1;
+                break;
+            }
+            if (cnt == cap) {
+                size_t nc = cap ? cap * 2 : 16;
+                struct emu_part *nv = realloc(v, nc * sizeof(*v));
+                if (!nv) {
+                    rc = SQLITE_NOMEM;
+                    break;
+                }
+                v = nv;
+                cap = nc;
+            }
+            row_to_part(s, &v[cnt++]);
+        }
+        rc = store_err(rc);
+    }
+    sqlite3_finalize(s);
+    pthread_mutex_unlock(&st->lock);
+    if (rc < 0) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n = cnt;
+    return 0;
+}
+
+int emu_store_part_open(struct emu_store *st, const struct emu_part *p)
+{
+    char path[4096];
+    int fd;
+    part_path(st, p->file, path, sizeof(path));
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+/* Deletes the upload's rows and then its part files. Caller locks. */
+static int drop_upload_locked(struct emu_store *st, const char *upload_id)
+{
+    char(*files)[40] = NULL, path[4096];
+    size_t n = 0, cap = 0;
+    sqlite3_stmt *s = NULL;
+    int rc = store_prepare(st, "SELECT file FROM parts WHERE upload_id=?1", &s);
+
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, upload_id, -1, SQLITE_TRANSIENT);
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            if (n == cap) {
+                size_t nc = cap ? cap * 2 : 16;
+                char(*nf)[40] = realloc(files, nc * sizeof(*files));
+                if (!nf) {
+                    rc = SQLITE_NOMEM;
+                    break;
+                }
+                files = nf;
+                cap = nc;
+            }
+            copy_col(files[n++], 40, s, 0);
+        }
+        rc = store_err(rc);
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (rc == 0)
+        rc = store_err(sqlite3_exec(st->db, "SAVEPOINT emu_upload", NULL, NULL, NULL));
+    if (rc == 0) {
+        const char *sql[] = {"DELETE FROM parts WHERE upload_id=?1",
+                             "DELETE FROM uploads WHERE upload_id=?1"};
+        for (int i = 0; i < 2 && rc == 0; i++) {
+            rc = store_prepare(st, sql[i], &s);
+            if (rc == 0) {
+                sqlite3_bind_text(s, 1, upload_id, -1, SQLITE_TRANSIENT);
+                rc = store_err(sqlite3_step(s));
+            }
+            sqlite3_finalize(s);
+            s = NULL;
+        }
+        if (rc == 0)
+            rc = store_err(sqlite3_exec(st->db, "RELEASE emu_upload", NULL, NULL, NULL));
+        else
+            sqlite3_exec(st->db, "ROLLBACK TO emu_upload; RELEASE emu_upload", NULL, NULL, NULL);
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        part_path(st, files[i], path, sizeof(path));
+        unlink(path);
+    }
+    free(files);
+    return rc;
+}
+
+int emu_store_upload_abort(struct emu_store *st, const char *bucket, const char *upload_id)
+{
+    struct emu_upload u;
+    int rc;
+
+    pthread_mutex_lock(&st->lock);
+    rc = upload_get_locked(st, bucket, upload_id, &u);
+    emu_upload_cleanup(&u);
+    if (rc == 0)
+        rc = drop_upload_locked(st, upload_id);
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+int emu_store_upload_complete(struct emu_store *st, const char *upload_id, struct emu_object *o,
+                              const char *data_path, int forbid_overwrite)
+{
+    struct emu_upload u;
+    int rc;
+
+    pthread_mutex_lock(&st->lock);
+    rc = upload_get_locked(st, o->bucket, upload_id, &u);
+    emu_upload_cleanup(&u);
+    if (rc == 0)
+        rc = store_object_put_locked(st, o, data_path, forbid_overwrite);
+    if (rc == 0)
+        rc = drop_upload_locked(st, upload_id);
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+int emu_store_upload_list(struct emu_store *st, const char *bucket, const char *prefix,
+                          const char *key_marker, const char *upload_id_marker, size_t max,
+                          struct emu_upload **out, size_t *n, int *truncated)
+{
+    struct emu_upload *v = NULL;
+    sqlite3_stmt *s = NULL;
+    size_t cnt = 0, cap = 0;
+    const char *km = key_marker ? key_marker : "";
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    *truncated = 0;
+    pthread_mutex_lock(&st->lock);
+    rc = store_prepare(st,
+                       "SELECT " UPLOAD_COLUMNS " FROM uploads WHERE bucket=?1"
+                       " AND substr(CAST(key AS BLOB), 1, ?2) = CAST(?3 AS BLOB) AND (key > ?4 OR "
+                       "(key = ?4 AND ?5 IS NOT NULL"
+                       " AND upload_id > ?5)) ORDER BY key, upload_id",
+                       &s);
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(s, 2, prefix ? (sqlite3_int64)strlen(prefix) : 0);
+        sqlite3_bind_text(s, 3, prefix ? prefix : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 4, km, -1, SQLITE_TRANSIENT);
+        if (upload_id_marker && *upload_id_marker && *km)
+            sqlite3_bind_text(s, 5, upload_id_marker, -1, SQLITE_TRANSIENT);
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            if (cnt == max) {
+                *truncated = 1;
+                break;
+            }
+            if (cnt == cap) {
+                size_t nc = cap ? cap * 2 : 16;
+                struct emu_upload *nv = realloc(v, nc * sizeof(*v));
+                if (!nv) {
+                    rc = SQLITE_NOMEM;
+                    break;
+                }
+                v = nv;
+                cap = nc;
+            }
+            if (row_to_upload(s, &v[cnt]) < 0) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            cnt++;
+        }
+        rc = store_err(rc);
+    }
+    sqlite3_finalize(s);
+    pthread_mutex_unlock(&st->lock);
+    if (rc < 0) {
+        for (size_t i = 0; i < cnt; i++)
+            emu_upload_cleanup(&v[i]);
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n = cnt;
+    return 0;
+}
+
+int emu_store_upload_count(struct emu_store *st, const char *bucket, uint64_t *count)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    *count = 0;
+    pthread_mutex_lock(&st->lock);
+    rc = store_prepare(st, "SELECT count(*) FROM uploads WHERE bucket=?1", &s);
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            *count = (uint64_t)sqlite3_column_int64(s, 0);
+            rc = 0;
+        } else {
+            rc = store_err(rc);
+        }
+    }
+    sqlite3_finalize(s);
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+int store_multipart_bucket_empty_locked(struct emu_store *st, const char *bucket)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = store_prepare(st, "SELECT 1 FROM uploads WHERE bucket=?1 LIMIT 1", &s);
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(s);
+        rc = rc == SQLITE_ROW ? -ENOTEMPTY : store_err(rc);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
