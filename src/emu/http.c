@@ -240,19 +240,6 @@ static int build_request(struct emu_conn *x, const char *method)
     return rc;
 }
 
-/* Replaces the answer with the injected error of x->plan. */
-static void inject_error(struct emu_conn *x)
-{
-    int st = x->plan.status;
-    const char *msg = st == 500   ? "We encountered an internal error. Please try again."
-                      : st == 503 ? "Service temporarily busy, please retry later."
-                      : st == 429 ? "Please reduce your request rate."
-                                  : "ossemu injected this error.";
-    emu_resp_cleanup(&x->resp);
-    emu_resp_init(&x->resp);
-    emu_resp_error(&x->resp, &x->req, st, x->plan.code, msg, NULL, NULL);
-}
-
 /* Runs the request: route, authenticate, draw the faults, handle. The response ends up in
  * x->resp; x->drop asks for a reset without an answer. Faults never half-apply an operation:
  * an injected error or a reset of anything but a GET skips the handler entirely. */
@@ -276,7 +263,7 @@ static void process(struct emu_conn *x, const char *method)
     int auth = emu_authenticate(s, r, &x->resp);
     emu_fault_decide(s->fault, r->op, &x->plan);
     if (x->plan.status) {
-        inject_error(x);
+        emu_fault_answer(&x->resp, &x->req, &x->plan);
         return;
     }
     if (x->plan.reset && strcmp(method, "GET") != 0) {
@@ -395,27 +382,6 @@ static struct MHD_Response *make_faulted_response(struct emu_conn *x, struct MHD
     return r;
 }
 
-/* Turns the "lost" item of the fault label into "lost:STATUS", the status the operation
- * produced but nobody received. */
-static void label_lost_status(struct emu_fault_plan *p, int status)
-{
-    char out[sizeof(p->label)];
-    char *at = strstr(p->label, "lost");
-    if (!at)
-        return;
-    at += 4;
-    snprintf(out, sizeof(out), "%.*s:%d%s", (int)(at - p->label), p->label, status, at);
-    memcpy(p->label, out, sizeof(out));
-}
-
-/* Sleeps the injected latency. */
-static void add_latency(unsigned ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (ms && nanosleep(&ts, &ts) < 0 && errno == EINTR)
-        ;
-}
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -440,7 +406,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
 
     process(x, method);
-    add_latency(x->plan.latency_ms);
+    emu_sleep_ms(x->plan.latency_ms);
     int status = x->resp.status ? x->resp.status : 200;
     int is_head = strcmp(method, "HEAD") == 0;
     uint64_t body_len = x->resp.file_fd >= 0 ? x->resp.file_len : x->resp.body.len;
@@ -449,7 +415,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (x->drop || x->plan.lost || (x->plan.reset && !has_body)) {
         /* No answer at all. A lost answer's operation ran: its status goes to the label. */
         if (x->plan.lost)
-            label_lost_status(&x->plan, status);
+            emu_fault_label_lost(&x->plan, status);
         x->resp.status = 0;
         x->resp.code[0] = '\0';
         emu_log_request_fault(x->server->log, &x->req, &x->resp, x->plan.label, x->body_len, 0,

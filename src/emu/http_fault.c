@@ -1,8 +1,10 @@
 /* Fault injection on the wire for ossemu's HTTP front: a content reader that paces an answer
- * body to a bandwidth cap and can stop after N bytes to reset the connection, and the reset
- * itself (SO_LINGER 0 after the send queue drained, so what was counted as sent arrived). */
+ * body to a bandwidth cap and can stop after N bytes to reset the connection, the reset
+ * itself (SO_LINGER 0 after the send queue drained, so what was counted as sent arrived), the
+ * injected error answers and the injected latency. */
 #include <errno.h>
 #include <linux/sockios.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -108,4 +110,35 @@ struct MHD_Response *emu_paced_response(struct emu_paced_body *b)
     if (block < 1024)
         block = 1024;
     return MHD_create_response_from_callback(b->total, block, paced_reader, b, NULL);
+}
+
+void emu_fault_answer(struct emu_resp *resp, const struct emu_req *req,
+                      const struct emu_fault_plan *plan)
+{
+    int st = plan->status;
+    const char *msg = st == 500   ? "We encountered an internal error. Please try again."
+                      : st == 503 ? "Service temporarily busy, please retry later."
+                      : st == 429 ? "Please reduce your request rate."
+                                  : "ossemu injected this error.";
+    emu_resp_cleanup(resp);
+    emu_resp_init(resp);
+    emu_resp_error(resp, req, st, plan->code, msg, NULL, NULL);
+}
+
+void emu_fault_label_lost(struct emu_fault_plan *plan, int status)
+{
+    char out[sizeof(plan->label)];
+    char *at = strstr(plan->label, "lost");
+    if (!at)
+        return;
+    at += 4;
+    snprintf(out, sizeof(out), "%.*s:%d%s", (int)(at - plan->label), plan->label, status, at);
+    memcpy(plan->label, out, sizeof(out));
+}
+
+void emu_sleep_ms(unsigned ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (ms && nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
 }

@@ -9,6 +9,9 @@
 
 #include <microhttpd.h>
 
+#include "emu/emu.h"
+#include "emu/fault.h"
+
 /* The body of one answer as the content reader serves it. Lives in the request's state, which
  * outlives every reader call (MHD calls readers only while the request is active). */
 struct emu_paced_body {
@@ -37,5 +40,17 @@ struct MHD_Response *emu_paced_response(struct emu_paced_body *b);
 /* Makes the close of c a TCP reset: waits (up to a second) until the bytes already written
  * left the send queue, then sets SO_LINGER to zero. The caller then has MHD close it. */
 void emu_conn_reset(struct MHD_Connection *c);
+
+/* Replaces resp with the injected error answer of plan (status, OSS code, a message like the
+ * one OSS sends). */
+void emu_fault_answer(struct emu_resp *resp, const struct emu_req *req,
+                      const struct emu_fault_plan *plan);
+
+/* Turns the "lost" item of plan's label into "lost:STATUS", the status the operation
+ * produced but nobody received. */
+void emu_fault_label_lost(struct emu_fault_plan *plan, int status);
+
+/* Sleeps ms milliseconds (the injected latency), resuming after signals. */
+void emu_sleep_ms(unsigned ms);
 
 #endif

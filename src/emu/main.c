@@ -94,8 +94,8 @@ static int parse_args(int argc, char **argv, struct options *o)
         case 's':
             errno = 0;
             o->fault_seed = strtoull(optarg, &end, 0);
-            if (errno || end == optarg || *end || *optarg == '-') {
-                fprintf(stderr, "ossemu: --fault-seed needs a non-negative integer\n");
+            if (errno || end == optarg || *end || *optarg == '-' || o->fault_seed > INT64_MAX) {
+                fprintf(stderr, "ossemu: --fault-seed needs an integer from 0 to 2^63-1\n");
                 return -EINVAL;
             }
             break;

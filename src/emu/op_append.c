@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,35 +33,6 @@ static int position_of(struct emu_req *req, struct emu_resp *resp, uint64_t *out
         return -1;
     }
     *out = n;
-    return 0;
-}
-
-/* The body as a file under DIR/tmp: the front's spool file, or a new one (*owned) holding the
- * in-memory body. */
-static int body_file(struct emu_server *s, struct emu_req *req, char *path, size_t len, int *owned)
-{
-    *owned = 0;
-    if (req->body_path) {
-        snprintf(path, len, "%s", req->body_path);
-        return 0;
-    }
-    int fd = emu_store_tmp_create(s->store, path, len);
-    if (fd < 0)
-        return fd;
-    *owned = 1;
-    for (size_t off = 0; off < req->body_len;) {
-        ssize_t n = write(fd, req->body + off, req->body_len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            close(fd);
-            unlink(path);
-            return -e;
-        }
-        off += (size_t)n;
-    }
-    close(fd);
     return 0;
 }
 
@@ -98,18 +68,12 @@ void emu_op_append_object(struct emu_server *s, struct emu_req *req, struct emu_
     if (emu_op_write_checks(req, resp, &forbid) < 0 || position_of(req, resp, &position) < 0 ||
         emu_op_check_md5(req, resp, 0) < 0)
         return;
-    if ((rc = body_file(s, req, path, sizeof(path), &owned)) < 0) {
+    if ((rc = emu_op_body_file(s, req, path, sizeof(path), &owned, &t.size)) < 0) {
         emu_op_internal(resp, req, rc);
         return;
     }
     t.bucket = b.name;
     t.key = (char *)req->key;
-    t.size = req->body_path ? 0 : req->body_len;
-    if (req->body_path) {
-        struct stat sb;
-        if (stat(req->body_path, &sb) == 0)
-            t.size = (uint64_t)sb.st_size;
-    }
     oss_hex(req->body_md5, 16, 1, t.etag);
     t.crc64 = req->body_crc64;
     t.mtime = time(NULL);

@@ -1,5 +1,6 @@
-/* DeleteMultipleObjects: the Delete document (up to 1000 keys, Content-MD5 required), quiet
- * mode and the DeleteResult with optional url encoding of keys (oss-api.md 6.7). */
+/* DeleteMultipleObjects: the Delete document (up to 1000 keys, each with an optional VersionId;
+ * Content-MD5 required), quiet mode and the DeleteResult with optional url encoding of keys,
+ * and on versioned buckets VersionId, DeleteMarker and DeleteMarkerVersionId (oss-api.md 6.7). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,8 +47,9 @@ static int body_bytes(struct emu_req *req, size_t max, struct oss_buf *hold, con
     return 0;
 }
 
-/* Parses the Delete document into keys (malloc'ed array of malloc'ed strings). */
-static int parse_delete(struct emu_req *req, int *quiet, char ***keys, size_t *n)
+/* Parses the Delete document into keys and their version ids (parallel malloc'ed arrays of
+ * malloc'ed strings; a version is NULL when absent). */
+static int parse_delete(struct emu_req *req, int *quiet, char ***keys, char ***vids, size_t *n)
 {
     struct oss_xml_doc *doc = NULL;
     const struct oss_xml_node *root, *obj;
@@ -58,6 +60,7 @@ static int parse_delete(struct emu_req *req, int *quiet, char ***keys, size_t *n
 
     *quiet = 0;
     *keys = NULL;
+    *vids = NULL;
     *n = 0;
     rc = body_bytes(req, 4 * 1024 * 1024, &hold, &data, &len);
     if (rc == 0 && (!data || !len || oss_xml_parse(data, len, 4 * 1024 * 1024, &doc) < 0))
@@ -72,15 +75,29 @@ static int parse_delete(struct emu_req *req, int *quiet, char ***keys, size_t *n
     if (oss_xml_get_bool(root, "Quiet", quiet) == -EINVAL)
         goto out;
     for (obj = oss_xml_first(root, "Object"); obj; obj = oss_xml_next(obj, "Object")) {
-        char *k = NULL;
-        char **nk;
+        char *k = NULL, *v = NULL;
+        char **nk, **nv;
         if (*n == 1000 || oss_xml_get_dup(obj, "Key", &k) < 0 || !*k ||
-            !(nk = realloc(*keys, (*n + 1) * sizeof(*nk)))) {
+            (oss_xml_find(obj, "VersionId") && oss_xml_get_dup(obj, "VersionId", &v) < 0)) {
             free(k);
             goto out;
         }
-        *keys = nk;
-        (*keys)[(*n)++] = k;
+        nk = realloc(*keys, (*n + 1) * sizeof(*nk));
+        if (nk)
+            *keys = nk;
+        nv = nk ? realloc(*vids, (*n + 1) * sizeof(*nv)) : NULL;
+        if (!nv) {
+            free(k);
+            free(v);
+            goto out;
+        }
+        *vids = nv;
+        if (v && !*v) {
+            free(v);
+            v = NULL;
+        }
+        (*keys)[*n] = k;
+        (*vids)[(*n)++] = v;
     }
     rc = *n ? 0 : -EINVAL;
 out:
@@ -96,7 +113,8 @@ void emu_op_delete_multiple_objects(struct emu_server *s, struct emu_req *req,
     struct oss_buf xml = OSS_BUF_INIT, ek = OSS_BUF_INIT;
     struct oss_xml_writer w;
     struct emu_bucket b;
-    char **keys = NULL;
+    char **keys = NULL, **vids = NULL;
+    struct emu_delete_info info;
     size_t n = 0;
     int quiet, rc;
 
@@ -106,7 +124,7 @@ void emu_op_delete_multiple_objects(struct emu_server *s, struct emu_req *req,
         return;
     if (emu_op_check_md5(req, resp, 1) < 0)
         return;
-    if (parse_delete(req, &quiet, &keys, &n) < 0) {
+    if (parse_delete(req, &quiet, &keys, &vids, &n) < 0) {
         malformed(req, resp);
         goto out;
     }
@@ -116,7 +134,7 @@ void emu_op_delete_multiple_objects(struct emu_server *s, struct emu_req *req,
     if (url)
         oss_xmlw_elem(&w, "EncodingType", "url");
     for (size_t i = 0; i < n; i++) {
-        rc = emu_store_object_delete(s->store, b.name, keys[i]);
+        rc = emu_store_object_delete_version(s->store, b.name, keys[i], vids[i], &info);
         if (rc < 0 && rc != -ENOENT) {
             oss_xmlw_end(&w);
             oss_xmlw_finish(&w);
@@ -130,6 +148,12 @@ void emu_op_delete_multiple_objects(struct emu_server *s, struct emu_req *req,
             w.err = -ENOMEM;
         oss_xmlw_start(&w, "Deleted");
         oss_xmlw_elem(&w, "Key", url ? oss_buf_str(&ek) : keys[i]);
+        if (rc == 0 && vids[i])
+            oss_xmlw_elem(&w, "VersionId", vids[i]);
+        if (rc == 0 && info.delete_marker) {
+            oss_xmlw_elem(&w, "DeleteMarker", "true");
+            oss_xmlw_elem(&w, "DeleteMarkerVersionId", info.version_id);
+        }
         oss_xmlw_end(&w);
     }
     oss_xmlw_end(&w);
@@ -141,7 +165,10 @@ void emu_op_delete_multiple_objects(struct emu_server *s, struct emu_req *req,
 out:
     oss_buf_cleanup(&xml);
     oss_buf_cleanup(&ek);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         free(keys[i]);
+        free(vids[i]);
+    }
     free(keys);
+    free(vids);
 }

@@ -118,7 +118,8 @@ int emu_op_encoding_type(struct emu_req *req, struct emu_resp *resp, int *url);
  * header of an object write (op_object_meta.c). Answers 400 InvalidArgument and returns -1
  * on a violation. Called by emu_op_write_checks. */
 int emu_op_check_object_headers(struct emu_req *req, struct emu_resp *resp);
-/* When o (opened with *fd) is a symlink, replaces both with its target in the same bucket
+/* When o (opened with *fd) is a symlink, makes *fd its target's data (same bucket) and gives o
+ * the target's size, ETag, CRC64 and the later Last-Modified; the rest stays the link's
  * (op_symlink.c). Returns 0, or -1 with resp set: 404 SymlinkTargetNotExist for a dangling
  * link, 400 InvalidTargetType when the target is a symlink too; o and *fd are then still the
  * link's, for the caller to release. */

@@ -338,6 +338,15 @@ static void setting_delete(struct emu_server *s, struct emu_req *req, struct emu
     resp->status = 204;
 }
 
+/* A method the setting does not have (DELETE ?referer, POST ?cors, ...). */
+static void method_not_allowed(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+{
+    (void)s;
+    emu_resp_error(resp, req, 405, "MethodNotAllowed",
+                   "The specified method is not allowed against this resource.", NULL, "Method",
+                   req->method, "ResourceType", "Bucket", NULL);
+}
+
 emu_handler_fn emu_setting_route(struct emu_req *req, const char *sub)
 {
     const struct setting_def *d = find_def(sub);
@@ -357,7 +366,8 @@ emu_handler_fn emu_setting_route(struct emu_req *req, const char *sub)
         req->op = d->delete_op;
         return setting_delete;
     }
-    return NULL;
+    req->op = "Unknown";
+    return method_not_allowed; /* e.g. DELETE ?referer: OSS has no such operation */
 }
 
 /* Text of path in the stored XML setting name of bucket into out ("" when unset/absent). */

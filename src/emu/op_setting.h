@@ -62,8 +62,9 @@ int emu_setting_fail(struct emu_setting_err *err, const char *code, const char *
  * NoncurrentVersionTransition with IsAccessTime true). 1, 0, or a negative errno. */
 int emu_setting_lifecycle_uses_atime(struct emu_server *s, const char *bucket);
 
-/* Routing hook for bucket requests: when sub names a setting of the table and the method has
- * an operation, sets req->op to its OSS name and returns the generic handler; else NULL. */
+/* Routing hook for bucket requests: when sub names a setting of the table, sets req->op to the
+ * OSS name of the method's operation and returns the generic handler (a method the setting
+ * lacks, such as DELETE ?referer, gets op "Unknown" and 405 MethodNotAllowed); else NULL. */
 emu_handler_fn emu_setting_route(struct emu_req *req, const char *sub);
 
 /* GetBucketInfo's parts that come from settings: ServerSideEncryptionRule{SSEAlgorithm

@@ -146,13 +146,21 @@ static int rule_actions(const struct emu_setting_ctx *ctx, const struct oss_xml_
     uint64_t days;
 
     if ((x = oss_xml_find(r, "Expiration")) != NULL) {
+        int has_edm = oss_xml_find(x, "ExpiredObjectDeleteMarker") != NULL;
+        int has_time = oss_xml_find(x, "Days") || oss_xml_find(x, "CreatedBeforeDate") ||
+                       oss_xml_find(x, "Date");
         oss_xmlw_start(w, "Expiration");
-        if (oss_xml_get_bool(x, "ExpiredObjectDeleteMarker", &edm) == 0 &&
-            !oss_xml_find(x, "Days") && !oss_xml_find(x, "CreatedBeforeDate") &&
-            !oss_xml_find(x, "Date"))
+        if (has_edm && has_time)
+            return emu_setting_fail(err, "InvalidArgument", NULL,
+                                    "ExpiredObjectDeleteMarker cannot be combined with Days or "
+                                    "CreatedBeforeDate.");
+        if (has_edm) {
+            if (oss_xml_get_bool(x, "ExpiredObjectDeleteMarker", &edm) < 0)
+                return malformed(err, "ExpiredObjectDeleteMarker must be true or false");
             oss_xmlw_elem(w, "ExpiredObjectDeleteMarker", edm ? "true" : "false");
-        else if (days_or_date(x, "Expiration", 1, w, &by_date, err) < 0)
+        } else if (days_or_date(x, "Expiration", 1, w, &by_date, err) < 0) {
             return -1;
+        }
         oss_xmlw_end(w);
         actions++;
     }

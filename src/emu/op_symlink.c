@@ -1,7 +1,8 @@
 /* Symlinks (oss-api.md 6.9): PutSymlink stores an object of type Symlink with no data whose
  * target key (percent-decoded from x-oss-symlink-target, '+' read as space) lives in its
  * headers JSON as "x-emu-symlink" {"target": ...}; GetSymlink returns it percent-encoded;
- * GetObject/HeadObject follow one link (emu_op_follow_symlink). Decision: GetSymlink of an
+ * GetObject/HeadObject follow one link (emu_op_follow_symlink) and answer with the target's
+ * bytes, x-oss-object-type Symlink and the link's other metadata. Decision: GetSymlink of an
  * object that is not a symlink is 400 InvalidArgument (readlink's EINVAL). */
 #include <errno.h>
 #include <stdio.h>
@@ -55,11 +56,18 @@ int emu_op_follow_symlink(struct emu_server *s, struct emu_req *req, struct emu_
                        "The symlink target is itself a symlink.", NULL, "Key", req->key, NULL);
         return -1;
     }
+    /* The target's bytes with the link's own metadata (doc: Content-Length, ETag and
+     * Content-MD5 are the target's, Last-Modified the later of both, the rest the link's). */
     if (*fd >= 0)
         close(*fd);
-    emu_object_cleanup(o);
-    *o = t;
     *fd = tfd;
+    o->size = t.size;
+    memcpy(o->etag, t.etag, sizeof(o->etag));
+    o->crc64 = t.crc64;
+    memcpy(o->file, t.file, sizeof(o->file));
+    if (t.mtime > o->mtime)
+        o->mtime = t.mtime;
+    emu_object_cleanup(&t);
     return 0;
 }
 

@@ -1,7 +1,8 @@
 /* Multipart uploads in the store (oss-api.md 6.8): pending uploads and their parts' metadata in
  * SQLite, part bytes in files under DIR/parts named by random ids. Both survive a restart (the
  * DIR/tmp sweep at open does not touch DIR/parts). Completion stores the object through the
- * ordinary put (versioning included) and drops the upload under one lock. */
+ * ordinary put (versioning included) and drops the upload under one lock. Listing is in
+ * store_multipart_list.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,7 +13,7 @@
 
 #include "store_priv.h"
 
-#define UPLOAD_COLUMNS                                                                             \
+#define STORE_UPLOAD_COLUMNS                                                                       \
     "upload_id, bucket, key, initiated, content_type, acl, headers, storage_class"
 #define PART_COLUMNS "part_number, size, etag, crc64, mtime, file"
 
@@ -67,7 +68,7 @@ void emu_upload_cleanup(struct emu_upload *u)
     memset(u, 0, sizeof(*u));
 }
 
-static int row_to_upload(sqlite3_stmt *s, struct emu_upload *u)
+int store_row_to_upload(sqlite3_stmt *s, struct emu_upload *u)
 {
     memset(u, 0, sizeof(*u));
     copy_col(u->upload_id, sizeof(u->upload_id), s, 0);
@@ -108,7 +109,8 @@ int emu_store_upload_create(struct emu_store *st, struct emu_upload *u)
     rc = store_versioning_locked(st, u->bucket, status); /* the bucket exists */
     if (rc == 0)
         rc = store_prepare(
-            st, "INSERT INTO uploads(" UPLOAD_COLUMNS ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8)", &s);
+            st, "INSERT INTO uploads(" STORE_UPLOAD_COLUMNS ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+            &s);
     if (rc == 0) {
         sqlite3_bind_text(s, 1, u->upload_id, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(s, 2, u->bucket, -1, SQLITE_TRANSIENT);
@@ -133,7 +135,7 @@ static int upload_get_locked(struct emu_store *st, const char *bucket, const cha
 {
     sqlite3_stmt *s = NULL;
     int rc = store_prepare(st,
-                           "SELECT " UPLOAD_COLUMNS " FROM uploads WHERE upload_id=?1 AND"
+                           "SELECT " STORE_UPLOAD_COLUMNS " FROM uploads WHERE upload_id=?1 AND"
                            " (?2 IS NULL OR bucket=?2)",
                            &s);
     memset(out, 0, sizeof(*out));
@@ -143,7 +145,7 @@ static int upload_get_locked(struct emu_store *st, const char *bucket, const cha
             sqlite3_bind_text(s, 2, bucket, -1, SQLITE_TRANSIENT);
         rc = sqlite3_step(s);
         if (rc == SQLITE_ROW)
-            rc = row_to_upload(s, out);
+            rc = store_row_to_upload(s, out);
         else
             rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
     }
@@ -369,104 +371,5 @@ int emu_store_upload_complete(struct emu_store *st, const char *upload_id, struc
     if (rc == 0)
         rc = drop_upload_locked(st, upload_id);
     pthread_mutex_unlock(&st->lock);
-    return rc;
-}
-
-int emu_store_upload_list(struct emu_store *st, const char *bucket, const char *prefix,
-                          const char *key_marker, const char *upload_id_marker, size_t max,
-                          struct emu_upload **out, size_t *n, int *truncated)
-{
-    struct emu_upload *v = NULL;
-    sqlite3_stmt *s = NULL;
-    size_t cnt = 0, cap = 0;
-    const char *km = key_marker ? key_marker : "";
-    int rc;
-
-    *out = NULL;
-    *n = 0;
-    *truncated = 0;
-    pthread_mutex_lock(&st->lock);
-    rc = store_prepare(st,
-                       "SELECT " UPLOAD_COLUMNS " FROM uploads WHERE bucket=?1"
-                       " AND substr(CAST(key AS BLOB), 1, ?2) = CAST(?3 AS BLOB) AND (key > ?4 OR "
-                       "(key = ?4 AND ?5 IS NOT NULL"
-                       " AND upload_id > ?5)) ORDER BY key, upload_id",
-                       &s);
-    if (rc == 0) {
-        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(s, 2, prefix ? (sqlite3_int64)strlen(prefix) : 0);
-        sqlite3_bind_text(s, 3, prefix ? prefix : "", -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(s, 4, km, -1, SQLITE_TRANSIENT);
-        if (upload_id_marker && *upload_id_marker && *km)
-            sqlite3_bind_text(s, 5, upload_id_marker, -1, SQLITE_TRANSIENT);
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            if (cnt == max) {
-                *truncated = 1;
-                break;
-            }
-            if (cnt == cap) {
-                size_t nc = cap ? cap * 2 : 16;
-                struct emu_upload *nv = realloc(v, nc * sizeof(*v));
-                if (!nv) {
-                    rc = SQLITE_NOMEM;
-                    break;
-                }
-                v = nv;
-                cap = nc;
-            }
-            if (row_to_upload(s, &v[cnt]) < 0) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            cnt++;
-        }
-        rc = store_err(rc);
-    }
-    sqlite3_finalize(s);
-    pthread_mutex_unlock(&st->lock);
-    if (rc < 0) {
-        for (size_t i = 0; i < cnt; i++)
-            emu_upload_cleanup(&v[i]);
-        free(v);
-        return rc;
-    }
-    *out = v;
-    *n = cnt;
-    return 0;
-}
-
-int emu_store_upload_count(struct emu_store *st, const char *bucket, uint64_t *count)
-{
-    sqlite3_stmt *s = NULL;
-    int rc;
-
-    *count = 0;
-    pthread_mutex_lock(&st->lock);
-    rc = store_prepare(st, "SELECT count(*) FROM uploads WHERE bucket=?1", &s);
-    if (rc == 0) {
-        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW) {
-            *count = (uint64_t)sqlite3_column_int64(s, 0);
-            rc = 0;
-        } else {
-            rc = store_err(rc);
-        }
-    }
-    sqlite3_finalize(s);
-    pthread_mutex_unlock(&st->lock);
-    return rc;
-}
-
-int store_multipart_bucket_empty_locked(struct emu_store *st, const char *bucket)
-{
-    sqlite3_stmt *s = NULL;
-    int rc = store_prepare(st, "SELECT 1 FROM uploads WHERE bucket=?1 LIMIT 1", &s);
-    if (rc == 0) {
-        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        rc = rc == SQLITE_ROW ? -ENOTEMPTY : store_err(rc);
-    }
-    sqlite3_finalize(s);
     return rc;
 }

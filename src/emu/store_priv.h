@@ -54,9 +54,20 @@ int store_version_put_locked(struct emu_store *st, struct emu_object *o, const c
 int store_version_delete_locked(struct emu_store *st, const char *bucket, const char *key,
                                 const char *version_id, const char *status,
                                 struct emu_delete_info *info);
+/* The next sequence number of bucket/key (one more than any of its versions), and the
+ * current row's version id and data file (vid "" when there is none). */
+int store_version_next_seq(struct emu_store *st, const char *bucket, const char *key,
+                           sqlite3_int64 *out);
+int store_version_current(struct emu_store *st, const char *bucket, const char *key, char vid[72],
+                          char file[40]);
 /* 0 when bucket has no kept versions and no pending uploads, -ENOTEMPTY otherwise. */
 int store_version_bucket_empty_locked(struct emu_store *st, const char *bucket);
 int store_multipart_bucket_empty_locked(struct emu_store *st, const char *bucket);
+/* The columns of the uploads table in the order store_row_to_upload() expects them, and the
+ * decoder (0 or -ENOMEM). */
+#define STORE_UPLOAD_COLUMNS                                                                       \
+    "upload_id, bucket, key, initiated, content_type, acl, headers, storage_class"
+int store_row_to_upload(sqlite3_stmt *s, struct emu_upload *u);
 /* 32 random upper-case hex characters. */
 int store_random_hex(char out[33]);
 

@@ -1,7 +1,8 @@
 /* Object versioning in the store (oss-api.md 6.5, 6.7, 8.2): the bucket's versioning status,
  * kept versions and delete markers. The current version, when it is not a delete marker, stays
  * the row of the objects table that every other store function reads; all other versions live
- * in object_versions. Versions of a key are ordered by a per-key sequence number (seq). */
+ * in object_versions. Versions of a key are ordered by a per-key sequence number (seq). Reads
+ * are in store_version_read.c, ListObjectVersions in store_version_list.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -158,7 +159,8 @@ static int finish(struct emu_store *st, int rc)
 }
 
 /* The next sequence number of bucket/key: one more than any of its versions. */
-static int next_seq(struct emu_store *st, const char *bucket, const char *key, sqlite3_int64 *out)
+int store_version_next_seq(struct emu_store *st, const char *bucket, const char *key,
+                           sqlite3_int64 *out)
 {
     sqlite3_stmt *s = NULL;
     int rc = store_prepare(st,
@@ -182,8 +184,8 @@ static int next_seq(struct emu_store *st, const char *bucket, const char *key, s
 }
 
 /* The current row's version id and data file (vid "" when there is no current row). */
-static int current_row(struct emu_store *st, const char *bucket, const char *key, char vid[72],
-                       char file[40])
+int store_version_current(struct emu_store *st, const char *bucket, const char *key, char vid[72],
+                          char file[40])
 {
     sqlite3_stmt *s = NULL;
     int rc =
@@ -254,7 +256,7 @@ static int make_room(struct emu_store *st, const char *bucket, const char *key, 
                      struct doomed *d)
 {
     char vid[72], file[40];
-    int found, dm, rc = current_row(st, bucket, key, vid, file);
+    int found, dm, rc = store_version_current(st, bucket, key, vid, file);
 
     if (rc < 0 || !vid[0])
         goto kept;
@@ -298,7 +300,7 @@ int store_version_put_locked(struct emu_store *st, struct emu_object *o, const c
     }
     if ((rc = begin(st)) < 0)
         return rc;
-    rc = next_seq(st, o->bucket, o->key, &seq);
+    rc = store_version_next_seq(st, o->bucket, o->key, &seq);
     if (rc == 0)
         rc = make_room(st, o->bucket, o->key, status, &d);
     if (rc == 0) {
@@ -326,7 +328,7 @@ static int promote(struct emu_store *st, const char *bucket, const char *key)
 {
     char vid[72], file[40];
     sqlite3_stmt *s = NULL;
-    int rc = current_row(st, bucket, key, vid, file), dm = 1;
+    int rc = store_version_current(st, bucket, key, vid, file), dm = 1;
 
     if (rc < 0 || vid[0])
         return rc;
@@ -373,7 +375,7 @@ static int add_marker(struct emu_store *st, const char *bucket, const char *key,
         snprintf(info->version_id, sizeof(info->version_id), "null");
     }
     info->delete_marker = 1;
-    rc = next_seq(st, bucket, key, &seq);
+    rc = store_version_next_seq(st, bucket, key, &seq);
     if (rc == 0)
         rc = make_room(st, bucket, key, status, d);
     if (rc == 0)
@@ -407,7 +409,7 @@ int store_version_delete_locked(struct emu_store *st, const char *bucket, const 
         goto done;
     }
     snprintf(info->version_id, sizeof(info->version_id), "%s", version_id);
-    rc = current_row(st, bucket, key, vid, file);
+    rc = store_version_current(st, bucket, key, vid, file);
     if (rc == 0 && vid[0] && !strcmp(vid, version_id)) {
         doom(&d, file);
         rc = exec_bk(st, "DELETE FROM objects WHERE bucket=?1 AND key=?2", bucket, key, NULL);
@@ -420,172 +422,5 @@ done:
     rc = finish(st, rc);
     if (rc == 0)
         doomed_unlink(st, &d);
-    return rc;
-}
-
-/* Fills o from a row of VCOLS plus delete_marker (column 14). */
-static int row_to_version(sqlite3_stmt *s, struct emu_object *o)
-{
-    int rc = store_row_to_object(s, 0, o);
-    if (rc == 0) {
-        copy_text(o->version_id, sizeof(o->version_id), s, 12);
-        o->delete_marker = sqlite3_column_int(s, 14);
-    }
-    return rc;
-}
-
-/* One version row: current (from objects) or kept; newest kept one when vid is NULL. */
-static int version_get_locked(struct emu_store *st, const char *bucket, const char *key,
-                              const char *vid, struct emu_object *out)
-{
-    static const char *const sql[] = {
-        "SELECT " VCOLS ", 0 FROM objects WHERE bucket=?1 AND key=?2 AND (?3 IS NULL OR "
-        "version_id=?3)",
-        "SELECT " VCOLS ", delete_marker FROM object_versions WHERE bucket=?1 AND key=?2 AND "
-        "(?3 IS NULL OR version_id=?3) ORDER BY seq DESC LIMIT 1",
-    };
-    int rc = -ENOENT;
-
-    for (int i = 0; i < 2 && rc == -ENOENT; i++) {
-        sqlite3_stmt *s = NULL;
-        rc = store_prepare(st, sql[i], &s);
-        if (rc == 0) {
-            bind_bk(s, bucket, key);
-            if (vid)
-                sqlite3_bind_text(s, 3, vid, -1, SQLITE_TRANSIENT);
-            rc = sqlite3_step(s);
-            if (rc == SQLITE_ROW)
-                rc = row_to_version(s, out);
-            else
-                rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
-        }
-        sqlite3_finalize(s);
-        if (rc == 0 && i == 0)
-            out->is_latest = 1;
-        if (rc == 0 && i == 1 && !vid && !out->delete_marker) {
-            emu_object_cleanup(out); /* cannot happen: a newest data version is current */
-            rc = -ENOENT;
-        }
-    }
-    if (rc == 0 && !out->is_latest) {
-        char cvid[72], file[40];
-        sqlite3_int64 seq = 0;
-        /* A kept version is the latest only when nothing is current and it is the newest. */
-        rc = current_row(st, bucket, key, cvid, file);
-        if (rc == 0 && !cvid[0] && (rc = next_seq(st, bucket, key, &seq)) == 0) {
-            sqlite3_stmt *s = NULL;
-            rc = store_prepare(st,
-                               "SELECT seq FROM object_versions WHERE bucket=?1 AND key=?2 AND"
-                               " version_id=?3",
-                               &s);
-            if (rc == 0) {
-                bind_bk(s, bucket, key);
-                sqlite3_bind_text(s, 3, out->version_id, -1, SQLITE_TRANSIENT);
-                if (sqlite3_step(s) == SQLITE_ROW)
-                    out->is_latest = sqlite3_column_int64(s, 0) + 1 == seq;
-            }
-            sqlite3_finalize(s);
-        }
-        if (rc < 0)
-            emu_object_cleanup(out);
-    }
-    return rc;
-}
-
-int emu_store_version_open(struct emu_store *st, const char *bucket, const char *key,
-                           const char *version_id, struct emu_object *out, int *fd)
-{
-    char status[16], path[4096];
-    int rc;
-
-    memset(out, 0, sizeof(*out));
-    if (fd)
-        *fd = -1;
-    pthread_mutex_lock(&st->lock);
-    rc = store_versioning_locked(st, bucket, status);
-    if (rc == 0)
-        rc = version_get_locked(st, bucket, key, version_id, out);
-    if (rc == 0 && !status[0])
-        out->version_id[0] = 0; /* never versioned: versions have no ids to show */
-    if (rc == 0 && fd && !out->delete_marker) {
-        store_object_path(st, out->file, path, sizeof(path));
-        *fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (*fd < 0) {
-            rc = -errno;
-            emu_object_cleanup(out);
-        }
-    }
-    pthread_mutex_unlock(&st->lock);
-    return rc;
-}
-
-int emu_store_version_set_acl(struct emu_store *st, const char *bucket, const char *key,
-                              const char *version_id, const char *acl)
-{
-    sqlite3_stmt *s = NULL;
-    struct emu_object o;
-    int rc;
-
-    pthread_mutex_lock(&st->lock);
-    rc = version_get_locked(st, bucket, key, version_id, &o);
-    if (rc < 0) {
-        pthread_mutex_unlock(&st->lock);
-        return rc;
-    }
-    /* A data version that is the latest is the current row; the others are kept rows. */
-    if (o.delete_marker)
-        rc = -EISDIR;
-    else
-        rc = store_prepare(st,
-                           o.is_latest ? "UPDATE objects SET acl=?3 WHERE bucket=?1 AND key=?2"
-                                       : "UPDATE object_versions SET acl=?3 WHERE bucket=?1 AND"
-                                         " key=?2 AND version_id=?4",
-                           &s);
-    if (rc == 0) {
-        bind_bk(s, bucket, key);
-        sqlite3_bind_text(s, 3, acl, -1, SQLITE_TRANSIENT);
-        if (!o.is_latest)
-            sqlite3_bind_text(s, 4, o.version_id, -1, SQLITE_TRANSIENT);
-        rc = store_err(sqlite3_step(s));
-    }
-    sqlite3_finalize(s);
-    emu_object_cleanup(&o);
-    pthread_mutex_unlock(&st->lock);
-    return rc;
-}
-
-int emu_store_version_count(struct emu_store *st, const char *bucket, uint64_t *count)
-{
-    sqlite3_stmt *s = NULL;
-    int rc;
-
-    *count = 0;
-    pthread_mutex_lock(&st->lock);
-    rc = store_prepare(st, "SELECT count(*) FROM object_versions WHERE bucket=?1", &s);
-    if (rc == 0) {
-        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW) {
-            *count = (uint64_t)sqlite3_column_int64(s, 0);
-            rc = 0;
-        } else {
-            rc = store_err(rc);
-        }
-    }
-    sqlite3_finalize(s);
-    pthread_mutex_unlock(&st->lock);
-    return rc;
-}
-
-int store_version_bucket_empty_locked(struct emu_store *st, const char *bucket)
-{
-    sqlite3_stmt *s = NULL;
-    int rc = store_prepare(st, "SELECT 1 FROM object_versions WHERE bucket=?1 LIMIT 1", &s);
-    if (rc == 0) {
-        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        rc = rc == SQLITE_ROW ? -ENOTEMPTY : store_err(rc);
-    }
-    sqlite3_finalize(s);
     return rc;
 }

@@ -176,6 +176,8 @@ for (const v4 of [false, true]) {
       await refused(A('PutBucketPolicy', 'PUT'), 400, 'MalformedPolicy', () =>
         send(alice, { method: 'PUT', bucket: B, subres: { policy: '' }, body: '{"Version":"1",' })
       );
+      const huge = { ...policy, Statement: Array.from({ length: 200 }, () => policy.Statement[0]) };
+      await refused(A('PutBucketPolicy', 'PUT'), 400, 'EntityTooLarge', () => svc.putBucketPolicy(B, huge));
       const g2 = await ok(A('GetBucketPolicy', 'GET'), () => svc.getBucketPolicy(B));
       assert.deepEqual(g2.policy, policy, 'refused puts changed nothing');
       await refused(U('PutBucketPolicy', 'PUT'), 403, 'AccessDenied', () =>
@@ -241,6 +243,23 @@ for (const v4 of [false, true]) {
       await refused(A('PutBucketLifecycle', 'PUT'), 400, 'MalformedXML', () =>
         send(alice, { method: 'PUT', bucket: B, subres: { lifecycle: '' }, body: '<Lifecycle/>' })
       );
+      const rule = inner => `<LifecycleConfiguration><Rule><ID>r</ID><Prefix>p/</Prefix><Status>Enabled</Status>${inner}</Rule></LifecycleConfiguration>`;
+      const e47 = await refused(A('PutBucketLifecycle', 'PUT'), 400, 'InvalidArgument', () =>
+        send(alice, {
+          method: 'PUT', bucket: B, subres: { lifecycle: '' },
+          body: rule('<Transition><CreatedBeforeDate>2026-01-01T00:00:00.000Z</CreatedBeforeDate><StorageClass>IA</StorageClass><IsAccessTime>true</IsAccessTime></Transition>'),
+        })
+      );
+      assert.equal(e47.ecCode, '0014-00000047', 'IsAccessTime with CreatedBeforeDate');
+      await refused(A('PutBucketLifecycle', 'PUT'), 400, 'InvalidArgument', () =>
+        send(alice, {
+          method: 'PUT', bucket: B, subres: { lifecycle: '' },
+          body: rule('<Expiration><Days>1</Days><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration>'),
+        })
+      );
+      await refused(A('PutBucketLifecycle', 'PUT'), 400, 'InvalidArgument', () =>
+        send(alice, { method: 'PUT', bucket: B, subres: { lifecycle: '' }, body: rule('<Expiration><Days>0</Days></Expiration>') })
+      );
       await refused(U('PutBucketLifecycle', 'PUT'), 403, 'AccessDenied', () =>
         client(AUDITOR, v4).putBucketLifecycle(B, rules)
       );
@@ -283,6 +302,9 @@ for (const v4 of [false, true]) {
       );
       await refused(U('PutBucketReferer', 'PUT'), 403, 'AccessDenied', () =>
         client(AUDITOR, v4).putBucketReferer(B, true, null)
+      );
+      await refused({ ...A('Unknown', 'DELETE') }, 405, 'MethodNotAllowed', () =>
+        send(alice, { method: 'DELETE', bucket: B, subres: { referer: '' }, statuses: [204] })
       );
       await ok(A('PutBucketReferer', 'PUT'), () => svc.deleteBucketReferer(B)); // ali-oss: a PUT of the default
       const g2 = await ok(A('GetBucketReferer', 'GET'), () => svc.getBucketReferer(B));
@@ -412,6 +434,17 @@ for (const v4 of [false, true]) {
       await refused(A('AppendObject', 'POST', 'normal.txt'), 409, 'ObjectNotAppendable', () =>
         alice.append('normal.txt', p1, { position: 1 })
       );
+      // bodies over 1 MiB arrive spooled to a file: created from it, then grown from it
+      const big1 = Buffer.alloc(1536 * 1024, 'a');
+      const big2 = Buffer.alloc(1100 * 1024, 'b');
+      await ok(A('AppendObject', 'POST', 'big.bin'), () => alice.append('big.bin', big1, { position: 0 }));
+      const rb = await ok(A('AppendObject', 'POST', 'big.bin'), () =>
+        alice.append('big.bin', big2, { position: big1.length })
+      );
+      const bigAll = Buffer.concat([big1, big2]);
+      assert.equal(rb.res.headers['x-oss-hash-crc64ecma'], crc64(bigAll));
+      const gb = await ok(A('GetObject', 'GET', 'big.bin'), () => alice.get('big.bin'));
+      assert.ok(Buffer.compare(gb.content, bigAll) === 0, 'spooled appends keep every byte');
       await refused(U('AppendObject', 'POST', 'app.log'), 403, 'AccessDenied', () =>
         aud.append('app.log', p1, { position: whole.length })
       );
@@ -432,6 +465,8 @@ for (const v4 of [false, true]) {
       assert.ok(Buffer.compare(g.content, body) === 0, 'GetObject follows the link');
       const h = await ok(A('HeadObject', 'HEAD', 'link'), () => alice.head('link'));
       assert.equal(Number(h.res.headers['content-length']), body.length);
+      assert.equal(h.res.headers['x-oss-object-type'], 'Symlink', 'HEAD tells a link from a file');
+      assert.equal(h.res.headers['x-oss-hash-crc64ecma'], crc64(body), 'CRC64 of the bytes served');
       await refused(A('GetSymlink', 'GET', 'normal.txt'), 400, 'InvalidArgument', () => alice.getSymlink('normal.txt'));
       await refused(A('GetSymlink', 'GET', 'nope'), 404, 'NoSuchKey', () => alice.getSymlink('nope'));
       const l = await ok(A('ListObjectsV2', 'GET'), () => alice.listV2({ prefix: 'link' }));

@@ -358,6 +358,26 @@ for (const v4 of [false, true]) {
       await refused(A('DeleteObject', 'DELETE', 'k'), 403, 'AccessDenied', () => client(BOB, v4, B).delete('k', { versionId: vids.one }));
     });
 
+    test('DeleteMultipleObjects: delete markers, versions by id', async () => {
+      const p = await ok(A('PutObject', 'PUT', 'm1'), () => alice.put('m1', Buffer.from('m')));
+      const vid = p.res.headers['x-oss-version-id'];
+      const r = await ok(A('DeleteMultipleObjects', 'POST'), () => alice.deleteMulti(['m1'], { quiet: false }));
+      const d = child(parseXml(body(r)), 'Deleted');
+      assert.deepEqual(names(d), ['Key', 'DeleteMarker', 'DeleteMarkerVersionId']);
+      assert.equal(text(d, 'DeleteMarker'), 'true');
+      const dmv = text(d, 'DeleteMarkerVersionId');
+      assert.match(dmv, /^\S+$/);
+      const r2 = await ok(A('DeleteMultipleObjects', 'POST'), () =>
+        alice.deleteMulti([{ key: 'm1', versionId: dmv }, { key: 'm1', versionId: vid }], { quiet: false }));
+      const ds = parseXml(body(r2)).children.filter(c => c.name === 'Deleted');
+      assert.deepEqual(ds.map(names), [['Key', 'VersionId', 'DeleteMarker', 'DeleteMarkerVersionId'], ['Key', 'VersionId']]);
+      assert.deepEqual(ds.map(e => text(e, 'VersionId')), [dmv, vid]);
+      const l = await ok(A('ListObjectVersions', 'GET'), () => alice.getBucketVersions({ prefix: 'm1' }));
+      assert.deepEqual([l.objects.length, l.deleteMarker.length], [0, 0]);
+      await refused(A('DeleteMultipleObjects', 'POST'), 403, 'AccessDenied', () =>
+        client(BOB, v4, B).deleteMulti([{ key: 'k', versionId: vids.one }]));
+    });
+
     test('Suspended: writes get version "null"', async () => {
       await ok(A('PutBucketVersioning', 'PUT'), () => putVersioning(alice, B, 'Suspended'));
       const r = await ok(A('GetBucketVersioning', 'GET'), () => alice.getBucketVersioning(B));
@@ -551,11 +571,19 @@ for (const v4 of [false, true]) {
     test('a multipart upload completes as a new version on a versioned bucket', async () => {
       await ok(A('PutBucketVersioning', 'PUT'), () => putVersioning(alice, M, 'Enabled'));
       const i = await ok(A('InitiateMultipartUpload', 'POST', 'big/obj'), () => alice.initMultipartUpload('big/obj'));
-      const p = await ok(A('UploadPart', 'PUT', 'big/obj'), () => alice.uploadPart('big/obj', i.uploadId, 1, PART2, 0, PART2.length));
+      // A part above 1 MiB reaches the handler spooled to a file by the front.
+      const LARGE = crypto.randomBytes(2 * 1024 * 1024 + 17);
+      const p = await ok(A('UploadPart', 'PUT', 'big/obj'), () => alice.uploadPart('big/obj', i.uploadId, 1, LARGE, 0, LARGE.length));
+      assert.equal(p.etag, `"${hexMd5(LARGE)}"`);
+      assert.equal(p.res.headers['x-oss-hash-crc64ecma'], crc64(LARGE));
+      const q = await ok(A('UploadPart', 'PUT', 'big/obj'), () => alice.uploadPart('big/obj', i.uploadId, 2, PART2, 0, PART2.length));
       const r = await ok(A('CompleteMultipartUpload', 'POST', 'big/obj'), () =>
-        alice.completeMultipartUpload('big/obj', i.uploadId, [{ number: 1, etag: p.etag }],
+        alice.completeMultipartUpload('big/obj', i.uploadId, [{ number: 1, etag: p.etag }, { number: 2, etag: q.etag }],
           { headers: { 'x-oss-forbid-overwrite': 'true' } }));
       assert.match(r.res.headers['x-oss-version-id'], /^\S+$/);
+      assert.equal(r.res.headers['x-oss-hash-crc64ecma'], crc64(Buffer.concat([LARGE, PART2])));
+      const g = await ok(A('GetObject', 'GET', 'big/obj'), () => alice.get('big/obj'));
+      assert.ok(Buffer.compare(g.content, Buffer.concat([LARGE, PART2])) === 0);
       const v = await ok(A('ListObjectVersions', 'GET'), () => alice.getBucketVersions({ prefix: 'big/' }));
       assert.deepEqual(v.objects.map(o => [o.isLatest, o.type]), [[true, 'Multipart'], [false, 'Multipart']]);
     });

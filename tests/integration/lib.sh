@@ -179,6 +179,14 @@ lib_cleanup() {
         kill_pid "$pid"
     done
     kill_pid "$EMU_PID"
+    # A sanitizer report from a daemon (sanitized builds) fails the test it happened in.
+    for f in "$T"/fs-*.log "$T"/emu.out; do
+        if [ -f "$f" ] && grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$f"; then
+            echo "FAIL - sanitizer report in $(basename "$f"):" >&2
+            grep -E -A 12 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$f" | head -n 40 >&2
+            [ $rc -ne 0 ] || rc=1
+        fi
+    done
     if [ $rc -ne 0 ] && [ "${VERBOSE:-0}" == 1 ]; then
         for f in "$T"/fs-*.log "$T"/emu.out; do
             [ -f "$f" ] && { echo "--- $f" >&2; tail -n 40 "$f" >&2; }

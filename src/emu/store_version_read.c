@@ -1,0 +1,192 @@
+/* Reading versions in the store: one version by id (or the latest, which may be a delete
+ * marker) with its data file, per-version ACLs, and the counts DeleteBucket and statistics
+ * need. The write side is store_version.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store_priv.h"
+
+#define VCOLS STORE_OBJECT_COLUMNS ", version_id, seq"
+
+static void copy_text(char *dst, size_t len, sqlite3_stmt *s, int col)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    snprintf(dst, len, "%s", t ? (const char *)t : "");
+}
+
+static void bind_bk(sqlite3_stmt *s, const char *bucket, const char *key)
+{
+    sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
+}
+
+/* Fills o from a row of VCOLS plus delete_marker (column 14). */
+static int row_to_version(sqlite3_stmt *s, struct emu_object *o)
+{
+    int rc = store_row_to_object(s, 0, o);
+    if (rc == 0) {
+        copy_text(o->version_id, sizeof(o->version_id), s, 12);
+        o->delete_marker = sqlite3_column_int(s, 14);
+    }
+    return rc;
+}
+
+/* One version row: current (from objects) or kept; newest kept one when vid is NULL. */
+static int version_get_locked(struct emu_store *st, const char *bucket, const char *key,
+                              const char *vid, struct emu_object *out)
+{
+    static const char *const sql[] = {
+        "SELECT " VCOLS ", 0 FROM objects WHERE bucket=?1 AND key=?2 AND (?3 IS NULL OR "
+        "version_id=?3)",
+        "SELECT " VCOLS ", delete_marker FROM object_versions WHERE bucket=?1 AND key=?2 AND "
+        "(?3 IS NULL OR version_id=?3) ORDER BY seq DESC LIMIT 1",
+    };
+    int rc = -ENOENT;
+
+    for (int i = 0; i < 2 && rc == -ENOENT; i++) {
+        sqlite3_stmt *s = NULL;
+        rc = store_prepare(st, sql[i], &s);
+        if (rc == 0) {
+            bind_bk(s, bucket, key);
+            if (vid)
+                sqlite3_bind_text(s, 3, vid, -1, SQLITE_TRANSIENT);
+            rc = sqlite3_step(s);
+            if (rc == SQLITE_ROW)
+                rc = row_to_version(s, out);
+            else
+                rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
+        }
+        sqlite3_finalize(s);
+        if (rc == 0 && i == 0)
+            out->is_latest = 1;
+        if (rc == 0 && i == 1 && !vid && !out->delete_marker) {
+            emu_object_cleanup(out); /* cannot happen: a newest data version is current */
+            rc = -ENOENT;
+        }
+    }
+    if (rc == 0 && !out->is_latest) {
+        char cvid[72], file[40];
+        sqlite3_int64 seq = 0;
+        /* A kept version is the latest only when nothing is current and it is the newest. */
+        rc = store_version_current(st, bucket, key, cvid, file);
+        if (rc == 0 && !cvid[0] && (rc = store_version_next_seq(st, bucket, key, &seq)) == 0) {
+            sqlite3_stmt *s = NULL;
+            rc = store_prepare(st,
+                               "SELECT seq FROM object_versions WHERE bucket=?1 AND key=?2 AND"
+                               " version_id=?3",
+                               &s);
+            if (rc == 0) {
+                bind_bk(s, bucket, key);
+                sqlite3_bind_text(s, 3, out->version_id, -1, SQLITE_TRANSIENT);
+                if (sqlite3_step(s) == SQLITE_ROW)
+                    out->is_latest = sqlite3_column_int64(s, 0) + 1 == seq;
+            }
+            sqlite3_finalize(s);
+        }
+        if (rc < 0)
+            emu_object_cleanup(out);
+    }
+    return rc;
+}
+
+int emu_store_version_open(struct emu_store *st, const char *bucket, const char *key,
+                           const char *version_id, struct emu_object *out, int *fd)
+{
+    char status[16], path[4096];
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (fd)
+        *fd = -1;
+    pthread_mutex_lock(&st->lock);
+    rc = store_versioning_locked(st, bucket, status);
+    if (rc == 0)
+        rc = version_get_locked(st, bucket, key, version_id, out);
+    if (rc == 0 && !status[0])
+        out->version_id[0] = 0; /* never versioned: versions have no ids to show */
+    if (rc == 0 && fd && !out->delete_marker) {
+        store_object_path(st, out->file, path, sizeof(path));
+        *fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (*fd < 0) {
+            rc = -errno;
+            emu_object_cleanup(out);
+        }
+    }
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+int emu_store_version_set_acl(struct emu_store *st, const char *bucket, const char *key,
+                              const char *version_id, const char *acl)
+{
+    sqlite3_stmt *s = NULL;
+    struct emu_object o;
+    int rc;
+
+    pthread_mutex_lock(&st->lock);
+    rc = version_get_locked(st, bucket, key, version_id, &o);
+    if (rc < 0) {
+        pthread_mutex_unlock(&st->lock);
+        return rc;
+    }
+    /* A data version that is the latest is the current row; the others are kept rows. */
+    if (o.delete_marker)
+        rc = -EISDIR;
+    else
+        rc = store_prepare(st,
+                           o.is_latest ? "UPDATE objects SET acl=?3 WHERE bucket=?1 AND key=?2"
+                                       : "UPDATE object_versions SET acl=?3 WHERE bucket=?1 AND"
+                                         " key=?2 AND version_id=?4",
+                           &s);
+    if (rc == 0) {
+        bind_bk(s, bucket, key);
+        sqlite3_bind_text(s, 3, acl, -1, SQLITE_TRANSIENT);
+        if (!o.is_latest)
+            sqlite3_bind_text(s, 4, o.version_id, -1, SQLITE_TRANSIENT);
+        rc = store_err(sqlite3_step(s));
+    }
+    sqlite3_finalize(s);
+    emu_object_cleanup(&o);
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+int emu_store_version_count(struct emu_store *st, const char *bucket, uint64_t *count)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    *count = 0;
+    pthread_mutex_lock(&st->lock);
+    rc = store_prepare(st, "SELECT count(*) FROM object_versions WHERE bucket=?1", &s);
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            *count = (uint64_t)sqlite3_column_int64(s, 0);
+            rc = 0;
+        } else {
+            rc = store_err(rc);
+        }
+    }
+    sqlite3_finalize(s);
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+int store_version_bucket_empty_locked(struct emu_store *st, const char *bucket)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = store_prepare(st, "SELECT 1 FROM object_versions WHERE bucket=?1 LIMIT 1", &s);
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(s);
+        rc = rc == SQLITE_ROW ? -ENOTEMPTY : store_err(rc);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
