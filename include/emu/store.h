@@ -182,8 +182,7 @@ int emu_store_object_delete_version(struct emu_store *st, const char *bucket, co
  * obj.delete_marker and obj.is_latest are filled. */
 int emu_store_list_versions(struct emu_store *st, const char *bucket, const char *prefix,
                             const char *delimiter, const char *key_marker,
-                            const char *version_id_marker, size_t max,
-                            struct emu_list_result *out);
+                            const char *version_id_marker, size_t max, struct emu_list_result *out);
 /* Number of versions (all of them, delete markers included) kept for bucket. */
 int emu_store_version_count(struct emu_store *st, const char *bucket, uint64_t *count);
 

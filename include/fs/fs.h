@@ -169,6 +169,8 @@ int fs_is_ctl_kind(enum fs_kind k);
 int fs_is_dir_kind(enum fs_kind k);
 /* The key of child name under directory prefix (as_dir appends '/'); malloc'ed. */
 char *fs_child_key(const char *prefix, const char *name, int as_dir);
+/* Marks the listing of a directory stale after a change made through this mount. */
+void fs_dir_changed_locked(struct fs_ctx *ctx, fuse_ino_t dir);
 /* Whether the caller may change control files (mount owner or root). */
 int fs_may_write_ctl(struct fs_ctx *ctx, fuse_req_t req);
 
@@ -202,6 +204,14 @@ void fs_op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
 void fs_op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *forgets);
 void fs_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void fs_op_statfs(fuse_req_t req, fuse_ino_t ino);
+/* Negative and positive entry replies shared by the lookups of lookup.c and versions.c;
+ * fs_reply_child_locked takes a reference on (p, name) and releases ctx->lock. */
+void fs_reply_negative(fuse_req_t req, struct fs_ctx *ctx);
+void fs_reply_child_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name,
+                           enum fs_kind kind, const char *key, int have_attrs, uint64_t size,
+                           time_t mtime);
+/* versions.c: lookups inside .versions trees (ctx->lock held; released). */
+void fs_lookup_version(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name);
 /* Fetches the listing of dir (every page) into a fresh fs_listing (listing.c). */
 int fs_list_dir(struct fs_ctx *ctx, const struct fs_inode *dir, struct fs_listing **out);
 /* dir.c */
@@ -211,7 +221,8 @@ void fs_op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 void fs_op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
                        struct fuse_file_info *fi);
 void fs_op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
-/* file.c (objects) and ctlfile.c (control files, editor temporaries) share these entry points */
+/* file.c (open, create, flush, release), io.c (read, write), setattr.c; control files are
+ * handed on to ctlfile.c */
 void fs_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void fs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
                   struct fuse_file_info *fi);
@@ -237,6 +248,11 @@ void fs_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size);
 void fs_op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name);
 
 /* ---- file handles ---- */
+/* The read-ahead window of an object handle: from FS_RA_MIN, doubling while the reader is
+ * sequential, up to FS_RA_MAX (io.c). */
+#define FS_RA_MIN (128u * 1024)
+#define FS_RA_MAX (8u * 1024 * 1024)
+
 /* Who made a request (for permission checks and the audit log). */
 struct fs_who {
     unsigned uid;
@@ -291,13 +307,12 @@ void fs_ctl_target(const struct fs_inode *in, struct ctl_target *t);
 int fs_create_is_local(struct fs_ctx *ctx, const struct fs_inode *dir, const char *name);
 
 void fs_handle_free(struct fs_handle *h);
-/* file.c: object staging. ensure_loaded downloads the object into the handle's staging file
+/* stage.c: object staging. ensure_loaded downloads the object into the handle's staging file
  * unless it was truncated or created; upload sends a dirty staging file with one PutObject. */
 int fs_obj_ensure_loaded(struct fs_ctx *ctx, struct fs_handle *h);
 int fs_obj_upload(struct fs_ctx *ctx, struct fs_handle *h);
 struct fs_handle *fs_handle_new(enum fs_hkind hk, struct fs_inode *in, int accmode);
 
-/* stage.c: private staging files */
 int fs_stage_open(struct fs_ctx *ctx);
 int fs_stage_dir_create(struct fs_ctx *ctx);
 void fs_stage_dir_remove(struct fs_ctx *ctx);

@@ -282,6 +282,10 @@ void emu_op_complete_multipart_upload(struct emu_server *s, struct emu_req *req,
     snprintf(o.acl, sizeof(o.acl), "%s", acl ? acl : u.acl);
     snprintf(o.storage_class, sizeof(o.storage_class), "%s", u.storage_class);
     rc = assemble(s, sel, nsel, path, sizeof(path), &o.size, &o.crc64, o.etag);
+    if (rc == -ENOENT) { /* aborted (or completed) meanwhile: the part files are gone */
+        emu_op_no_such_upload(req, resp, u.upload_id);
+        goto out;
+    }
     if (rc < 0) {
         emu_op_internal(resp, req, rc);
         goto out;

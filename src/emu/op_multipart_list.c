@@ -85,7 +85,6 @@ static void write_uploads(struct oss_xml_writer *w, struct emu_req *req, const c
         oss_xmlw_start(w, "Upload");
         emu_op_xml_elem_enc(w, url, "Key", e[i].upload->key);
         oss_xmlw_elem(w, "UploadId", e[i].upload->upload_id);
-        oss_xmlw_elem(w, "StorageClass", e[i].upload->storage_class);
         oss_xmlw_elem(w, "Initiated", date);
         oss_xmlw_end(w);
     }

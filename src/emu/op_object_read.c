@@ -23,8 +23,8 @@ static int open_for_read(struct emu_server *s, struct emu_req *req, struct emu_r
     *fd = -1;
     if (emu_op_load_bucket(s, req, resp, b) < 0)
         return -1;
-    if (emu_op_load_version(s, req, resp, b, o, fd, "oss:GetObject", "oss:GetObjectVersion", 1,
-                            0) < 0)
+    if (emu_op_load_version(s, req, resp, b, o, fd, "oss:GetObject", "oss:GetObjectVersion", 1, 0) <
+        0)
         return -1;
     if (emu_op_follow_symlink(s, req, resp, o, fd) < 0 || emu_op_conditions(req, resp, o, "") < 0) {
         close(*fd);

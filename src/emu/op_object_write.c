@@ -63,8 +63,8 @@ void emu_op_write_result(struct emu_server *s, struct emu_req *req, struct emu_r
         emu_op_internal(resp, req, rc);
 }
 
-int emu_op_body_file(struct emu_server *s, struct emu_req *req, char *path, size_t len,
-                     int *owned, uint64_t *size)
+int emu_op_body_file(struct emu_server *s, struct emu_req *req, char *path, size_t len, int *owned,
+                     uint64_t *size)
 {
     struct stat sb;
     *owned = 0;

@@ -100,8 +100,8 @@ int emu_op_body_bytes(struct emu_req *req, size_t max, struct oss_buf *hold, con
                       size_t *len);
 /* Makes the request body a file under DIR/tmp: the front's spool file (*owned 0), or a new
  * file holding the in-memory body (*owned 1: the caller unlinks it on failure). */
-int emu_op_body_file(struct emu_server *s, struct emu_req *req, char *path, size_t len,
-                     int *owned, uint64_t *size);
+int emu_op_body_file(struct emu_server *s, struct emu_req *req, char *path, size_t len, int *owned,
+                     uint64_t *size);
 /* x-oss-copy-source "/bucket/url-encoded-key[?versionId=v]": malloc'ed parts, or -EINVAL. */
 int emu_op_copy_source_parse(const char *h, char **bucket, char **key, char **version);
 /* Opens the copy source for reading with GetObject's answers and authorization evaluated on

@@ -114,3 +114,10 @@ int fs_may_write_ctl(struct fs_ctx *ctx, fuse_req_t req)
     const struct fuse_ctx *c = fuse_req_ctx(req);
     return c->uid == 0 || c->uid == ctx->owner;
 }
+
+void fs_dir_changed_locked(struct fs_ctx *ctx, fuse_ino_t dir)
+{
+    struct fs_inode *d = fs_inode_get_locked(ctx, dir);
+    if (d && d->listing)
+        d->listing->expires = 0;
+}

@@ -42,7 +42,7 @@ static int probe_name(struct fs_ctx *ctx, const char *bucket, const char *key, u
     return rc;
 }
 
-static void reply_negative(fuse_req_t req, struct fs_ctx *ctx)
+void fs_reply_negative(fuse_req_t req, struct fs_ctx *ctx)
 {
     struct fuse_entry_param e;
     memset(&e, 0, sizeof(e));
@@ -52,9 +52,9 @@ static void reply_negative(fuse_req_t req, struct fs_ctx *ctx)
 
 /* Takes a reference on (parent, name) as kind and replies with it. Expects ctx->lock held;
  * releases it. */
-static void reply_child(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name,
-                        enum fs_kind kind, const char *key, int have_attrs, uint64_t size,
-                        time_t mtime)
+void fs_reply_child_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name,
+                           enum fs_kind kind, const char *key, int have_attrs, uint64_t size,
+                           time_t mtime)
 {
     struct fs_inode *in = fs_inode_ref_child_locked(ctx, p, name, kind, p->bucket, key);
     if (!in) {
@@ -98,7 +98,7 @@ static void lookup_bucket(fuse_req_t req, struct fs_ctx *ctx, const char *name)
         fs_listing_free(l);
     }
     if (!found) {
-        reply_negative(req, ctx);
+        fs_reply_negative(req, ctx);
         return;
     }
     pthread_mutex_lock(&ctx->lock);
@@ -166,7 +166,7 @@ static void lookup_in_acld(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *
     free(bucket);
     if (!exists) {
         free(key);
-        reply_negative(req, ctx);
+        fs_reply_negative(req, ctx);
         return;
     }
     pthread_mutex_lock(&ctx->lock);
@@ -191,7 +191,7 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
 {
     if (!ctx->opts.noctl && ctl_is_reserved_dir_name(name)) {
         enum fs_kind k = strcmp(name, ".acl.d") == 0 ? FS_K_ACLD : FS_K_VERSIONS;
-        reply_child(req, ctx, p, name, k, p->key, 0, 0, 0);
+        fs_reply_child_locked(req, ctx, p, name, k, p->key, 0, 0, 0);
         return;
     }
     const struct ctl_entry *ce = fs_ctl_at(ctx, p, name);
@@ -221,14 +221,14 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
     }
     if (fs_is_reserved_in(ctx, p, name)) { /* editor temporaries exist only locally */
         pthread_mutex_unlock(&ctx->lock);
-        reply_negative(req, ctx);
+        fs_reply_negative(req, ctx);
         return;
     }
     if (p->listing && p->listing->expires > now) {
         const struct fs_dirent *d = fs_listing_find(p->listing, name);
         if (!d) {
             pthread_mutex_unlock(&ctx->lock);
-            reply_negative(req, ctx);
+            fs_reply_negative(req, ctx);
             return;
         }
         char *key = fs_child_key(p->key, name, d->is_dir);
@@ -237,7 +237,8 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
             fuse_reply_err(req, ENOMEM);
             return;
         }
-        reply_child(req, ctx, p, name, d->is_dir ? FS_K_DIR : FS_K_FILE, key, 1, d->size, d->mtime);
+        fs_reply_child_locked(req, ctx, p, name, d->is_dir ? FS_K_DIR : FS_K_FILE, key, 1, d->size,
+                              d->mtime);
         free(key);
         return;
     }
@@ -258,7 +259,7 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
     if (rc < 0) {
         free(key);
         if (rc == -ENOENT)
-            reply_negative(req, ctx);
+            fs_reply_negative(req, ctx);
         else
             fuse_reply_err(req, -rc);
         return;
@@ -276,68 +277,9 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
         fuse_reply_err(req, p ? ENOMEM : ENOENT);
         return;
     }
-    reply_child(req, ctx, p, name, rc == 1 ? FS_K_DIR : FS_K_FILE, key, rc == 0, size, mtime);
+    fs_reply_child_locked(req, ctx, p, name, rc == 1 ? FS_K_DIR : FS_K_FILE, key, rc == 0, size,
+                          mtime);
     free(key);
-}
-
-/* Resolves names in the version tree: .versions/NAME (no request), .versions/NAME/.acl.d, and
- * .versions/NAME/VID or .versions/NAME/.acl.d/VID (one HeadObject with versionId). Takes
- * ctx->lock held; releases it. */
-static void lookup_version(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name)
-{
-    if (p->kind == FS_K_VERSIONS || (p->kind == FS_K_VERDIR && strcmp(name, ".acl.d") == 0)) {
-        char *key = p->kind == FS_K_VERSIONS ? fs_child_key(p->key, name, 0) : strdup(p->key);
-        if (!key) {
-            pthread_mutex_unlock(&ctx->lock);
-            fuse_reply_err(req, ENOMEM);
-            return;
-        }
-        reply_child(req, ctx, p, name, p->kind == FS_K_VERSIONS ? FS_K_VERDIR : FS_K_VERACLD, key,
-                    0, 0, 0);
-        free(key);
-        return;
-    }
-    char *bucket = strdup(p->bucket), *key = strdup(p->key);
-    fuse_ino_t pino = p->ino;
-    enum fs_kind kind = p->kind == FS_K_VERDIR ? FS_K_FILE : FS_K_OBJACL;
-    pthread_mutex_unlock(&ctx->lock);
-    struct oss_object_meta m = {0};
-    struct oss_error err;
-    int rc = bucket && key ? oss_head_object(ctx->client, bucket, key, name, &m, &err) : -ENOMEM;
-    if (rc < 0 && rc != -ENOENT && rc != -ENOMEM)
-        fs_log_oss(ctx, "HeadObject", bucket, key, &err);
-    free(bucket);
-    if (rc < 0) {
-        free(key);
-        oss_object_meta_cleanup(&m);
-        if (rc == -ENOENT)
-            reply_negative(req, ctx);
-        else
-            fuse_reply_err(req, -rc);
-        return;
-    }
-    pthread_mutex_lock(&ctx->lock);
-    p = fs_inode_get_locked(ctx, pino);
-    struct fs_inode *in = p ? fs_inode_ref_child_locked(ctx, p, name, kind, p->bucket, key) : NULL;
-    free(key);
-    if (in && !in->version_id)
-        in->version_id = strdup(name);
-    if (!in || !in->version_id) {
-        pthread_mutex_unlock(&ctx->lock);
-        oss_object_meta_cleanup(&m);
-        fuse_reply_err(req, in ? ENOMEM : ENOENT);
-        return;
-    }
-    if (kind == FS_K_OBJACL)
-        in->entry = ctl_object_acl_entry();
-    in->size = m.size;
-    in->mtime = m.mtime;
-    in->attr_expires = fs_now() + ctx->opts.attr_timeout;
-    oss_object_meta_cleanup(&m);
-    struct fuse_entry_param e;
-    fs_make_entry(ctx, in, &e);
-    pthread_mutex_unlock(&ctx->lock);
-    fuse_reply_entry(req, &e);
 }
 
 void fs_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -368,7 +310,7 @@ void fs_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
     case FS_K_VERSIONS:
     case FS_K_VERDIR:
     case FS_K_VERACLD:
-        lookup_version(req, ctx, p, name); /* releases the lock */
+        fs_lookup_version(req, ctx, p, name); /* releases the lock */
         return;
     default:
         pthread_mutex_unlock(&ctx->lock);

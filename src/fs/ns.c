@@ -9,13 +9,6 @@
 
 #include "fs/fs.h"
 
-static void dir_changed_locked(struct fs_ctx *ctx, fuse_ino_t dir)
-{
-    struct fs_inode *d = fs_inode_get_locked(ctx, dir);
-    if (d && d->listing)
-        d->listing->expires = 0;
-}
-
 void fs_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 {
     (void)mode;
@@ -65,7 +58,7 @@ void fs_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mod
             in->is_bucket_root = pk == FS_K_ACCOUNT;
             in->mtime = time(NULL);
             fs_make_entry(ctx, in, &e);
-            dir_changed_locked(ctx, parent);
+            fs_dir_changed_locked(ctx, parent);
             if (pk == FS_K_ACCOUNT)
                 ctx->buckets_expires = 0;
         } else {
@@ -139,7 +132,7 @@ void fs_op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
         struct fs_inode *c = fs_inode_child_locked(ctx, parent, name);
         if (c)
             fs_inode_unlink_locked(ctx, c);
-        dir_changed_locked(ctx, parent);
+        fs_dir_changed_locked(ctx, parent);
         if (pk == FS_K_ACCOUNT)
             ctx->buckets_expires = 0;
         pthread_mutex_unlock(&ctx->lock);
@@ -205,7 +198,7 @@ void fs_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
         c = fs_inode_child_locked(ctx, parent, name);
         if (rc == 0 && c)
             fs_inode_unlink_locked(ctx, c);
-        dir_changed_locked(ctx, parent);
+        fs_dir_changed_locked(ctx, parent);
         pthread_mutex_unlock(&ctx->lock);
     }
     free(bucket);

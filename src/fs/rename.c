@@ -10,13 +10,6 @@
 
 #include "fs/fs.h"
 
-static void dir_changed_locked(struct fs_ctx *ctx, fuse_ino_t dir)
-{
-    struct fs_inode *d = fs_inode_get_locked(ctx, dir);
-    if (d && d->listing)
-        d->listing->expires = 0;
-}
-
 /* Drops the temporary (parent, name) once its content went where it belongs. */
 static void drop_local(struct fs_ctx *ctx, fuse_ino_t parent, const char *name)
 {
@@ -69,7 +62,7 @@ static int rename_local(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *src
         struct fs_inode *old = fs_inode_child_locked(ctx, npino, newname);
         if (rc == 0 && old)
             fs_inode_unlink_locked(ctx, old);
-        dir_changed_locked(ctx, npino);
+        fs_dir_changed_locked(ctx, npino);
         pthread_mutex_unlock(&ctx->lock);
     }
     if (rc == 0)
@@ -161,7 +154,7 @@ static int rename_file_onto_ctl(fuse_req_t req, struct fs_ctx *ctx, struct fs_in
         struct fs_inode *s = fs_inode_child_locked(ctx, parent, name);
         if (rc == 0 && s && s->kind == FS_K_FILE)
             fs_inode_unlink_locked(ctx, s);
-        dir_changed_locked(ctx, parent);
+        fs_dir_changed_locked(ctx, parent);
         pthread_mutex_unlock(&ctx->lock);
     }
     oss_buf_cleanup(&data);
@@ -202,8 +195,8 @@ static int rename_file(struct fs_ctx *ctx, struct fs_inode *src, struct fs_inode
         np = fs_inode_get_locked(ctx, npino);
         if (s && np)
             fs_inode_move_locked(ctx, s, np, newname, to);
-        dir_changed_locked(ctx, parent);
-        dir_changed_locked(ctx, npino);
+        fs_dir_changed_locked(ctx, parent);
+        fs_dir_changed_locked(ctx, npino);
         pthread_mutex_unlock(&ctx->lock);
     }
     free(bucket);

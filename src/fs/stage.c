@@ -1,11 +1,14 @@
-/* The private staging directory: one mkdtemp directory (mode 0700) under $TMPDIR per mount,
- * holding unlinked temporary files for objects being written. Nothing in it outlives the
- * handle that created it; the directory itself is removed at unmount. */
+/* Staging of objects being written: one private mkdtemp directory (mode 0700) under $TMPDIR per
+ * mount holds unlinked temporary files, one per write handle, filled with the object's bytes
+ * when needed and uploaded with one PutObject. Nothing in it outlives its handle; the
+ * directory itself is removed at unmount. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fs/fs.h"
@@ -45,4 +48,91 @@ int fs_stage_open(struct fs_ctx *ctx)
         return -errno;
     unlink(path);
     return fd;
+}
+
+struct sink_fd {
+    int fd;
+    off_t off;
+};
+
+static int sink_to_fd(const void *data, size_t len, void *arg)
+{
+    struct sink_fd *s = arg;
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = pwrite(s->fd, p, len, s->off);
+        if (n < 0)
+            return errno == EINTR ? 0 : -errno;
+        p += n;
+        len -= (size_t)n;
+        s->off += n;
+    }
+    return 0;
+}
+
+/* Gives a write handle its staging file holding the object's current bytes (downloaded once),
+ * unless it was opened with O_TRUNC or created. Returns 0 or -errno. */
+int fs_obj_ensure_loaded(struct fs_ctx *ctx, struct fs_handle *h)
+{
+    if (h->loaded)
+        return 0;
+    int fd = fs_stage_open(ctx);
+    if (fd < 0)
+        return fd;
+    struct sink_fd s = {fd, 0};
+    struct oss_error err;
+    int rc =
+        oss_get_object_to(ctx->client, h->bucket, h->key, NULL, 0, 0, sink_to_fd, &s, NULL, &err);
+    if (rc < 0) {
+        fs_log_oss(ctx, "GetObject", h->bucket, h->key, &err);
+        close(fd);
+        return rc;
+    }
+    h->stage_fd = fd;
+    h->loaded = 1;
+    return 0;
+}
+
+/* Uploads a dirty staging file with one PutObject; updates the cached attributes. */
+int fs_obj_upload(struct fs_ctx *ctx, struct fs_handle *h)
+{
+    if (!h->dirty)
+        return 0;
+    if (h->stage_fd < 0) {
+        int fd = fs_stage_open(ctx);
+        if (fd < 0)
+            return fd;
+        h->stage_fd = fd;
+        h->loaded = 1;
+    }
+    struct stat st;
+    if (fstat(h->stage_fd, &st) < 0)
+        return -errno;
+    pthread_mutex_lock(&ctx->lock);
+    char *key = h->in->name ? strdup(h->in->key) : NULL; /* follows renames of the open file */
+    pthread_mutex_unlock(&ctx->lock);
+    if (!key)
+        key = strdup(h->key);
+    if (!key)
+        return -ENOMEM;
+    struct oss_error err;
+    struct oss_object_meta m = {0};
+    int rc = oss_put_object_fd(ctx->client, h->bucket, key, h->stage_fd, 0, (uint64_t)st.st_size,
+                               NULL, &m, &err);
+    if (rc < 0) {
+        fs_log_oss(ctx, "PutObject", h->bucket, key, &err);
+        h->upload_err = rc;
+    } else {
+        h->dirty = 0;
+        h->upload_err = 0;
+        pthread_mutex_lock(&ctx->lock);
+        h->in->size = (uint64_t)st.st_size;
+        h->in->mtime = time(NULL);
+        h->in->attr_expires = fs_now() + ctx->opts.attr_timeout;
+        fs_dir_changed_locked(ctx, h->in->parent);
+        pthread_mutex_unlock(&ctx->lock);
+    }
+    oss_object_meta_cleanup(&m);
+    free(key);
+    return rc;
 }

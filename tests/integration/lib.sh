@@ -254,7 +254,7 @@ emu_start() {
     "$OSSEMU" --data "$T/emu" --listen 127.0.0.1:0 --accounts "$T/accounts.json" \
         --request-log "$T/requests.log" --ready-file "$T/emu.ready" "$@" >"$T/emu.out" 2>&1 &
     EMU_PID=$!
-    if ! wait_for 15 "grep -qE '^127\.0\.0\.1:[0-9]+$' '$T/emu.ready'"; then
+    if ! wait_for 30 "grep -qE '^127\.0\.0\.1:[0-9]+$' '$T/emu.ready'"; then
         tail -n 20 "$T/emu.out" >&2
         die "ossemu did not become ready"
     fi
@@ -300,7 +300,7 @@ fs_mount() {
     FS_PID=$!
     FS_PIDS+=("$FS_PID")
     MOUNTS+=("$mnt")
-    if ! wait_for 15 "kill -0 $FS_PID && timeout 2 mountpoint -q '$mnt'"; then
+    if ! wait_for 30 "kill -0 $FS_PID && timeout 2 mountpoint -q '$mnt'"; then
         echo "# osspermfs did not mount $mnt; its log:" >&2
         tail -n 20 "$FS_LOG" >&2
         return 1
