@@ -34,7 +34,9 @@ struct fs_opts {
     int show_help, show_version;
     int uid_set, gid_set;
     unsigned uid, gid, umask;
-    double attr_timeout; /* seconds, objects and directories */
+    double attr_timeout;                     /* seconds, objects and directories */
+    double connect_timeout, request_timeout; /* seconds; 0: the client's defaults */
+    int retries;                             /* -1: the client's default */
 };
 
 /* Parses argv into opts and leaves in args what libfuse must see (program name, -o options

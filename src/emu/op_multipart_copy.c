@@ -74,6 +74,9 @@ static int copy_range(struct emu_server *s, int fd, uint64_t off, uint64_t len, 
     return rc;
 }
 
+/* PUT /K?partNumber=N&uploadId=ID with x-oss-copy-source: authorizes the write (oss:PutObject)
+ * and the source read, copies the range into a new part (replacing that number) and answers
+ * CopyPartResult with the part's ETag and CRC64. */
 void emu_op_upload_part_copy(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
 {
     const char *h = emu_req_header(req, "x-oss-copy-source");

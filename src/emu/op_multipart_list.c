@@ -98,6 +98,8 @@ static void write_uploads(struct oss_xml_writer *w, struct emu_req *req, const c
     oss_xmlw_end(w);
 }
 
+/* GET /?uploads: the bucket's pending uploads (oss:ListMultipartUploads, governed by the bucket
+ * ACL), keys ascending, then upload ids; max-uploads counts uploads and common prefixes. */
 void emu_op_list_multipart_uploads(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
 {
     const char *prefix = emu_req_query(req, "prefix"), *delim = emu_req_query(req, "delimiter");
@@ -165,6 +167,8 @@ static int part_marker(struct emu_req *req, struct emu_resp *resp, unsigned *out
     return 0;
 }
 
+/* GET /K?uploadId=ID: one page of the upload's parts (oss:ListParts), numbers ascending after
+ * part-number-marker; NextPartNumberMarker is the last number listed. */
 void emu_op_list_parts(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
 {
     struct oss_buf xml = OSS_BUF_INIT;

@@ -59,6 +59,8 @@ void emu_op_put_bucket_versioning(struct emu_server *s, struct emu_req *req, str
     resp->status = 200;
 }
 
+/* GET /?versioning (owner or RAM action oss:GetBucketVersioning): Status Enabled or Suspended,
+ * or the empty document for a never-configured bucket. */
 void emu_op_get_bucket_versioning(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
 {
     struct oss_buf xml = OSS_BUF_INIT;

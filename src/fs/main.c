@@ -130,6 +130,12 @@ static int setup(struct fs_ctx *ctx)
         .akid = cr.akid,
         .secret = cr.secret,
         .token = cr.token,
+        .connect_timeout_ms = (long)(o->connect_timeout * 1000),
+        .request_timeout_ms = (long)(o->request_timeout * 1000),
+        /* the client reads 0 as its default and <0 as none */
+        .retries = o->retries < 0    ? 0
+                   : o->retries == 0 ? -1
+                                     : o->retries,
     };
     struct oss_error err;
     oss_error_clear(&err);

@@ -23,6 +23,9 @@ enum {
     KEY_GID,
     KEY_UMASK,
     KEY_ATTR_TIMEOUT,
+    KEY_CONNECT_TIMEOUT,
+    KEY_REQUEST_TIMEOUT,
+    KEY_RETRIES,
     KEY_IGNORE,
 };
 
@@ -44,6 +47,9 @@ static const struct fuse_opt specs[] = {
     FUSE_OPT_KEY("gid=", KEY_GID),
     FUSE_OPT_KEY("umask=", KEY_UMASK),
     FUSE_OPT_KEY("attr_timeout=", KEY_ATTR_TIMEOUT),
+    FUSE_OPT_KEY("connect_timeout=", KEY_CONNECT_TIMEOUT),
+    FUSE_OPT_KEY("request_timeout=", KEY_REQUEST_TIMEOUT),
+    FUSE_OPT_KEY("retries=", KEY_RETRIES),
     FUSE_OPT_KEY("ro", KEY_RO),
     FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
     FUSE_OPT_KEY("-f", KEY_FOREGROUND),
@@ -137,13 +143,27 @@ static int proc(void *data, const char *arg, int key, struct fuse_args *outargs)
             ps->bad = 1;
         }
         return 0;
-    case KEY_ATTR_TIMEOUT: {
+    case KEY_ATTR_TIMEOUT:
+    case KEY_CONNECT_TIMEOUT:
+    case KEY_REQUEST_TIMEOUT: {
         char *end;
-        o->attr_timeout = strtod(val, &end);
-        if (end == val || *end || o->attr_timeout < 0) {
+        double v = strtod(val, &end);
+        if (end == val || *end || v < 0 || v > 86400) {
             fprintf(stderr, "osspermfs: bad value in -o %s (seconds)\n", arg);
             ps->bad = 1;
         }
+        *(key == KEY_ATTR_TIMEOUT      ? &o->attr_timeout
+          : key == KEY_CONNECT_TIMEOUT ? &o->connect_timeout
+                                       : &o->request_timeout) = v;
+        return 0;
+    }
+    case KEY_RETRIES: {
+        unsigned n;
+        if (parse_uint(val, 10, &n) < 0 || n > 100) {
+            fprintf(stderr, "osspermfs: bad value in -o %s (0 to 100)\n", arg);
+            ps->bad = 1;
+        }
+        o->retries = (int)n;
         return 0;
     }
     case KEY_IGNORE:
@@ -194,6 +214,7 @@ int fs_opts_parse(int argc, char **argv, struct fs_opts *o, struct fuse_args *ar
     ps.o.gid = getgid();
     ps.o.umask = 022;
     ps.o.attr_timeout = 1.0;
+    ps.o.retries = -1;
     *args = (struct fuse_args)FUSE_ARGS_INIT(argc, argv);
     int prc = fuse_opt_parse(args, &ps, specs, proc);
     *o = ps.o;
@@ -250,6 +271,8 @@ void fs_opts_usage(const char *prog)
            "  -o uid=N,gid=N        owner of every file (default: the mounting user)\n"
            "  -o umask=MMM          octal mask for the modes 0777/0666 (default 022)\n"
            "  -o attr_timeout=SEC   attribute and listing cache time (default 1)\n"
+           "  -o connect_timeout=SEC, request_timeout=SEC, retries=N\n"
+           "                        transport limits (defaults 10 s, 120 s, 3 retries)\n"
            "  -o ro                 read-only mount\n"
            "  -o allow_other        let other users in (control files stay owner-only)\n"
            "  -o noctl              no control files: a plain data mount\n"

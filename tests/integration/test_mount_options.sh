@@ -5,7 +5,9 @@
 # through mount.fuse3 (as mount(8) runs it for fuse.osspermfs) and a scratch fstab.
 . "$(dirname "$0")/lib.sh"
 require_root_fuse
-emu_start
+emu_start --admin 127.0.0.1:0 --admin-ready-file "$T/admin.ready"
+wait_for 10 "grep -q : '$T/admin.ready'" || die "no admin endpoint"
+ADMIN="http://$(head -n 1 "$T/admin.ready")"
 B=optbkt
 srv_mkbucket $B || die "cannot create bucket"
 srv_put_object $B a.txt "hello" || die "seed"
@@ -94,6 +96,26 @@ expect_count "allow_other: the refusal sent nothing" 0 write
 expect_eq "allow_other: bucket ACL unchanged" private "$(srv_bucket_acl $B)"
 expect_ok "allow_other: root may write .acl" "echo private > '$M/.acl'"
 fs_unmount "$M"
+
+# ---- retries=: 5xx answers are retried, then EIO (fault injection through ossemu's admin port)
+# The kernel may retry a failed read itself, so the test compares retries=0 with retries=2:
+# every read the daemon sees must cost exactly three attempts with retries=2.
+curl -sS -X PUT "$ADMIN/faults" -d '{"faults":"status=503,ops=GetObject"}' >/dev/null ||
+    die "cannot set faults"
+for r in 0 2; do
+    M="$T/mnt-retry$r"
+    fs_mount -o retries=$r "$M" $B || die "retries mount"
+    logmark
+    expect_fail_errno "retries=$r: a 503 on every try is EIO" nz "Input/output error" \
+        "cat '$M/a.txt'"
+    eval "GETS$r=\$(reqcount GetObject)"
+    expect_eq "retries=$r: the daemon log names the 503" 1 \
+        "$(grep -c 'GetObject .*a.txt failed: ServiceUnavailable' "$FS_LOG" | awk '{print ($1 > 0)}')"
+    fs_unmount "$M"
+done
+expect_ne "retries=0: at least one GetObject" 0 "$GETS0"
+expect_eq "retries=2: three attempts per read" $((GETS0 * 3)) "$GETS2"
+curl -sS -X DELETE "$ADMIN/faults" >/dev/null
 
 # ---- mount.fuse3, as mount(8) runs it for type fuse.osspermfs: `osspermfs SRC DIR -o OPTS`
 BIN=$(dirname "$OSSPERMFS")
