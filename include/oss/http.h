@@ -42,8 +42,9 @@ struct oss_http_request {
     int body_fd;
     off_t body_off;
     uint64_t body_fd_len;
-    /* Body of a 2xx answer: to sink when set (then retried only before the first byte),
-     * else appended to the response's body. Error bodies always go to the response. */
+    /* Body of a 2xx answer: to sink when set (then retried here only before the first byte;
+     * a caller can resume after a cut, see cut_status), else appended to the response's body.
+     * Error bodies always go to the response. */
     oss_http_sink_fn sink;
     void *sink_arg;
     int bulk; /* large transfer: no total timeout, only stall detection */
@@ -60,7 +61,16 @@ struct oss_http_response {
     size_t nheaders;
     size_t capheaders;
     struct oss_buf body;
-    int attempts; /* how many were made */
+    int attempts; /* how many were made, attempts_before included */
+    /* In: attempts already spent on the same operation by earlier requests (a GetObject
+     * resumed after a cut); they count against the retry budget and lengthen the backoff.
+     * 0 for an ordinary request. Never changed by oss_http_perform. */
+    int attempts_before;
+    /* Out: when the last attempt's 2xx answer broke off after body bytes went to the sink,
+     * on a failure a new request could cure (reset, timeout, short body), its status (200 or
+     * 206); its headers are kept in headers (status is 0, as for any transport failure).
+     * Else 0. */
+    int cut_status;
 };
 
 /* Returns 0 or -ENOMEM. */
@@ -68,12 +78,19 @@ int oss_http_new(const struct oss_http_config *cfg, struct oss_http **out);
 void oss_http_free(struct oss_http *h);
 
 /* Performs the request with retries on 5xx, 429, timeouts and connection failures (never on
- * other 4xx). resp must be zeroed (or cleaned up) by the caller and holds the last attempt's
+ * other 4xx, never once body bytes went to a sink). resp must be zeroed (or cleaned up) by the
+ * caller, with attempts_before set when continuing an operation, and holds the last attempt's
  * answer. Returns 0 when an HTTP answer arrived, whatever its status; otherwise a negative
  * errno (-EIO transport failure, -ETIMEDOUT is reported as -EIO too, the sink's errno, or the
  * pread errno) with err filled (http_status 0, message from libcurl; never the URL). */
 int oss_http_perform(struct oss_http *h, const struct oss_http_request *req,
                      struct oss_http_response *resp, struct oss_error *err);
+/* The retry budget: extra attempts allowed per operation (config retries, >= 0). */
+int oss_http_retries(const struct oss_http *h);
+/* Sleeps the backoff that follows failed attempt number attempt (0-based): uniformly random
+ * in [0, min(retry_max, retry_base * 2^attempt)] ms, as between oss_http_perform's attempts.
+ * For a caller that resumes a cut transfer with a new request. */
+void oss_http_backoff(const struct oss_http *h, int attempt);
 /* Case-insensitive header lookup; NULL if absent. Borrowed from resp. */
 const char *oss_http_header(const struct oss_http_response *resp, const char *name);
 void oss_http_response_cleanup(struct oss_http_response *resp);

@@ -29,6 +29,11 @@ struct oss_sign_req {
 /* True when V1 signs this query parameter name (the union list of oss-api.md 2.4 plus any
  * name starting with "x-oss-"). "accessmonitor" is not one; "continuation-token" is. */
 int oss_sign_v1_is_subresource(const char *name);
+/* True for the "core" V1 sub-resources of oss-api.md 2.4, the ones nearly all SDKs sign: a
+ * subset of the names above (the other newer/SDK-specific names and most "x-oss-" names are
+ * not core). A verifier can retry with only these, for clients whose list is shorter than the
+ * union. */
+int oss_sign_v1_is_core_subresource(const char *name);
 
 /* V1 StringToSign: VERB, Content-MD5, Content-Type, date, canonical x-oss-* headers and the
  * canonical resource. date is the Date line: the x-oss-date/Date header value, or the

@@ -15,32 +15,7 @@
 #include "auth_priv.h"
 #include "emu/emu.h"
 #include "oss/codec.h"
-
-/* The V1 sub-resources nearly all SDKs sign (oss-api.md 2.4 "core"); a second verification
- * attempt uses only these, for clients with a shorter list than the union. */
-/* clang-format off */
-static const char *const core_subresources[] = {
-    "acl", "append", "bucketInfo", "callback", "callback-var", "cname", "comp",
-    "continuation-token", "cors", "delete", "encryption", "endTime", "img", "inventory",
-    "inventoryId", "lifecycle", "live", "location", "logging", "metaQuery", "objectMeta",
-    "partNumber", "policy", "position", "qos", "qosInfo", "referer", "regionList", "replication",
-    "replicationLocation", "replicationProgress", "requestPayment", "resourceGroup",
-    "response-cache-control", "response-content-disposition", "response-content-encoding",
-    "response-content-language", "response-content-type", "response-expires", "restore",
-    "security-token", "sequential", "startTime", "stat", "status", "style", "styleName", "symlink",
-    "tagging", "transferAcceleration", "uploadId", "uploads", "versionId", "versioning",
-    "versions", "vod", "website", "worm", "wormExtend", "wormId", "x-oss-process",
-    "x-oss-traffic-limit", "x-oss-request-payer", "x-oss-async-process", "x-oss-ac-source-ip",
-    "x-oss-ac-subnet-mask", "x-oss-ac-vpc-id", "x-oss-ac-forward-allow", NULL};
-/* clang-format on */
-
-static int is_core(const char *name)
-{
-    for (const char *const *p = core_subresources; *p; p++)
-        if (strcmp(*p, name) == 0)
-            return 1;
-    return 0;
-}
+#include "oss/sign.h"
 
 struct oss_sign_req emu_auth_sign_req(const struct emu_req *req)
 {
@@ -157,8 +132,9 @@ static int same_secret_string(const char *a, const char *b)
     return la == lb && CRYPTO_memcmp(a, b, la) == 0;
 }
 
-/* V1 check with the union sub-resource list, then with the core list only. sts receives the
- * union StringToSign (for the error answer). */
+/* V1 check with the union sub-resource list, then with the core list only
+ * (oss_sign_v1_is_core_subresource), for clients that sign fewer names. sts receives the union
+ * StringToSign (for the error answer). */
 static int v1_verify(const struct emu_req *req, const char *date, const char *secret,
                      const char *provided, struct oss_buf *sts)
 {
@@ -177,7 +153,7 @@ static int v1_verify(const struct emu_req *req, const char *date, const char *se
     if (!core)
         return -ENOMEM;
     for (size_t i = 0; i < req->nquery; i++)
-        if (is_core(req->query[i].name))
+        if (oss_sign_v1_is_core_subresource(req->query[i].name))
             core[n++] = req->query[i];
     if (n != req->nquery) {
         sr.query = core;

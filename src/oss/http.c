@@ -413,6 +413,19 @@ static void backoff(const struct oss_http_config *cfg, int attempt, unsigned *se
         ;
 }
 
+int oss_http_retries(const struct oss_http *h)
+{
+    return h->cfg.retries;
+}
+
+void oss_http_backoff(const struct oss_http *h, int attempt)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    unsigned seed = (unsigned)(now.tv_nsec ^ now.tv_sec ^ (uintptr_t)&now);
+    backoff(&h->cfg, attempt, &seed);
+}
+
 static void transport_error(struct oss_error *err, int e, const char *what, const char *detail)
 {
     if (err == NULL)
@@ -437,7 +450,7 @@ int oss_http_perform(struct oss_http *h, const struct oss_http_request *req,
     clock_gettime(CLOCK_MONOTONIC, &now);
     unsigned seed = (unsigned)(now.tv_nsec ^ now.tv_sec ^ (uintptr_t)&now);
 
-    for (int attempt = 0;; attempt++) {
+    for (int attempt = resp->attempts_before > 0 ? resp->attempts_before : 0;; attempt++) {
         char errbuf[CURL_ERROR_SIZE] = "";
         struct xfer x = {.req = req, .resp = resp};
         CURL *e = pool_take(h);
@@ -449,6 +462,7 @@ int oss_http_perform(struct oss_http *h, const struct oss_http_request *req,
         headers_clear(resp);
         oss_buf_reset(&resp->body);
         resp->status = 0;
+        resp->cut_status = 0;
         resp->attempts = attempt + 1;
         setup(h, e, req, hdrs, &x, errbuf);
         CURLcode cc = curl_easy_perform(e);
@@ -483,6 +497,9 @@ int oss_http_perform(struct oss_http *h, const struct oss_http_request *req,
                 continue;
             }
             transport_error(err, EIO, errbuf[0] ? errbuf : curl_easy_strerror(cc), NULL);
+            if (retryable_curl(cc) && x.delivered > 0 && resp->status >= 200 &&
+                resp->status < 300)
+                resp->cut_status = resp->status; /* the caller may resume from here */
             resp->status = 0;
             rc = -EIO;
             break;

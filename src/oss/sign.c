@@ -171,9 +171,12 @@ out:
     return rc;
 }
 
-/* The union of the SDKs' V1 sub-resource lists (oss-api.md 2.4). Names starting with "x-oss-"
- * are matched by prefix, so only the others are listed. */
-static const char *const v1_subresources[] = {
+/* The V1 sub-resources of oss-api.md 2.4, in two parts. "Core" names are signed by nearly all
+ * SDKs; the others only by newer or particular SDKs. Their union, plus any name starting with
+ * "x-oss-", is what V1 signs; ossemu also tries the core list alone, for clients with a short
+ * list. This is the one copy of both lists in the tree. */
+/* clang-format off */
+static const char *const v1_core_subresources[] = {
     "acl", "append", "bucketInfo", "callback", "callback-var", "cname", "comp",
     "continuation-token", "cors", "delete", "encryption", "endTime", "img", "inventory",
     "inventoryId", "lifecycle", "live", "location", "logging", "metaQuery", "objectMeta",
@@ -182,9 +185,13 @@ static const char *const v1_subresources[] = {
     "response-cache-control", "response-content-disposition", "response-content-encoding",
     "response-content-language", "response-content-type", "response-expires", "restore",
     "security-token", "sequential", "startTime", "stat", "status", "style", "styleName", "symlink",
-    "tagging", "transferAcceleration", "uploadId", "uploads", "versionId", "versioning", "versions",
-    "vod", "website", "worm", "wormExtend", "wormId",
-    /* newer / SDK-specific */
+    "tagging", "transferAcceleration", "uploadId", "uploads", "versionId", "versioning",
+    "versions", "vod", "website", "worm", "wormExtend", "wormId", "x-oss-process",
+    "x-oss-traffic-limit", "x-oss-request-payer", "x-oss-async-process", "x-oss-ac-source-ip",
+    "x-oss-ac-subnet-mask", "x-oss-ac-vpc-id", "x-oss-ac-forward-allow"};
+
+/* Newer / SDK-specific names; those starting with "x-oss-" are matched by prefix instead. */
+static const char *const v1_other_subresources[] = {
     "accessPoint", "accessPointPolicy", "accessPointForObjectProcess",
     "accessPointConfigForObjectProcess", "accessPointPolicyForObjectProcess", "asyncFetch",
     "bucketArchiveDirectRead", "cleanRestoredObject", "cloudboxes", "httpsConfig", "legalHold",
@@ -193,6 +200,21 @@ static const char *const v1_subresources[] = {
     "responseHeader", "udf", "udfName", "udfImage", "udfImageDesc", "udfApplication",
     "udfApplicationLog", "udfId", "withHashContext", "group", "link", "objectInfo", "vip", "vpcip",
     "requesterQosInfo", "qosRequester", "resourcePool", "resourcePoolInfo", "resourcePoolBuckets"};
+/* clang-format on */
+
+static int in_list(const char *name, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(name, list[i]))
+            return 1;
+    return 0;
+}
+
+int oss_sign_v1_is_core_subresource(const char *name)
+{
+    return name && in_list(name, v1_core_subresources,
+                           sizeof(v1_core_subresources) / sizeof(v1_core_subresources[0]));
+}
 
 int oss_sign_v1_is_subresource(const char *name)
 {
@@ -200,10 +222,9 @@ int oss_sign_v1_is_subresource(const char *name)
         return 0;
     if (!strncmp(name, "x-oss-", 6))
         return 1;
-    for (size_t i = 0; i < sizeof(v1_subresources) / sizeof(v1_subresources[0]); i++)
-        if (!strcmp(name, v1_subresources[i]))
-            return 1;
-    return 0;
+    return oss_sign_v1_is_core_subresource(name) ||
+           in_list(name, v1_other_subresources,
+                   sizeof(v1_other_subresources) / sizeof(v1_other_subresources[0]));
 }
 
 static int accept_x_oss(const char *lname, void *arg)

@@ -382,6 +382,64 @@ static void test_subresources(void **state)
     assert_false(oss_sign_v1_is_subresource(NULL));
 }
 
+/* The core/newer split of oss-api.md 2.4, copied from the reference: every core name is core
+ * and signed, every newer name is signed but not core, and unsigned names are neither. */
+static void test_core_subresources(void **state)
+{
+    (void)state;
+    static const char *const core[] = {
+        "acl", "append", "bucketInfo", "callback", "callback-var", "cname", "comp",
+        "continuation-token", "cors", "delete", "encryption", "endTime", "img", "inventory",
+        "inventoryId", "lifecycle", "live", "location", "logging", "metaQuery", "objectMeta",
+        "partNumber", "policy", "position", "qos", "qosInfo", "referer", "regionList",
+        "replication", "replicationLocation", "replicationProgress", "requestPayment",
+        "resourceGroup", "response-cache-control", "response-content-disposition",
+        "response-content-encoding", "response-content-language", "response-content-type",
+        "response-expires", "restore", "security-token", "sequential", "startTime", "stat",
+        "status", "style", "styleName", "symlink", "tagging", "transferAcceleration", "uploadId",
+        "uploads", "versionId", "versioning", "versions", "vod", "website", "worm", "wormExtend",
+        "wormId", "x-oss-process", "x-oss-traffic-limit", "x-oss-request-payer",
+        "x-oss-async-process", "x-oss-ac-source-ip", "x-oss-ac-subnet-mask", "x-oss-ac-vpc-id",
+        "x-oss-ac-forward-allow"};
+    static const char *const newer[] = {
+        "accessPoint", "accessPointPolicy", "accessPointForObjectProcess",
+        "accessPointConfigForObjectProcess", "accessPointPolicyForObjectProcess", "asyncFetch",
+        "bucketArchiveDirectRead", "cleanRestoredObject", "cloudboxes", "httpsConfig",
+        "legalHold", "objectWorm", "overwriteConfig", "policyStatus", "processConfiguration",
+        "publicAccessBlock", "redundancyTransition", "retention", "rtc", "seal",
+        "userDefinedLogFieldsConfig", "responseHeader", "udf", "udfName", "udfImage",
+        "udfImageDesc", "udfApplication", "udfApplicationLog", "udfId", "withHashContext",
+        "group", "link", "objectInfo", "vip", "vpcip", "requesterQosInfo", "qosRequester",
+        "resourcePool", "resourcePoolInfo", "resourcePoolBuckets",
+        "x-oss-write-get-object-response", "x-oss-target-redundancy-type",
+        "x-oss-redundancy-transition-taskid", "x-oss-access-point-name", "x-oss-enable-md5",
+        "x-oss-enable-sha1", "x-oss-enable-sha256", "x-oss-hash-ctx", "x-oss-md5-ctx",
+        "x-oss-dir", "x-oss-rename", "x-oss-delete", "x-oss-sign-origin-only"};
+    static const char *const neither[] = {"accessmonitor", "prefix", "marker", "max-keys",
+                                          "delimiter", "encoding-type", "list-type",
+                                          "start-after", "fetch-owner", "key-marker",
+                                          "upload-id-marker", "max-uploads", "max-parts",
+                                          "part-number-marker", "version-id-marker", "rule-id",
+                                          "mode", "tag-key", "tag-value", "category", "ACL",
+                                          "Acl", "acl ", "", "x-oss"};
+
+    assert_int_equal(sizeof core / sizeof core[0] + sizeof newer / sizeof newer[0], 121);
+    for (size_t i = 0; i < sizeof core / sizeof core[0]; i++) {
+        if (!oss_sign_v1_is_core_subresource(core[i]) || !oss_sign_v1_is_subresource(core[i]))
+            fail_msg("%s should be a core V1 sub-resource", core[i]);
+    }
+    for (size_t i = 0; i < sizeof newer / sizeof newer[0]; i++) {
+        if (oss_sign_v1_is_core_subresource(newer[i]) || !oss_sign_v1_is_subresource(newer[i]))
+            fail_msg("%s should be signed but not core", newer[i]);
+    }
+    for (size_t i = 0; i < sizeof neither / sizeof neither[0]; i++) {
+        if (oss_sign_v1_is_core_subresource(neither[i]) || oss_sign_v1_is_subresource(neither[i]))
+            fail_msg("'%s' should not be a V1 sub-resource", neither[i]);
+    }
+    assert_false(oss_sign_v1_is_core_subresource("x-oss-anything-new"));
+    assert_false(oss_sign_v1_is_core_subresource(NULL));
+}
+
 static void assert_v1_sts(const struct oss_sign_req *r, const char *want)
 {
     struct oss_buf b = OSS_BUF_INIT;
@@ -486,9 +544,10 @@ int main(void)
     closedir(d);
     qsort(paths, n, sizeof(paths[0]), by_name);
 
-    struct CMUnitTest *tests = calloc(n + 3, sizeof(*tests));
+    struct CMUnitTest *tests = calloc(n + 4, sizeof(*tests));
     size_t t = 0;
     tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_subresources);
+    tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_core_subresources);
     tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_v1_rules);
     tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_v4_rules);
     for (size_t i = 0; i < n; i++)
