@@ -37,6 +37,8 @@ struct fs_opts {
     double attr_timeout;                     /* seconds, objects and directories */
     double connect_timeout, request_timeout; /* seconds; 0: the client's defaults */
     int retries;                             /* -1: the client's default */
+    unsigned part_size_mb;                   /* streamed writes: multipart part size (MiB) */
+    unsigned upload_concurrency;             /* streamed writes: parts in flight per handle */
 };
 
 /* Parses argv into opts and leaves in args what libfuse must see (program name, -o options
@@ -70,6 +72,7 @@ struct fs_inode {
     const struct ctl_entry *entry; /* FS_K_CTL and FS_K_OBJACL */
     uint64_t nlookup;
     int is_bucket_root; /* FS_K_DIR at the top of a bucket: control files live here */
+    int is_link;        /* FS_K_FILE that is an OSS Symlink object (S_IFLNK) */
 
     /* cached attributes: valid until attr_expires (monotonic seconds) */
     uint64_t size;
@@ -93,6 +96,7 @@ struct fs_dirent {
     int is_dir;
     uint64_t size;
     time_t mtime;
+    int is_link; /* an object of Type Symlink */
 };
 
 struct fs_listing {
@@ -207,13 +211,24 @@ void fs_op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *f
 void fs_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void fs_op_statfs(fuse_req_t req, fuse_ino_t ino);
 /* Negative and positive entry replies shared by the lookups of lookup.c and versions.c;
- * fs_reply_child_locked takes a reference on (p, name) and releases ctx->lock. */
+ * fs_reply_child_locked takes a reference on (p, name) and releases ctx->lock. have_attrs:
+ * 0 none, 1 size and mtime of an object, 2 the same of a symlink. */
 void fs_reply_negative(fuse_req_t req, struct fs_ctx *ctx);
 void fs_reply_child_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name,
                            enum fs_kind kind, const char *key, int have_attrs, uint64_t size,
                            time_t mtime);
 /* versions.c: lookups inside .versions trees (ctx->lock held; released). */
 void fs_lookup_version(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name);
+/* versions.c: the versions of key (delete markers left out), newest first, named by version
+ * id; the listing is not sorted by name. */
+int fs_list_versions(struct fs_ctx *ctx, const char *bucket, const char *key,
+                     struct fs_listing **out);
+/* symlink.c: symlink(2) as PutSymlink, readlink(2) as GetSymlink. */
+void fs_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name);
+void fs_op_readlink(fuse_req_t req, fuse_ino_t ino);
+/* symlink.c: the length of what readlink returns for the link at key (one GetSymlink), for
+ * a lookup that found a Symlink object: 2 (probe_name's "symlink") or a negative errno. */
+int fs_link_probe(struct fs_ctx *ctx, const char *bucket, const char *key, uint64_t *size);
 /* Fetches the listing of dir (every page) into a fresh fs_listing (listing.c). */
 int fs_list_dir(struct fs_ctx *ctx, const struct fs_inode *dir, struct fs_listing **out);
 /* dir.c */
@@ -248,6 +263,19 @@ void fs_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char
                     size_t size, int flags);
 void fs_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size);
 void fs_op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name);
+/* xattr_meta.c: user.oss.tagging and user.oss.meta.<name> of the object o (copied strings;
+ * version_id NULL for the current version). Each returns 0 or -errno (-ENODATA when absent);
+ * list appends the NUL-terminated names present (one HeadObject). */
+struct fs_xobj {
+    char *bucket, *key, *version_id;
+};
+int fs_xattr_is_meta(const char *name);
+int fs_xattr_meta_get(struct fs_ctx *ctx, const struct fs_xobj *o, const char *name,
+                      struct oss_buf *out);
+int fs_xattr_meta_set(struct fs_ctx *ctx, const struct fs_xobj *o, const char *name,
+                      const char *value, size_t size, int flags);
+int fs_xattr_meta_remove(struct fs_ctx *ctx, const struct fs_xobj *o, const char *name);
+int fs_xattr_meta_list(struct fs_ctx *ctx, const struct fs_xobj *o, struct oss_buf *names);
 
 /* ---- file handles ---- */
 /* The read-ahead window of an object handle: from FS_RA_MIN, doubling while the reader is
@@ -279,6 +307,10 @@ struct fs_handle {
     int loaded;     /* staging holds the object's bytes (or O_TRUNC/new) */
     int dirty;      /* staging differs from the object: upload at flush */
     int upload_err; /* last upload failure (negative errno), reported again by fsync */
+    struct fs_upload *up;   /* streaming multipart upload of sequential writes (upload.c) */
+    int no_stream;          /* the handle left the sequential pattern: staging only */
+    int upload_broken;      /* a streamed upload failed: every flush reports upload_err */
+    struct fs_prefetch *pf; /* parallel read-ahead (prefetch.c) */
     /* control files */
     struct oss_buf content; /* value read at open */
     struct oss_buf input;   /* bytes written so far */
@@ -316,6 +348,22 @@ int fs_obj_upload(struct fs_ctx *ctx, struct fs_handle *h);
 struct fs_handle *fs_handle_new(enum fs_hkind hk, struct fs_inode *in, int accmode);
 
 int fs_stage_open(struct fs_ctx *ctx);
+/* upload.c: sequential writes of a handle opened with O_TRUNC (or created) stream into a
+ * multipart upload; all under h->lock. fs_upload_write takes a write when it continues the
+ * stream (returns 1 when taken, 0 when the handle must use staging, or -errno);
+ * fs_upload_to_staging moves a streaming handle to its staging file (completing the parts
+ * already sent and downloading them); fs_upload_finish ends the stream at flush/fsync (one
+ * PutObject when no part was sent); fs_upload_discard aborts it (release). */
+int fs_upload_write(struct fs_ctx *ctx, struct fs_handle *h, const char *buf, size_t size,
+                    off_t off);
+int fs_upload_to_staging(struct fs_ctx *ctx, struct fs_handle *h);
+int fs_upload_finish(struct fs_ctx *ctx, struct fs_handle *h);
+void fs_upload_discard(struct fs_ctx *ctx, struct fs_handle *h);
+/* prefetch.c: reads of an object handle through concurrent ranged GETs ahead of a sequential
+ * reader (h->lock held). Fills *out (malloc'ed, caller frees) with up to size bytes. */
+int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t off, char **out,
+                     size_t *len);
+void fs_prefetch_free(struct fs_prefetch *pf);
 int fs_stage_dir_create(struct fs_ctx *ctx);
 void fs_stage_dir_remove(struct fs_ctx *ctx);
 

@@ -199,4 +199,124 @@ int oss_copy_object(struct oss_client *c, const char *bucket, const char *src_ke
 int oss_delete_object(struct oss_client *c, const char *bucket, const char *key,
                       const char *version_id, struct oss_error *err);
 
+/* ---- multipart upload (oss-api.md 6.8) ---- */
+/* One uploaded part, as UploadPart reported it and CompleteMultipartUpload lists it. */
+struct oss_part {
+    int number;     /* 1..10000 */
+    char etag[72];  /* without quotes */
+    uint64_t crc64; /* CRC-64/XZ of the part's bytes (computed here, checked against OSS) */
+    uint64_t size;
+};
+/* InitiateMultipartUpload; opts (may be NULL) become the final object's attributes. Fills
+ * upload_id (NUL-terminated). -EIO when the answer has no usable UploadId. */
+int oss_initiate_multipart(struct oss_client *c, const char *bucket, const char *key,
+                           const struct oss_put_opts *opts, char upload_id[128],
+                           struct oss_error *err);
+/* UploadPart of len bytes from memory, with Content-MD5; the answer's ETag must be the MD5 and
+ * its x-oss-hash-crc64ecma our CRC64 (else -EIO). out (required) receives number, ETag, CRC64
+ * and size. number must be 1..10000 (-EINVAL). Retried like any request (parts are idempotent). */
+int oss_upload_part(struct oss_client *c, const char *bucket, const char *key,
+                    const char *upload_id, int number, const void *data, size_t len,
+                    struct oss_part *out, struct oss_error *err);
+/* CompleteMultipartUpload with the n parts (ascending numbers, -EINVAL otherwise). The object's
+ * x-oss-hash-crc64ecma must equal the parts' CRC64s combined (else -EIO). out may be NULL; it
+ * gets the ETag, version, CRC64 and the summed size. */
+int oss_complete_multipart(struct oss_client *c, const char *bucket, const char *key,
+                           const char *upload_id, const struct oss_part *parts, size_t n,
+                           struct oss_object_meta *out, struct oss_error *err);
+/* AbortMultipartUpload; a missing upload (404 NoSuchUpload) is reported as -ENOENT. */
+int oss_abort_multipart(struct oss_client *c, const char *bucket, const char *key,
+                        const char *upload_id, struct oss_error *err);
+
+/* ---- versions, tagging, symlinks, metadata rewrites (op_versions.c, op_tagging.c,
+ * op_symlink.c, op_meta.c) ---- */
+struct oss_version_params {
+    const char *prefix;            /* NULL: none */
+    const char *delimiter;         /* NULL: none */
+    const char *key_marker;        /* from the previous page */
+    const char *version_id_marker; /* from the previous page */
+    int max_keys;                  /* 0: 1000 */
+};
+
+/* One Version or DeleteMarker of a ListObjectVersions page, in the answer's order. */
+struct oss_version_entry {
+    char *key; /* decoded; owned */
+    char version_id[72];
+    int is_latest;
+    int delete_marker; /* a DeleteMarker: no size, etag, type */
+    uint64_t size;
+    time_t mtime;
+    char etag[72]; /* without quotes */
+    char type[16];
+    char storage_class[24];
+};
+
+struct oss_version_page {
+    struct oss_version_entry *versions; /* owned */
+    size_t n;
+    char **prefixes; /* common prefixes, decoded, owned */
+    size_t nprefixes;
+    int truncated;
+    char *next_key_marker;        /* when truncated, owned */
+    char *next_version_id_marker; /* when truncated, owned (may be "") */
+};
+void oss_version_page_cleanup(struct oss_version_page *p);
+
+/* One page of ListObjectVersions (GET /?versions, encoding-type=url; keys come back decoded). */
+int oss_list_object_versions(struct oss_client *c, const char *bucket,
+                             const struct oss_version_params *p, struct oss_version_page *out,
+                             struct oss_error *err);
+
+/* Object tags in the x-oss-tagging form: "k1=v1&k2=v2", keys and values percent-encoded
+ * (every byte outside A-Za-z0-9-_.~; a '+' is a plus, never a space). Get appends that form
+ * of the tag set to out (nothing when there are no tags); put replaces the tag set (an empty
+ * string is refused: use delete). OSS limits are checked before sending: at most 10 tags,
+ * key 1..128 and value 0..256 bytes, no duplicate keys; -EINVAL otherwise. */
+int oss_get_object_tagging(struct oss_client *c, const char *bucket, const char *key,
+                           const char *version_id, struct oss_buf *out, struct oss_error *err);
+int oss_put_object_tagging(struct oss_client *c, const char *bucket, const char *key,
+                           const char *version_id, const char *tagging, struct oss_error *err);
+int oss_delete_object_tagging(struct oss_client *c, const char *bucket, const char *key,
+                              const char *version_id, struct oss_error *err);
+
+/* PutSymlink: key becomes a Symlink object naming target (a bucket key, sent
+ * percent-encoded). GetSymlink: *target (malloc'ed, decoded) of the link; -EINVAL when the
+ * object is not a symlink (OSS answers InvalidArgument). */
+int oss_put_symlink(struct oss_client *c, const char *bucket, const char *key, const char *target,
+                    struct oss_error *err);
+int oss_get_symlink(struct oss_client *c, const char *bucket, const char *key,
+                    const char *version_id, char **target, struct oss_error *err);
+
+/* The standard headers an object keeps (HeadObject), needed to rewrite its metadata without
+ * losing them. Strings owned, NULL when absent. */
+struct oss_object_headers {
+    char *content_type;
+    char *cache_control;
+    char *content_disposition;
+    char *content_encoding;
+    char *expires;
+    unsigned tagging_count; /* x-oss-tagging-count */
+};
+void oss_object_headers_cleanup(struct oss_object_headers *h);
+/* HeadObject returning the metadata (user metadata included) and the standard headers. */
+int oss_head_object_headers(struct oss_client *c, const char *bucket, const char *key,
+                            struct oss_object_meta *meta, struct oss_object_headers *hdrs,
+                            struct oss_error *err);
+
+/* The complete new header set of an object whose metadata is rewritten. */
+struct oss_meta_rewrite {
+    const struct oss_object_headers *std; /* kept standard headers (Content-Type...) or NULL */
+    const char *object_acl;               /* x-oss-object-acl to keep, NULL: default */
+    const char *tagging;                  /* tags to keep (x-oss-tagging form) or NULL: none */
+    const struct oss_meta_pair *meta;     /* the complete user metadata */
+    size_t nmeta;
+};
+/* CopyObject of key onto itself with x-oss-metadata-directive REPLACE (and the tagging
+ * directive Replace) carrying o's complete header set. Names must be letters, digits and
+ * '-', values printable ASCII, total at most 8 KB: -EINVAL otherwise, nothing sent. */
+int oss_set_object_meta(struct oss_client *c, const char *bucket, const char *key,
+                        const struct oss_meta_rewrite *o, struct oss_error *err);
+/* Whether name is a valid user metadata name for OSS (letters, digits, '-'). */
+int oss_meta_name_valid(const char *name);
+
 #endif

@@ -35,4 +35,25 @@ int oss_parse_access_monitor(const char *xml, size_t len, char status[16]);
 int oss_meta_from_headers(const struct oss_http_response *resp, int want_user_meta,
                           struct oss_object_meta *m);
 
+/* InitiateMultipartUploadResult/UploadId into id (idlen bytes). -EINVAL if absent or empty. */
+int oss_parse_initiate_multipart(const char *xml, size_t len, char *id, size_t idlen);
+
+/* CompleteMultipartUploadResult/ETag (quotes stripped) into etag. -EINVAL if absent. */
+int oss_parse_complete_multipart(const char *xml, size_t len, char *etag, size_t etaglen);
+
+/* The body of CompleteMultipartUpload for n parts, appended to out. -EINVAL when the part
+ * numbers are not strictly ascending within 1..10000, -ENOMEM. */
+int oss_multipart_complete_body(const struct oss_part *parts, size_t n, struct oss_buf *out);
+
+/* ListVersionsResult of ListObjectVersions (parse_versions.c): Version and DeleteMarker
+ * elements in document order, CommonPrefixes, and with IsTruncated the NextKeyMarker
+ * (required) and NextVersionIdMarker. Keys and markers are percent-decoded when EncodingType
+ * is url. Fills a zeroed page; on failure the page is cleaned up. -EINVAL when malformed. */
+int oss_parse_list_versions(const char *xml, size_t len, struct oss_version_page *out);
+
+/* Tagging/TagSet/Tag* (GetObjectTagging) into the x-oss-tagging form "k1=v1&k2=v2",
+ * percent-encoded, appended to out (parse_tagging.c). -EINVAL when malformed or a Tag has
+ * no Key. */
+int oss_parse_tagging(const char *xml, size_t len, struct oss_buf *out);
+
 #endif

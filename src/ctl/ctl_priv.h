@@ -13,6 +13,8 @@
 
 /* Input cap of the settings other than the policy (OSS accepts documents up to 64 KB). */
 #define CTL_MAX_INPUT (64u * 1024)
+/* Input cap of the bucket policy (OSS: 16 KB). */
+#define CTL_POLICY_MAX_INPUT (16u * 1024)
 
 /* ---- value.c ---- */
 
@@ -46,6 +48,21 @@ enum ctl_parse ctl_parse_word(const char *in, size_t len, const char *const *val
 /* Formats a word list as "a, b or c" into out. */
 void ctl_word_list(const char *const *values, char *out, size_t outlen);
 
+/* ---- state.c ---- */
+
+/* A state setting: the file name for reasons, the configuration document's root element and
+ * the accepted words (NULL-terminated, case-sensitive). */
+struct ctl_state_spec {
+    const char *what;
+    const char *root;
+    const char *const *states;
+};
+
+/* Parses the word, {"Status":"X"} (or {"<root>":{"Status":"X"}}) or <root><Status>X</Status>
+ * </root>; the canonical value is the word. Prefixes of any of them are CTL_INCOMPLETE. */
+enum ctl_parse ctl_parse_state(const struct ctl_state_spec *sp, const char *in, size_t len,
+                               struct oss_buf *canon, char *why, size_t whylen);
+
 /* ---- doc_json.c ---- */
 
 /* Parses in[0..len) as one JSON value (duplicate keys refused). CTL_VALID with *out (caller
@@ -56,7 +73,8 @@ enum ctl_parse ctl_json_parse(const char *in, size_t len, json_t **out, char *wh
 /* ---- doc_xml.c ---- */
 
 /* Parses in[0..len) as an XML document whose root element is root and whose elements are all
- * named in names (NULL-terminated; root included). DOCTYPE and entity declarations are
+ * named in names (NULL-terminated; root included; names NULL: any element below the root, the
+ * server validates the schema). DOCTYPE and entity declarations are
  * refused outright, nothing is ever expanded or loaded. CTL_VALID with *out (free with
  * oss_xml_free); CTL_INCOMPLETE when the input is a prefix of such a document (a premature end,
  * the elements seen so far allowed); CTL_INVALID with a reason otherwise. */
@@ -84,5 +102,72 @@ enum ctl_parse ctl_access_monitor_parse(const char *in, size_t len, struct oss_b
                                         char *why, size_t whylen);
 int ctl_access_monitor_put(struct oss_client *c, const struct ctl_target *t, const char *canon,
                            struct oss_error *err);
+
+/* ---- versioning.c ---- */
+int ctl_versioning_get(struct oss_client *c, const struct ctl_target *t, struct oss_buf *out,
+                       struct oss_error *err);
+enum ctl_parse ctl_versioning_parse(const char *in, size_t len, struct oss_buf *canon, char *why,
+                                    size_t whylen);
+int ctl_versioning_put(struct oss_client *c, const struct ctl_target *t, const char *canon,
+                       struct oss_error *err);
+
+/* ---- document.c ---- */
+
+/* GETs bucket sub-resource sub and appends the answer to out with a final newline. A NoSuch*
+ * answer other than NoSuchBucket (an unset setting) is no error: out is left alone, *unset is
+ * set and err is cleared except its request id. Returns 0 or a negative errno. */
+int ctl_get_setting(struct oss_client *c, const char *bucket, const char *sub, struct oss_buf *out,
+                    int *unset, struct oss_error *err);
+/* Parses a server answer that must be a root document; -EIO (err says why) when it is not.
+ * *doc is freed by the caller with oss_xml_free. */
+int ctl_answer_xml(const struct oss_buf *body, const char *root, struct oss_xml_doc **doc,
+                   struct oss_error *err);
+
+/* The entries of the XML document settings; _del only where OSS has a Delete call. */
+#define CTL_DOC_DECL(id)                                                                           \
+    int ctl_##id##_get(struct oss_client *c, const struct ctl_target *t, struct oss_buf *out,      \
+                       struct oss_error *err);                                                     \
+    enum ctl_parse ctl_##id##_parse(const char *in, size_t len, struct oss_buf *canon, char *why,  \
+                                    size_t whylen);                                                \
+    int ctl_##id##_put(struct oss_client *c, const struct ctl_target *t, const char *canon,        \
+                       struct oss_error *err);
+#define CTL_DOC_DEL_DECL(id)                                                                       \
+    int ctl_##id##_del(struct oss_client *c, const struct ctl_target *t, struct oss_error *err);
+
+CTL_DOC_DECL(cors)
+CTL_DOC_DEL_DECL(cors)
+CTL_DOC_DECL(lifecycle)
+CTL_DOC_DEL_DECL(lifecycle)
+CTL_DOC_DECL(referer)
+CTL_DOC_DECL(logging)
+CTL_DOC_DEL_DECL(logging)
+CTL_DOC_DECL(website)
+CTL_DOC_DEL_DECL(website)
+CTL_DOC_DECL(encryption)
+CTL_DOC_DEL_DECL(encryption)
+CTL_DOC_DECL(tagging)
+CTL_DOC_DEL_DECL(tagging)
+
+/* ---- policy.c ---- */
+int ctl_policy_get(struct oss_client *c, const struct ctl_target *t, struct oss_buf *out,
+                   struct oss_error *err);
+enum ctl_parse ctl_policy_parse(const char *in, size_t len, struct oss_buf *canon, char *why,
+                                size_t whylen);
+int ctl_policy_put(struct oss_client *c, const struct ctl_target *t, const char *canon,
+                   struct oss_error *err);
+int ctl_policy_del(struct oss_client *c, const struct ctl_target *t, struct oss_error *err);
+
+/* ---- bucket_info.c ---- */
+int ctl_info_get(struct oss_client *c, const struct ctl_target *t, struct oss_buf *out,
+                 struct oss_error *err);
+int ctl_stat_get(struct oss_client *c, const struct ctl_target *t, struct oss_buf *out,
+                 struct oss_error *err);
+int ctl_location_get(struct oss_client *c, const struct ctl_target *t, struct oss_buf *out,
+                     struct oss_error *err);
+/* What the read-only rows point at: every input is CTL_INVALID, put is -EACCES. */
+enum ctl_parse ctl_readonly_parse(const char *in, size_t len, struct oss_buf *canon, char *why,
+                                  size_t whylen);
+int ctl_readonly_put(struct oss_client *c, const struct ctl_target *t, const char *canon,
+                     struct oss_error *err);
 
 #endif

@@ -1,4 +1,4 @@
-/* JSON documents written to control files (".access-monitor" as {"Status":"Enabled"}, later
+/* JSON documents written to control files (".access-monitor" as {"Status":"Enabled"},
  * ".policy"): parsing with jansson and telling a truncated document from a malformed one. */
 #include "ctl_priv.h"
 

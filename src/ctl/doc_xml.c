@@ -1,5 +1,5 @@
-/* XML documents written to control files (".access-monitor" as AccessMonitorConfiguration,
- * later ".cors", ".lifecycle", ...): the complete document goes through the safe parser of
+/* XML documents written to control files (".access-monitor" and ".versioning" as their
+ * configuration, ".cors", ".lifecycle", ...): the complete document goes through the safe parser of
  * include/oss/xml.h; a document that does not parse is fed to a libxml2 push parser to tell
  * a truncated document (more writes may complete it) from a malformed one. DTDs and entity
  * declarations are refused before any parser sees them. */
@@ -47,6 +47,8 @@ static void check_element(struct xml_check *st, const char *name, size_t len, in
 
     if (st->bad)
         return;
+    if (st->started && !st->names)
+        return; /* any element below the root */
     if (!name_allowed(st->started ? st->names : only, name, len, prefix)) {
         char q[120];
 
@@ -217,7 +219,7 @@ enum ctl_parse ctl_xml_parse(const char *in, size_t len, const char *root, const
             if (strcmp(oss_xml_name(r), root) != 0) {
                 ctl_why(why, whylen, "the root element must be <%s>, not <%.80s>", root,
                         oss_xml_name(r));
-            } else if (tree_allowed(r, names, why, whylen, root)) {
+            } else if (!names || tree_allowed(r, names, why, whylen, root)) {
                 return CTL_VALID;
             }
             oss_xml_free(*out);

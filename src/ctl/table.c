@@ -4,6 +4,20 @@
 
 #include "ctl_priv.h"
 
+/* An XML document setting of document.c. */
+#define DOC_ROW(file, id, delete_fn)                                                               \
+    {                                                                                              \
+        .name = file, .scope = CTL_BUCKET, .writable = 1, .max_input = CTL_MAX_INPUT,              \
+        .get = ctl_##id##_get, .parse = ctl_##id##_parse, .put = ctl_##id##_put, .del = delete_fn, \
+    }
+
+/* A read-only file: writes, truncation and rm are refused with EACCES by the file system. */
+#define READONLY_ROW(file, get_fn)                                                                 \
+    {                                                                                              \
+        .name = file, .scope = CTL_BUCKET, .writable = 0, .max_input = CTL_MAX_INPUT,              \
+        .get = get_fn, .parse = ctl_readonly_parse, .put = ctl_readonly_put, .del = NULL,          \
+    }
+
 static const struct ctl_entry bucket_entries[] = {
     {
         .name = ".acl",
@@ -25,6 +39,36 @@ static const struct ctl_entry bucket_entries[] = {
         .put = ctl_access_monitor_put,
         .del = NULL, /* no DeleteBucketAccessMonitor; write Disabled instead */
     },
+    {
+        .name = ".versioning",
+        .scope = CTL_BUCKET,
+        .writable = 1,
+        .max_input = CTL_MAX_INPUT,
+        .get = ctl_versioning_get,
+        .parse = ctl_versioning_parse,
+        .put = ctl_versioning_put,
+        .del = NULL, /* OSS cannot turn versioning off; write Suspended instead */
+    },
+    {
+        .name = ".policy",
+        .scope = CTL_BUCKET,
+        .writable = 1,
+        .max_input = CTL_POLICY_MAX_INPUT,
+        .get = ctl_policy_get,
+        .parse = ctl_policy_parse,
+        .put = ctl_policy_put,
+        .del = ctl_policy_del,
+    },
+    DOC_ROW(".cors", cors, ctl_cors_del),
+    DOC_ROW(".lifecycle", lifecycle, ctl_lifecycle_del),
+    DOC_ROW(".referer", referer, NULL), /* no DeleteBucketReferer */
+    DOC_ROW(".logging", logging, ctl_logging_del),
+    DOC_ROW(".website", website, ctl_website_del),
+    DOC_ROW(".encryption", encryption, ctl_encryption_del),
+    DOC_ROW(".tagging", tagging, ctl_tagging_del),
+    READONLY_ROW(".info", ctl_info_get),
+    READONLY_ROW(".location", ctl_location_get),
+    READONLY_ROW(".stat", ctl_stat_get),
 };
 
 static const struct ctl_entry object_acl_entry = {

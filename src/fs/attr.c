@@ -64,6 +64,8 @@ void fs_fill_stat(struct fs_ctx *ctx, const struct fs_inode *in, struct stat *st
             st->st_mode &= ~0222; /* past versions are read-only */
         st->st_nlink = 1;
         st->st_size = in->kind == FS_K_LOCAL ? in->local.len : in->size;
+        if (in->kind == FS_K_FILE && in->is_link)
+            st->st_mode = S_IFLNK | 0777; /* symlink.c: an OSS Symlink object */
         break;
     case FS_K_CTL:
     case FS_K_OBJACL:

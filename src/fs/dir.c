@@ -15,6 +15,7 @@ struct dent {
     const struct ctl_entry *entry;
     uint64_t size;
     time_t mtime;
+    int is_link; /* a Symlink object */
 };
 
 struct fs_dirh {
@@ -41,7 +42,7 @@ static int dh_add(struct fs_dirh *d, const char *name, enum fs_kind kind,
     char *n = strdup(name);
     if (!n)
         return -ENOMEM;
-    d->v[d->n++] = (struct dent){n, kind, ce, size, mtime};
+    d->v[d->n++] = (struct dent){n, kind, ce, size, mtime, 0};
     return 0;
 }
 
@@ -97,6 +98,8 @@ static int dh_convert(struct fs_ctx *ctx, struct fs_dirh *d, const struct fs_dir
         }
         rc = dh_add(d, de->name, de->is_dir ? FS_K_DIR : FS_K_FILE, NULL, de->size,
                     de->mtime ? de->mtime : ctx->mount_time);
+        if (rc == 0)
+            d->v[d->n - 1].is_link = de->is_link;
     }
     return rc;
 }
@@ -165,8 +168,18 @@ void fs_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         if (rc == 0)
             rc = dh_convert(ctx, d, l->ents, 0, l->n);
         fs_listing_free(l);
+    } else if (rc == 0 && (d->dir.kind == FS_K_VERDIR || d->dir.kind == FS_K_VERACLD)) {
+        /* the versions of one object (versions.c): files, or their ACL files */
+        struct fs_listing *l = NULL;
+        rc = fs_list_versions(ctx, d->dir.bucket, d->dir.key, &l);
+        for (size_t i = 0; rc == 0 && i < l->n; i++)
+            rc = d->dir.kind == FS_K_VERDIR
+                     ? dh_add(d, l->ents[i].name, FS_K_FILE, NULL, l->ents[i].size,
+                              l->ents[i].mtime)
+                     : dh_add(d, l->ents[i].name, FS_K_OBJACL, ctl_object_acl_entry(), 0,
+                              l->ents[i].mtime);
+        fs_listing_free(l);
     } else if (rc == 0 && (d->dir.kind == FS_K_DIR || d->dir.kind == FS_K_ACLD)) {
-        /* .versions trees are reachable by name; listing them needs ListObjectVersions */
         d->streaming = 1;
         rc = fs_lister_init(&d->ls, d->dir.bucket, d->dir.key);
         if (rc == 0)
@@ -184,6 +197,8 @@ void fs_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 /* Key of a listed entry, as its inode records it. */
 static char *dent_key(const struct fs_inode *dir, const struct dent *e)
 {
+    if (dir->kind == FS_K_VERDIR || dir->kind == FS_K_VERACLD)
+        return strdup(dir->key); /* a version of the object: the name is its version id */
     switch (e->kind) {
     case FS_K_DIR:
         return dir->kind == FS_K_ACCOUNT ? strdup("") : fs_child_key(dir->key, e->name, 1);
@@ -209,6 +224,11 @@ static struct fs_inode *dent_ref(struct fs_ctx *ctx, struct fs_inode *dir, const
     if (dir->kind == FS_K_ACCOUNT)
         in->is_bucket_root = 1;
     in->entry = e->entry;
+    if ((dir->kind == FS_K_VERDIR || dir->kind == FS_K_VERACLD) && !in->version_id &&
+        !(in->version_id = strdup(e->name)))
+        return NULL; /* never shown as the current, writable object */
+    if (e->kind == FS_K_FILE && in->writers == 0)
+        in->is_link = e->is_link;
     if (in->writers == 0) {
         in->size = e->size;
         in->mtime = e->mtime ? e->mtime : ctx->mount_time;
@@ -266,7 +286,7 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
             struct fs_inode *c = dot ? NULL : fs_inode_child_locked(ctx, ino, e->name);
             st.st_ino = c ? c->ino : 0x100000000ull + i;
             int isdir = e->kind == FS_K_DIR || e->kind == FS_K_ACLD;
-            st.st_mode = dot || isdir ? S_IFDIR : S_IFREG;
+            st.st_mode = dot || isdir ? S_IFDIR : e->is_link ? S_IFLNK : S_IFREG;
             used += fuse_add_direntry(req, buf + used, size - used, e->name, &st, i + 1);
         }
     }

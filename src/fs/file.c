@@ -32,6 +32,7 @@ void fs_handle_free(struct fs_handle *h)
         return;
     if (h->stage_fd >= 0)
         close(h->stage_fd);
+    fs_prefetch_free(h->pf);
     free(h->bucket);
     free(h->key);
     free(h->version_id);
@@ -238,6 +239,8 @@ void fs_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
      * the empty file then would cost a second PutObject. */
     if (h->hk == FS_H_OBJ && h->dirty && !h->wrote)
         fs_obj_upload(ctx, h);
+    if (h->hk == FS_H_OBJ && h->up) /* flush never came (or failed): abort the parts */
+        fs_upload_discard(ctx, h);
     if (h->hk == FS_H_CTL)
         fs_ctl_release(ctx, h);
     if (h->hk == FS_H_OBJ && h->dirty)

@@ -1,6 +1,7 @@
-/* Reads and writes on open files: objects through a per-handle read-ahead window of ranged
- * GETs that grows while the reader is sequential (or from the staging file once the handle has
- * one), control files from and into their handle buffers, editor temporaries in memory. */
+/* Reads and writes on open files: objects through the prefetcher's ranged GETs (prefetch.c) or
+ * from the staging file once the handle has one, writes streamed into a multipart upload
+ * (upload.c) or into the staging file; control files from and into their handle buffers,
+ * editor temporaries in memory. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,36 +14,6 @@ static struct fs_handle *handle_of(struct fuse_file_info *fi)
     return (struct fs_handle *)(uintptr_t)fi->fh;
 }
 
-/* Serves a read from the handle's window, refilling it with one ranged GET that grows while
- * the reader is sequential. Expects h->lock held. */
-static int obj_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t off,
-                    const char **data, size_t *len)
-{
-    uint64_t o = (uint64_t)off;
-    if (!(o >= h->ra_off && o + size <= h->ra_off + h->ra.len)) {
-        if (o == h->ra_next && h->ra_window < FS_RA_MAX)
-            h->ra_window *= 2;
-        else if (o != h->ra_next)
-            h->ra_window = FS_RA_MIN;
-        size_t want = size > h->ra_window ? size : h->ra_window;
-        struct oss_error err;
-        oss_buf_reset(&h->ra);
-        h->ra_off = o;
-        int rc = oss_get_object(ctx->client, h->bucket, h->key, h->version_id, o, want, &h->ra,
-                                NULL, &err);
-        if (rc < 0) {
-            oss_buf_reset(&h->ra);
-            fs_log_oss(ctx, "GetObject", h->bucket, h->key, &err);
-            return rc;
-        }
-    }
-    size_t avail = h->ra_off + h->ra.len > o ? (size_t)(h->ra_off + h->ra.len - o) : 0;
-    *len = avail < size ? avail : size;
-    *data = h->ra.data ? h->ra.data + (o - h->ra_off) : "";
-    h->ra_next = o + *len;
-    return 0;
-}
-
 void fs_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
 {
     (void)ino;
@@ -52,6 +23,14 @@ void fs_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct f
     size_t len = 0;
     int rc = 0;
     pthread_mutex_lock(&h->lock);
+    if (h->hk == FS_H_OBJ && h->up) {
+        rc = fs_upload_to_staging(ctx, h); /* reading back what is being streamed */
+        if (rc < 0) {
+            pthread_mutex_unlock(&h->lock);
+            fuse_reply_err(req, -rc);
+            return;
+        }
+    }
     if (h->hk == FS_H_OBJ && h->stage_fd >= 0) {
         char *buf = malloc(size ? size : 1);
         ssize_t n = buf ? pread(h->stage_fd, buf, size, off) : -1;
@@ -64,7 +43,15 @@ void fs_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct f
         return;
     }
     if (h->hk == FS_H_OBJ) {
-        rc = obj_read(ctx, h, size, off, &data, &len);
+        char *buf = NULL;
+        rc = fs_prefetch_read(ctx, h, size, off, &buf, &len);
+        pthread_mutex_unlock(&h->lock);
+        if (rc < 0)
+            fuse_reply_err(req, -rc);
+        else
+            fuse_reply_buf(req, buf, len);
+        free(buf);
+        return;
     } else if (h->hk == FS_H_CTL) {
         const struct oss_buf *b = &h->content;
         if ((size_t)off < b->len) {
@@ -134,8 +121,12 @@ void fs_op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, o
     } else if (h->hk == FS_H_LOCAL) {
         rc = local_write(ctx, h->in, buf, size, off);
     } else {
-        rc = fs_obj_ensure_loaded(ctx, h);
-        if (rc == 0) {
+        rc = h->upload_broken ? h->upload_err : fs_upload_write(ctx, h, buf, size, off);
+        if (rc == 0) /* not streamed: through the staging file */
+            rc = fs_obj_ensure_loaded(ctx, h);
+        if (rc == 1) {
+            rc = 0;
+        } else if (rc == 0) {
             ssize_t n = pwrite(h->stage_fd, buf, size, off);
             rc = n < 0 ? -errno : 0;
         }

@@ -24,7 +24,7 @@ static int ents_add(struct fs_lister *e, const char *name, size_t len, int is_di
     char *n = strndup(name, len);
     if (!n)
         return -ENOMEM;
-    e->v[e->n++] = (struct fs_dirent){n, is_dir, size, mtime};
+    e->v[e->n++] = (struct fs_dirent){n, is_dir, size, mtime, 0};
     return 0;
 }
 
@@ -136,6 +136,8 @@ static int add_page(struct fs_lister *e, const struct oss_list_page *pg)
         if (strncmp(k, prefix, pl) != 0 || strchr(k + pl, '/'))
             continue; /* the directory's own marker "prefix/" has an empty name: skipped */
         rc = ents_add(e, k + pl, strlen(k + pl), 0, pg->objects[i].size, pg->objects[i].mtime);
+        if (rc == 0 && k[pl] && strcmp(pg->objects[i].type, "Symlink") == 0)
+            e->v[e->n - 1].is_link = 1;
     }
     for (size_t i = 0; i < pg->nprefixes && rc == 0; i++) {
         const char *k = pg->prefixes[i];

@@ -9,13 +9,21 @@
 
 #include "fs/fs.h"
 
-/* Outcome of probing the server for a name: 0 file, 1 directory, or a negative errno. */
+/* Outcome of probing the server for a name: 0 file, 1 directory, 2 symlink (HeadObject follows
+ * links: its type says Symlink, or a dangling link answers SymlinkTargetNotExist; the size is
+ * then the length of the target as readlink returns it, one GetSymlink), or a negative errno. */
 static int probe_name(struct fs_ctx *ctx, const char *bucket, const char *key, uint64_t *size,
                       time_t *mtime)
 {
     struct oss_object_meta m = {0};
     struct oss_error err;
     int rc = oss_head_object(ctx->client, bucket, key, NULL, &m, &err);
+    if ((rc == 0 && strcmp(m.type, "Symlink") == 0) ||
+        (rc == -ENOENT && strcmp(err.code, "SymlinkTargetNotExist") == 0)) {
+        *mtime = m.mtime ? m.mtime : *mtime;
+        oss_object_meta_cleanup(&m);
+        return fs_link_probe(ctx, bucket, key, size);
+    }
     if (rc == 0) {
         *size = m.size;
         *mtime = m.mtime;
@@ -63,6 +71,7 @@ void fs_reply_child_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *
         return;
     }
     if (have_attrs && in->writers == 0) {
+        in->is_link = have_attrs == 2;
         in->size = size;
         in->mtime = mtime;
         in->attr_expires = fs_now() + ctx->opts.attr_timeout;
@@ -237,8 +246,8 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
             fuse_reply_err(req, ENOMEM);
             return;
         }
-        fs_reply_child_locked(req, ctx, p, name, d->is_dir ? FS_K_DIR : FS_K_FILE, key, 1, d->size,
-                              d->mtime);
+        fs_reply_child_locked(req, ctx, p, name, d->is_dir ? FS_K_DIR : FS_K_FILE, key,
+                              d->is_link ? 2 : 1, d->size, d->mtime);
         free(key);
         return;
     }
@@ -277,8 +286,8 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
         fuse_reply_err(req, p ? ENOMEM : ENOENT);
         return;
     }
-    fs_reply_child_locked(req, ctx, p, name, rc == 1 ? FS_K_DIR : FS_K_FILE, key, rc == 0, size,
-                          mtime);
+    fs_reply_child_locked(req, ctx, p, name, rc == 1 ? FS_K_DIR : FS_K_FILE, key,
+                          rc == 0 ? 1 : rc == 2 ? 2 : 0, size, mtime);
     free(key);
 }
 
@@ -351,7 +360,8 @@ void fs_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         fuse_reply_err(req, ENOENT);
         return;
     }
-    if (in->kind == FS_K_FILE && in->writers == 0 && in->attr_expires <= fs_now() && in->name) {
+    if (in->kind == FS_K_FILE && in->writers == 0 && in->attr_expires <= fs_now() && in->name &&
+        !in->is_link) { /* HeadObject would describe a link's target */
         char *bucket = strdup(in->bucket), *key = strdup(in->key);
         char *vid = in->version_id ? strdup(in->version_id) : NULL;
         pthread_mutex_unlock(&ctx->lock);

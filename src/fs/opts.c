@@ -26,6 +26,8 @@ enum {
     KEY_CONNECT_TIMEOUT,
     KEY_REQUEST_TIMEOUT,
     KEY_RETRIES,
+    KEY_PART_SIZE,
+    KEY_UPLOAD_CONCURRENCY,
     KEY_IGNORE,
 };
 
@@ -50,6 +52,8 @@ static const struct fuse_opt specs[] = {
     FUSE_OPT_KEY("connect_timeout=", KEY_CONNECT_TIMEOUT),
     FUSE_OPT_KEY("request_timeout=", KEY_REQUEST_TIMEOUT),
     FUSE_OPT_KEY("retries=", KEY_RETRIES),
+    FUSE_OPT_KEY("part_size=", KEY_PART_SIZE),
+    FUSE_OPT_KEY("upload_concurrency=", KEY_UPLOAD_CONCURRENCY),
     FUSE_OPT_KEY("ro", KEY_RO),
     FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
     FUSE_OPT_KEY("-f", KEY_FOREGROUND),
@@ -166,6 +170,16 @@ static int proc(void *data, const char *arg, int key, struct fuse_args *outargs)
         o->retries = (int)n;
         return 0;
     }
+    case KEY_PART_SIZE:
+    case KEY_UPLOAD_CONCURRENCY: {
+        unsigned n, max = key == KEY_PART_SIZE ? 5120 : 64;
+        if (parse_uint(val, 10, &n) < 0 || n < 1 || n > max) {
+            fprintf(stderr, "osspermfs: bad value in -o %s (1 to %u)\n", arg, max);
+            ps->bad = 1;
+        }
+        *(key == KEY_PART_SIZE ? &o->part_size_mb : &o->upload_concurrency) = n;
+        return 0;
+    }
     case KEY_IGNORE:
     default:
         return 0;
@@ -215,6 +229,8 @@ int fs_opts_parse(int argc, char **argv, struct fs_opts *o, struct fuse_args *ar
     ps.o.umask = 022;
     ps.o.attr_timeout = 1.0;
     ps.o.retries = -1;
+    ps.o.part_size_mb = 8;
+    ps.o.upload_concurrency = 4;
     *args = (struct fuse_args)FUSE_ARGS_INIT(argc, argv);
     int prc = fuse_opt_parse(args, &ps, specs, proc);
     *o = ps.o;
@@ -273,6 +289,8 @@ void fs_opts_usage(const char *prog)
            "  -o attr_timeout=SEC   attribute and listing cache time (default 1)\n"
            "  -o connect_timeout=SEC, request_timeout=SEC, retries=N\n"
            "                        transport limits (defaults 10 s, 120 s, 3 retries)\n"
+           "  -o part_size=MIB      multipart part size of streamed writes (default 8)\n"
+           "  -o upload_concurrency=N  parts uploaded at once per file (default 4)\n"
            "  -o ro                 read-only mount\n"
            "  -o allow_other        let other users in (control files stay owner-only)\n"
            "  -o noctl              no control files: a plain data mount\n"

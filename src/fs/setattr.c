@@ -14,7 +14,9 @@
 /* Truncates an object to size through handle h (a write handle, or a temporary one). */
 static int obj_truncate(struct fs_ctx *ctx, struct fs_handle *h, uint64_t size)
 {
-    int rc = 0;
+    int rc = fs_upload_to_staging(ctx, h); /* a streamed handle goes back to staging */
+    if (rc < 0)
+        return rc;
     if (size == 0 && !h->loaded) {
         int fd = fs_stage_open(ctx);
         if (fd < 0)

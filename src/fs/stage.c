@@ -1,6 +1,6 @@
 /* Staging of objects being written: one private mkdtemp directory (mode 0700) under $TMPDIR per
  * mount holds unlinked temporary files, one per write handle, filled with the object's bytes
- * when needed and uploaded with one PutObject. Nothing in it outlives its handle; the
+ * when needed and uploaded with one PutObject (unless its writes were streamed, upload.c). Nothing in it outlives its handle; the
  * directory itself is removed at unmount. */
 #include <errno.h>
 #include <fcntl.h>
@@ -93,9 +93,14 @@ int fs_obj_ensure_loaded(struct fs_ctx *ctx, struct fs_handle *h)
     return 0;
 }
 
-/* Uploads a dirty staging file with one PutObject; updates the cached attributes. */
+/* Uploads a dirty staging file with one PutObject, or ends a streamed upload (upload.c);
+ * updates the cached attributes. A handle whose streamed upload failed keeps failing. */
 int fs_obj_upload(struct fs_ctx *ctx, struct fs_handle *h)
 {
+    if (h->upload_broken)
+        return h->upload_err;
+    if (h->up)
+        return fs_upload_finish(ctx, h);
     if (!h->dirty)
         return 0;
     if (h->stage_fd < 0) {

@@ -67,3 +67,75 @@ void fs_lookup_version(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, c
     pthread_mutex_unlock(&ctx->lock);
     fuse_reply_entry(req, &e);
 }
+
+/* Lists the versions of key: one ListObjectVersions page (prefix=key) after another until
+ * the listing passes key. Delete markers are left out (they have no bytes and no ACL).
+ * Entries come newest first, named by version id; *out is malloc'ed (fs_listing_free), and
+ * not sorted by name, so it is never kept for lookups. */
+int fs_list_versions(struct fs_ctx *ctx, const char *bucket, const char *key,
+                     struct fs_listing **out)
+{
+    struct fs_listing *l = calloc(1, sizeof(*l));
+    char *km = NULL, *vm = NULL;
+    size_t cap = 0;
+    int rc = l ? 0 : -ENOMEM, done = 0;
+
+    while (rc == 0 && !done) {
+        struct oss_version_params p = {
+            .prefix = key, .key_marker = km, .version_id_marker = vm, .max_keys = 1000};
+        struct oss_version_page pg = {0};
+        struct oss_error err;
+        rc = oss_list_object_versions(ctx->client, bucket, &p, &pg, &err);
+        if (rc < 0) {
+            fs_log_oss(ctx, "ListObjectVersions", bucket, key, &err);
+            break;
+        }
+        done = !pg.truncated;
+        for (size_t i = 0; rc == 0 && i < pg.n; i++) {
+            const struct oss_version_entry *v = &pg.versions[i];
+            int c = strcmp(v->key, key);
+            if (c > 0)
+                done = 1;
+            if (c != 0 || v->delete_marker)
+                continue;
+            if (l->n == cap) {
+                size_t ncap = cap ? cap * 2 : 16;
+                struct fs_dirent *e = realloc(l->ents, ncap * sizeof(*e));
+                if (!e) {
+                    rc = -ENOMEM;
+                    break;
+                }
+                l->ents = e;
+                cap = ncap;
+            }
+            char *name = strdup(v->version_id);
+            if (!name) {
+                rc = -ENOMEM;
+                break;
+            }
+            memset(&l->ents[l->n], 0, sizeof(l->ents[l->n]));
+            l->ents[l->n].name = name;
+            l->ents[l->n].size = v->size;
+            l->ents[l->n].mtime = v->mtime;
+            l->n++;
+        }
+        free(km);
+        free(vm);
+        km = vm = NULL;
+        if (rc == 0 && !done) {
+            km = strdup(pg.next_key_marker ? pg.next_key_marker : "");
+            vm = strdup(pg.next_version_id_marker ? pg.next_version_id_marker : "");
+            if (!km || !vm || !km[0])
+                rc = km && vm ? -EIO : -ENOMEM;
+        }
+        oss_version_page_cleanup(&pg);
+    }
+    free(km);
+    free(vm);
+    if (rc < 0) {
+        fs_listing_free(l);
+        return rc;
+    }
+    *out = l;
+    return 0;
+}

@@ -1,7 +1,8 @@
 /* Extended attributes: user.oss.acl (read-write, the object ACL of a file or the ACL of a bucket
- * root, through the same control entries and audit as the files), and the read-only
+ * root, through the same control entries and audit as the files), the read-only
  * user.oss.etag, user.oss.version-id, user.oss.storage-class, user.oss.type and user.oss.crc64
- * of an object, from one HeadObject. */
+ * of an object, from one HeadObject, and the read-write user.oss.tagging and
+ * user.oss.meta.<name>, handed on to xattr_meta.c. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -93,6 +94,104 @@ static int get_value(struct fs_ctx *ctx, fuse_ino_t ino, const char *name, struc
     return rc;
 }
 
+/* The object behind a file inode for xattr_meta.c: -ENODATA for anything else (directories,
+ * control files, symlinks, whose HeadObject would describe the target). */
+static int xobj_of(struct fs_ctx *ctx, fuse_ino_t ino, struct fs_xobj *o)
+{
+    memset(o, 0, sizeof(*o));
+    pthread_mutex_lock(&ctx->lock);
+    struct fs_inode *in = fs_inode_get_locked(ctx, ino);
+    int rc = 0;
+    if (!in)
+        rc = -ENOENT;
+    else if (in->kind != FS_K_FILE || in->is_link)
+        rc = -ENODATA;
+    else if (!(o->bucket = strdup(in->bucket)) || !(o->key = strdup(in->key)) ||
+             (in->version_id && !(o->version_id = strdup(in->version_id))))
+        rc = -ENOMEM;
+    pthread_mutex_unlock(&ctx->lock);
+    return rc;
+}
+
+static void xobj_cleanup(struct fs_xobj *o)
+{
+    free(o->bucket);
+    free(o->key);
+    free(o->version_id);
+}
+
+/* Writes of user.oss.tagging and user.oss.meta.*: the mount owner and root only, as for
+ * control files; a metadata rewrite changes the ETag and mtime, so the cached attributes of
+ * the object expire. */
+static int meta_write(fuse_req_t req, struct fs_ctx *ctx, fuse_ino_t ino, const char *name,
+                      const char *value, size_t size, int flags, int remove)
+{
+    struct fs_xobj o;
+    if (ctx->opts.ro)
+        return -EROFS;
+    if (!fs_may_write_ctl(ctx, req))
+        return -EACCES;
+    int rc = xobj_of(ctx, ino, &o);
+    if (rc == -ENODATA)
+        rc = -ENOTSUP; /* not an object: nothing of the kind can be set */
+    else if (rc == 0)
+        rc = remove ? fs_xattr_meta_remove(ctx, &o, name)
+                    : fs_xattr_meta_set(ctx, &o, name, value, size, flags);
+    xobj_cleanup(&o);
+    if (rc == 0 && strcmp(name, "user.oss.tagging") != 0) {
+        pthread_mutex_lock(&ctx->lock);
+        struct fs_inode *in = fs_inode_get_locked(ctx, ino);
+        if (in && in->writers == 0)
+            in->attr_expires = 0;
+        pthread_mutex_unlock(&ctx->lock);
+    }
+    return rc;
+}
+
+/* getxattr is asked twice by most tools: with size 0 for the length, then for the bytes. The
+ * value fetched for the first call is kept for the second (same inode and name, within
+ * PROBE_TTL seconds, used once), so one getfattr costs one request. Writes drop it. */
+#define PROBE_TTL 2.0
+static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    fuse_ino_t ino;
+    char name[256];
+    struct oss_buf v;
+    double at;
+    int valid;
+} probe = {.v = OSS_BUF_INIT};
+
+/* Moves the kept value of (ino, name) into out; 1 when there was one. */
+static int probe_take(fuse_ino_t ino, const char *name, struct oss_buf *out)
+{
+    int hit = 0;
+    pthread_mutex_lock(&probe_lock);
+    if (probe.valid && probe.ino == ino && strcmp(probe.name, name) == 0 &&
+        fs_now() - probe.at < PROBE_TTL) {
+        *out = probe.v;
+        probe.v = (struct oss_buf)OSS_BUF_INIT;
+        hit = 1;
+    }
+    probe.valid = 0;
+    pthread_mutex_unlock(&probe_lock);
+    return hit;
+}
+
+/* Keeps a copy of v for the next call (ino, name); NULL v just drops what is kept. */
+static void probe_keep(fuse_ino_t ino, const char *name, const struct oss_buf *v)
+{
+    pthread_mutex_lock(&probe_lock);
+    oss_buf_reset(&probe.v);
+    probe.valid = v && strlen(name) < sizeof(probe.name) &&
+                  oss_buf_append(&probe.v, v->data ? v->data : "", v->len) == 0;
+    if (probe.valid) {
+        probe.ino = ino;
+        snprintf(probe.name, sizeof(probe.name), "%s", name);
+        probe.at = fs_now();
+    }
+    pthread_mutex_unlock(&probe_lock);
+}
+
 static int is_known(const char *name)
 {
     for (size_t i = 0; i < sizeof(file_names) / sizeof(file_names[0]); i++)
@@ -104,17 +203,29 @@ static int is_known(const char *name)
 void fs_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
     struct fs_ctx *ctx = fuse_req_userdata(req);
-    if (!is_known(name)) { /* security.*, system.posix_acl_*: answered without a request */
+    int meta = fs_xattr_is_meta(name);
+    if (!is_known(name) && !meta) { /* security.*, system.posix_acl_*: no request */
         fuse_reply_err(req, ENODATA);
         return;
     }
     struct oss_buf v = OSS_BUF_INIT;
-    int rc = get_value(ctx, ino, name, &v);
+    int rc;
+    if (size > 0 && probe_take(ino, name, &v))
+        rc = 0;
+    else if (meta) {
+        struct fs_xobj o;
+        rc = xobj_of(ctx, ino, &o);
+        if (rc == 0)
+            rc = fs_xattr_meta_get(ctx, &o, name, &v);
+        xobj_cleanup(&o);
+    } else
+        rc = get_value(ctx, ino, name, &v);
     if (rc < 0)
         fuse_reply_err(req, -rc);
-    else if (size == 0)
+    else if (size == 0) {
+        probe_keep(ino, name, &v);
         fuse_reply_xattr(req, v.len);
-    else if (size < v.len)
+    } else if (size < v.len)
         fuse_reply_err(req, ERANGE);
     else
         fuse_reply_buf(req, v.data, v.len);
@@ -125,6 +236,11 @@ void fs_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char
                     size_t size, int flags)
 {
     struct fs_ctx *ctx = fuse_req_userdata(req);
+    probe_keep(ino, name, NULL);
+    if (fs_xattr_is_meta(name)) {
+        fuse_reply_err(req, -meta_write(req, ctx, ino, name, value, size, flags, 0));
+        return;
+    }
     if (strcmp(name, XA_ACL) != 0) {
         fuse_reply_err(req, is_known(name) ? EPERM : ENOTSUP);
         return;
@@ -157,6 +273,17 @@ void fs_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
     pthread_mutex_unlock(&ctx->lock);
     for (size_t i = 0; i < n; i++)
         oss_buf_append(&v, file_names[i], strlen(file_names[i]) + 1);
+    struct fs_xobj o;
+    int rc = n > 1 ? xobj_of(ctx, ino, &o) : -ENODATA;
+    if (rc == 0) /* tags and user metadata: one HeadObject */
+        rc = fs_xattr_meta_list(ctx, &o, &v);
+    if (rc != -ENODATA)
+        xobj_cleanup(&o);
+    if (rc < 0 && rc != -ENODATA) {
+        oss_buf_cleanup(&v);
+        fuse_reply_err(req, -rc);
+        return;
+    }
     if (size == 0)
         fuse_reply_xattr(req, v.len);
     else if (size < v.len)
@@ -168,6 +295,10 @@ void fs_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 
 void fs_op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 {
-    (void)ino;
-    fuse_reply_err(req, is_known(name) ? EPERM : ENODATA);
+    struct fs_ctx *ctx = fuse_req_userdata(req);
+    probe_keep(ino, name, NULL);
+    if (fs_xattr_is_meta(name))
+        fuse_reply_err(req, -meta_write(req, ctx, ino, name, NULL, 0, 0, 1));
+    else
+        fuse_reply_err(req, is_known(name) ? EPERM : ENODATA);
 }

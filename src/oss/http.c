@@ -497,8 +497,7 @@ int oss_http_perform(struct oss_http *h, const struct oss_http_request *req,
                 continue;
             }
             transport_error(err, EIO, errbuf[0] ? errbuf : curl_easy_strerror(cc), NULL);
-            if (retryable_curl(cc) && x.delivered > 0 && resp->status >= 200 &&
-                resp->status < 300)
+            if (retryable_curl(cc) && x.delivered > 0 && resp->status >= 200 && resp->status < 300)
                 resp->cut_status = resp->status; /* the caller may resume from here */
             resp->status = 0;
             rc = -EIO;

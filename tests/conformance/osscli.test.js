@@ -81,6 +81,33 @@ for (const v4 of [false, true]) {
       assert.equal(okText(cli(ALICE, v4, ['list', B])), 'd/one.bin\n');
     });
 
+    test('sub-resource commands: get-sub, put-sub, del-sub', () => {
+      const cors =
+        '<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin>' +
+        '<AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>';
+      const unset = cli(ALICE, v4, ['get-sub', B, 'cors']);
+      assert.equal(unset.status, 2);
+      assert.match(unset.stderr, /^ERROR NoSuchCORSConfiguration 404 \S+\n$/);
+      assert.equal(okText(cli(ALICE, v4, ['put-sub', B, 'cors', '-'], cors)), '');
+      const got = okText(cli(ALICE, v4, ['get-sub', B, 'cors']));
+      assert.ok(got.startsWith('<?xml'), `raw body: ${got}`);
+      assert.ok(got.includes(cors), `raw body: ${got}`);
+      const policy = `{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject"],"Principal":["*"],"Resource":["acs:oss:*:*:${B}/*"]}]}`;
+      assert.equal(okText(cli(ALICE, v4, ['put-sub', B, 'policy', '-'], policy)), '');
+      assert.equal(okText(cli(ALICE, v4, ['get-sub', B, 'policy'])), policy);
+      assert.equal(okText(cli(ALICE, v4, ['del-sub', B, 'policy'])), '');
+      assert.equal(okText(cli(ALICE, v4, ['del-sub', B, 'cors'])), '');
+      assert.equal(cli(ALICE, v4, ['get-sub', B, 'cors']).status, 2);
+      assert.match(okText(cli(ALICE, v4, ['get-sub', B, 'location'])), /<LocationConstraint>oss-cn-hangzhou</);
+      const bad = cli(ALICE, v4, ['put-sub', B, 'cors', '-'], '<CORSConfiguration><CORSRule>');
+      assert.equal(bad.status, 2);
+      assert.match(bad.stderr, /^ERROR MalformedXML 400 \S+\n$/);
+      const ram = cli(AUDITOR, v4, ['put-sub', B, 'cors', '-'], cors);
+      assert.equal(ram.status, 2);
+      assert.match(ram.stderr, /^ERROR AccessDenied 403 \S+\n$/);
+      assert.equal(cli(ALICE, v4, ['get-sub', B, 'a&b']).status, 64);
+    });
+
     test('errors: ERROR <Code> <status> <RequestId> on stderr, exit 2', () => {
       const missing = cli(ALICE, v4, ['get-object', B, 'nope']);
       assert.equal(missing.status, 2);

@@ -205,6 +205,35 @@ static void test_table(void **state)
         seen += strcmp(all[i].name, ".acl") == 0 || strcmp(all[i].name, ".access-monitor") == 0;
     }
     assert_int_equal(seen, 2);
+    /* DESIGN.md 1: every bucket file, with a Delete exactly where OSS has one */
+    {
+        static const struct {
+            const char *name;
+            int writable, has_del;
+            size_t max;
+        } rows[] = {
+            {".versioning", 1, 0, 64 * 1024}, {".policy", 1, 1, 16 * 1024},
+            {".cors", 1, 1, 64 * 1024},       {".lifecycle", 1, 1, 64 * 1024},
+            {".referer", 1, 0, 64 * 1024},    {".logging", 1, 1, 64 * 1024},
+            {".website", 1, 1, 64 * 1024},    {".encryption", 1, 1, 64 * 1024},
+            {".tagging", 1, 1, 64 * 1024},    {".info", 0, 0, 64 * 1024},
+            {".location", 0, 0, 64 * 1024},   {".stat", 0, 0, 64 * 1024},
+        };
+        for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+            const struct ctl_entry *e = ctl_bucket_entry(rows[i].name);
+
+            if (!e)
+                fail_msg("no row for %s", rows[i].name);
+            assert_int_equal(e->scope, CTL_BUCKET);
+            assert_int_equal(e->writable, rows[i].writable);
+            assert_int_equal(e->del != NULL, rows[i].has_del);
+            assert_int_equal(e->max_input, rows[i].max);
+            assert_non_null(e->get);
+            assert_non_null(e->parse);
+            assert_non_null(e->put);
+        }
+        assert_int_equal(n, 2 + sizeof(rows) / sizeof(rows[0]));
+    }
     assert_true(ctl_is_reserved_dir_name(".acl.d"));
     assert_true(ctl_is_reserved_dir_name(".versions"));
     assert_false(ctl_is_reserved_dir_name(".acl"));
@@ -236,6 +265,48 @@ static void test_large_input(void **state)
     memset(buf, '{', big);
     assert_int_equal(am->parse(buf, big - 1, &canon, why, sizeof(why)), CTL_INVALID);
     assert_int_equal(canon.len, 0);
+    oss_buf_cleanup(&canon);
+    free(buf);
+}
+
+/* The policy cap is 16 KB; the XML documents' 64 KB; the read-only files take nothing. */
+static void test_document_caps(void **state)
+{
+    const struct ctl_entry *pol = ctl_bucket_entry(".policy");
+    const struct ctl_entry *cors = ctl_bucket_entry(".cors");
+    const char *head = "{\"Version\":\"1\",\"Statement\":[{\"Sid\":\"";
+    const char *tail = "\"}]}";
+    size_t big = 64 * 1024 + 1;
+    char *buf = malloc(big + 1), why[256];
+    struct oss_buf canon = OSS_BUF_INIT;
+
+    (void)state;
+    assert_non_null(buf);
+    /* a policy of exactly 16 KB is valid, one byte more is not */
+    memset(buf, 'a', 16 * 1024);
+    memcpy(buf, head, strlen(head));
+    memcpy(buf + 16 * 1024 - strlen(tail), tail, strlen(tail));
+    assert_int_equal(pol->parse(buf, 16 * 1024, &canon, why, sizeof(why)), CTL_VALID);
+    assert_int_equal(canon.len, 16 * 1024);
+    oss_buf_reset(&canon);
+    buf[16 * 1024] = ' ';
+    assert_int_equal(pol->parse(buf, 16 * 1024 + 1, &canon, why, sizeof(why)), CTL_INVALID);
+    assert_int_equal(canon.len, 0);
+    /* an XML document of 64 KB is still checked, one byte more is refused */
+    memset(buf, ' ', big);
+    memcpy(buf, "<CORSConfiguration>", 19);
+    memcpy(buf + 64 * 1024 - 20, "</CORSConfiguration>", 20);
+    assert_int_equal(cors->parse(buf, 64 * 1024, &canon, why, sizeof(why)), CTL_VALID);
+    oss_buf_reset(&canon);
+    assert_int_equal(cors->parse(buf, big, &canon, why, sizeof(why)), CTL_INVALID);
+    assert_int_equal(canon.len, 0);
+    for (const char *const *ro = (const char *const[]){".info", ".location", ".stat", NULL}; *ro;
+         ro++) {
+        const struct ctl_entry *e = ctl_bucket_entry(*ro);
+
+        assert_int_equal(e->parse("x", 1, &canon, why, sizeof(why)), CTL_INVALID);
+        assert_int_equal(e->put(NULL, NULL, "x", NULL), -EACCES);
+    }
     oss_buf_cleanup(&canon);
     free(buf);
 }
@@ -315,11 +386,16 @@ static void test_random_inputs(void **state)
                                        "]",
                                        "=",
                                        "'",
-                                       "\r\n"};
-    static const char *const ok_values[] = {
-        "private", "public-read", "public-read-write", "default", "Enabled", "Disabled", NULL};
-    const struct ctl_entry *entries[] = {
-        ctl_bucket_entry(".acl"), ctl_bucket_entry(".access-monitor"), ctl_object_acl_entry()};
+                                       "\r\n",
+                                       "VersioningConfiguration",
+                                       "Suspended"};
+    static const char *const ok_values[] = {"private",   "public-read", "public-read-write",
+                                            "default",   "Enabled",     "Disabled",
+                                            "Suspended", NULL};
+    const struct ctl_entry *entries[] = {ctl_bucket_entry(".acl"),
+                                         ctl_bucket_entry(".access-monitor"),
+                                         ctl_object_acl_entry(), ctl_bucket_entry(".versioning")};
+    const size_t nentries = sizeof(entries) / sizeof(entries[0]);
     const size_t ntoks = sizeof(toks) / sizeof(toks[0]);
     struct oss_buf in = OSS_BUF_INIT, canon = OSS_BUF_INIT;
     unsigned seed = 12345, valid = 0;
@@ -327,7 +403,7 @@ static void test_random_inputs(void **state)
 
     (void)state;
     for (int iter = 0; iter < 30000; iter++) {
-        const struct ctl_entry *e = entries[iter % 3];
+        const struct ctl_entry *e = entries[(size_t)iter % nentries];
         int ntok = (int)(rand_r(&seed) % 12);
         enum ctl_parse r;
 
@@ -523,13 +599,10 @@ static void test_audit_threads(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_table),
-        cmocka_unit_test(test_cases_as_data),
-        cmocka_unit_test(test_large_input),
-        cmocka_unit_test(test_reasons),
-        cmocka_unit_test(test_value_that_prefixes_another),
-        cmocka_unit_test(test_random_inputs),
-        cmocka_unit_test(test_audit_file),
+        cmocka_unit_test(test_table),         cmocka_unit_test(test_cases_as_data),
+        cmocka_unit_test(test_large_input),   cmocka_unit_test(test_document_caps),
+        cmocka_unit_test(test_reasons),       cmocka_unit_test(test_value_that_prefixes_another),
+        cmocka_unit_test(test_random_inputs), cmocka_unit_test(test_audit_file),
         cmocka_unit_test(test_audit_threads),
     };
 

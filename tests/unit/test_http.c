@@ -1,6 +1,7 @@
 /* Transport tests against a scripted in-process HTTP server: retries (5xx, 429, dropped
  * connections) with the body resent from memory or from a file, no retry on 4xx, HEAD errors
- * from x-oss-err, keep-alive across requests and threads, and the headers actually sent. */
+ * from x-oss-err, keep-alive across requests and threads, the headers actually sent, and
+ * GetObject resumed after an answer cut mid-body. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -25,7 +26,8 @@
 #define MAX_SEEN   256
 
 /* One scripted answer; raw NULL means a plain 200 with an x-oss-request-id. "CLOSE" drops the
- * connection without answering. */
+ * connection without answering; "CUT:" followed by an answer sends that answer and closes, so
+ * an answer shorter than its Content-Length is cut mid-body. */
 static const char *script[MAX_SCRIPT + 4];
 static int nscript;
 
@@ -95,7 +97,10 @@ static void *conn_main(void *arg)
             break;
         if (answer == NULL)
             answer = ok_answer;
-        if (send(fd, answer, strlen(answer), MSG_NOSIGNAL) < 0)
+        int cut = strncmp(answer, "CUT:", 4) == 0;
+        if (cut)
+            answer += 4;
+        if (send(fd, answer, strlen(answer), MSG_NOSIGNAL) < 0 || cut)
             break;
     }
     oss_buf_cleanup(&body);
@@ -522,6 +527,160 @@ static void test_range_fallbacks(void **state)
     oss_client_free(c);
 }
 
+/* The answers of a 9-byte object "123456789" (its CRC64 is 11051210869376104954). */
+#define OBJ_HEAD                                                                                   \
+    "ETag: \"E1\"\r\nx-oss-hash-crc64ecma: 11051210869376104954\r\n"                               \
+    "Last-Modified: Wed, 25 Nov 2026 13:00:00 GMT\r\n"
+
+static int header_has(int i, const char *line)
+{
+    return strstr(seen[i].head, line) != NULL;
+}
+
+/* A whole GET cut mid-body is resumed with ranged GETs pinned to the first ETag, within the
+ * retry budget (a 503 on the way counts too); the bytes arrive once and the CRC64 of the
+ * whole object is checked across the parts. */
+static void test_get_resume(void **state)
+{
+    (void)state;
+    const char *answers[] = {
+        "CUT:HTTP/1.1 200 OK\r\nx-oss-request-id: R1\r\n" OBJ_HEAD "Content-Length: 9\r\n\r\n1234",
+        err503,
+        "CUT:HTTP/1.1 206 Partial Content\r\nx-oss-request-id: R3\r\n" OBJ_HEAD
+        "Content-Range: bytes 4-8/9\r\nContent-Length: 5\r\n\r\n56",
+        "HTTP/1.1 206 Partial Content\r\nx-oss-request-id: R4\r\n" OBJ_HEAD
+        "Content-Range: bytes 6-8/9\r\nContent-Length: 3\r\n\r\n789",
+    };
+    struct oss_client *c = new_client(3, NULL);
+    struct oss_buf out = OSS_BUF_INIT;
+    struct oss_object_meta m;
+    struct oss_error e;
+
+    reset(answers, 4);
+    oss_buf_puts(&out, ">");
+    assert_int_equal(oss_get_object(c, "bkt", "k", NULL, 0, 0, &out, &m, &e), 0);
+    assert_string_equal(oss_buf_str(&out), ">123456789");
+    assert_string_equal(e.request_id, "R4");
+    assert_int_equal(m.size, 9);
+    assert_string_equal(m.etag, "E1");
+    oss_object_meta_cleanup(&m);
+    assert_int_equal(nseen, 4);
+    assert_null(strcasestr(seen[0].head, "\r\nRange:"));
+    assert_null(strcasestr(seen[0].head, "\r\nIf-Match:"));
+    for (int i = 1; i <= 2; i++) {
+        assert_true(header_has(i, "GET /bkt/k HTTP/1.1\r\n"));
+        assert_true(header_has(i, "\r\nRange: bytes=4-8\r\n"));
+        assert_true(header_has(i, "\r\nIf-Match: \"E1\"\r\n"));
+        assert_true(header_has(i, "\r\nx-oss-range-behavior: standard\r\n"));
+    }
+    assert_true(header_has(3, "\r\nRange: bytes=6-8\r\n"));
+    assert_true(header_has(3, "\r\nIf-Match: \"E1\"\r\n"));
+
+    /* The same with a wrong CRC64 in the first answer: the parts do not make that object. */
+    const char *bad_crc[] = {
+        "CUT:HTTP/1.1 200 OK\r\nETag: \"E1\"\r\nx-oss-hash-crc64ecma: 1\r\n"
+        "Content-Length: 9\r\n\r\n1234",
+        "HTTP/1.1 206 Partial Content\r\nx-oss-request-id: R2\r\n" OBJ_HEAD
+        "Content-Range: bytes 4-8/9\r\nContent-Length: 5\r\n\r\n56789",
+    };
+    reset(bad_crc, 2);
+    oss_buf_reset(&out);
+    assert_int_equal(oss_get_object(c, "bkt", "k", NULL, 0, 0, &out, NULL, &e), -EIO);
+    assert_string_equal(e.code, "CRC64Mismatch");
+    assert_int_equal(out.len, 0);
+    assert_int_equal(nseen, 2);
+    oss_buf_cleanup(&out);
+    oss_client_free(c);
+}
+
+/* A resumption answered 412 (the ETag moved on) fails with ObjectChanged and nothing is kept;
+ * resumptions stop when the retry budget is spent; an answer without an ETag is not resumed. */
+static void test_get_resume_refused(void **state)
+{
+    (void)state;
+    static const char cut[] = "CUT:HTTP/1.1 200 OK\r\n" OBJ_HEAD "Content-Length: 9\r\n\r\n1234";
+    const char *changed[] = {
+        cut,
+        "HTTP/1.1 412 Precondition Failed\r\nx-oss-request-id: R412\r\n"
+        "Content-Type: application/xml\r\nContent-Length: 50\r\n\r\n"
+        "<Error><Code>PreconditionFailed</Code></Error>\n   ",
+    };
+    struct oss_client *c = new_client(3, NULL);
+    struct oss_buf out = OSS_BUF_INIT;
+    struct oss_object_meta m;
+    struct oss_error e;
+
+    reset(changed, 2);
+    oss_buf_puts(&out, "kept");
+    assert_int_equal(oss_get_object(c, "bkt", "k", NULL, 0, 0, &out, &m, &e), -EIO);
+    assert_string_equal(e.code, "ObjectChanged");
+    assert_int_equal(e.http_status, 412);
+    assert_string_equal(e.request_id, "R412");
+    assert_string_equal(oss_buf_str(&out), "kept");
+    assert_int_equal(m.size, 0);
+    assert_int_equal(nseen, 2);
+    assert_true(header_has(1, "\r\nIf-Match: \"E1\"\r\n"));
+    oss_client_free(c);
+
+    const char *cuts[] = {cut,
+                          "CUT:HTTP/1.1 206 Partial Content\r\n" OBJ_HEAD
+                          "Content-Range: bytes 4-8/9\r\nContent-Length: 5\r\n\r\n5",
+                          "CUT:HTTP/1.1 206 Partial Content\r\n" OBJ_HEAD
+                          "Content-Range: bytes 5-8/9\r\nContent-Length: 4\r\n\r\n6"};
+    c = new_client(2, NULL);
+    reset(cuts, 3);
+    assert_int_equal(oss_get_object(c, "bkt", "k", NULL, 0, 0, &out, NULL, &e), -EIO);
+    assert_int_equal(e.http_status, 0);
+    assert_string_equal(oss_buf_str(&out), "kept");
+    assert_int_equal(nseen, 3); /* one attempt and two retries, all cut */
+    assert_true(header_has(2, "\r\nRange: bytes=5-8\r\n"));
+
+    const char *no_etag[] = {"CUT:HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n1234"};
+    reset(no_etag, 1);
+    assert_int_equal(oss_get_object(c, "bkt", "k", NULL, 0, 0, &out, NULL, &e), -EIO);
+    assert_int_equal(nseen, 1);
+    oss_buf_cleanup(&out);
+    oss_client_free(c);
+}
+
+static int record_sink(const void *data, size_t len, void *arg)
+{
+    return oss_buf_append(arg, data, len);
+}
+
+/* A ranged read streamed to a sink from a server that ignores the range (200, whole object)
+ * and cuts it: the wanted bytes arrive once, in order, and the resumption asks only for what
+ * is missing; a cut after every wanted byte arrived needs no resumption. */
+static void test_get_resume_sink_range(void **state)
+{
+    (void)state;
+    const char *answers[] = {
+        "CUT:HTTP/1.1 200 OK\r\n" OBJ_HEAD "Content-Length: 9\r\n\r\n12345",
+        "HTTP/1.1 206 Partial Content\r\nx-oss-request-id: R2\r\n" OBJ_HEAD
+        "Content-Range: bytes 5-5/9\r\nContent-Length: 1\r\n\r\n6",
+        "CUT:HTTP/1.1 200 OK\r\nx-oss-request-id: R3\r\n" OBJ_HEAD "Content-Length: 9\r\n\r\n12345",
+    };
+    struct oss_client *c = new_client(3, NULL);
+    struct oss_buf got = OSS_BUF_INIT;
+    struct oss_error e;
+
+    reset(answers, 3);
+    assert_int_equal(oss_get_object_to(c, "bkt", "k", NULL, 2, 4, record_sink, &got, NULL, &e), 0);
+    assert_string_equal(oss_buf_str(&got), "3456");
+    assert_int_equal(nseen, 2);
+    assert_true(header_has(0, "\r\nRange: bytes=2-5\r\n"));
+    assert_true(header_has(1, "\r\nRange: bytes=5-5\r\n"));
+    assert_true(header_has(1, "\r\nIf-Match: \"E1\"\r\n"));
+
+    oss_buf_reset(&got);
+    assert_int_equal(oss_get_object_to(c, "bkt", "k", NULL, 0, 3, record_sink, &got, NULL, &e), 0);
+    assert_string_equal(oss_buf_str(&got), "123");
+    assert_string_equal(e.request_id, "R3");
+    assert_int_equal(nseen, 3);
+    oss_buf_cleanup(&got);
+    oss_client_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -536,6 +695,9 @@ int main(void)
         cmocka_unit_test(test_addressing),
         cmocka_unit_test(test_crc_mismatch),
         cmocka_unit_test(test_range_fallbacks),
+        cmocka_unit_test(test_get_resume),
+        cmocka_unit_test(test_get_resume_refused),
+        cmocka_unit_test(test_get_resume_sink_range),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -387,6 +387,7 @@ static void test_subresources(void **state)
 static void test_core_subresources(void **state)
 {
     (void)state;
+    /* clang-format off */
     static const char *const core[] = {
         "acl", "append", "bucketInfo", "callback", "callback-var", "cname", "comp",
         "continuation-token", "cors", "delete", "encryption", "endTime", "img", "inventory",
@@ -422,6 +423,7 @@ static void test_core_subresources(void **state)
                                           "part-number-marker", "version-id-marker", "rule-id",
                                           "mode", "tag-key", "tag-value", "category", "ACL",
                                           "Acl", "acl ", "", "x-oss"};
+    /* clang-format on */
 
     assert_int_equal(sizeof core / sizeof core[0] + sizeof newer / sizeof newer[0], 121);
     for (size_t i = 0; i < sizeof core / sizeof core[0]; i++) {

@@ -1,0 +1,99 @@
+/* The parser of one-word state settings that OSS takes as a small configuration document
+ * (".access-monitor", ".versioning"): the word itself, {"Status":"..."} (also wrapped in the
+ * root name, as ossutil writes it) or the XML document <Root><Status>...</Status></Root>. */
+#include <string.h>
+
+#include "ctl_priv.h"
+
+/* Checks a state found inside a document and appends it to canon. */
+static enum ctl_parse state_value(const struct ctl_state_spec *sp, const char *s, size_t len,
+                                  struct oss_buf *canon, char *why, size_t whylen)
+{
+    const char *p = s;
+    size_t n = len;
+    char q[200], list[64];
+
+    ctl_trim(&p, &n);
+    for (size_t i = 0; sp->states[i]; i++) {
+        if (strlen(sp->states[i]) == n && memcmp(sp->states[i], p, n) == 0) {
+            if (oss_buf_puts(canon, sp->states[i]) != 0) {
+                ctl_why(why, whylen, "out of memory");
+                return CTL_INVALID;
+            }
+            return CTL_VALID;
+        }
+    }
+    ctl_quote(p, n, q, sizeof(q));
+    ctl_word_list(sp->states, list, sizeof(list));
+    ctl_why(why, whylen, "invalid Status \"%s\" for %s: expected %s", q, sp->what, list);
+    return CTL_INVALID;
+}
+
+/* {"Status":"X"}, also wrapped as {"<root>":{"Status":"X"}}. */
+static enum ctl_parse parse_json(const struct ctl_state_spec *sp, const char *in, size_t len,
+                                 struct oss_buf *canon, char *why, size_t whylen)
+{
+    json_t *doc, *obj, *st;
+    enum ctl_parse r = ctl_json_parse(in, len, &doc, why, whylen);
+    char list[64];
+
+    if (r != CTL_VALID)
+        return r;
+    obj = doc;
+    if (json_is_object(obj) && json_object_size(obj) == 1 && json_object_get(obj, sp->root))
+        obj = json_object_get(obj, sp->root);
+    st = json_is_object(obj) ? json_object_get(obj, "Status") : NULL;
+    if (!st || json_object_size(obj) != 1 || !json_is_string(st)) {
+        ctl_word_list(sp->states, list, sizeof(list));
+        ctl_why(why, whylen, "%s JSON must be {\"Status\":\"...\"} with %s", sp->what, list);
+        r = CTL_INVALID;
+    } else {
+        r = state_value(sp, json_string_value(st), json_string_length(st), canon, why, whylen);
+    }
+    json_decref(doc);
+    return r;
+}
+
+/* <Root><Status>X</Status></Root> */
+static enum ctl_parse parse_xml(const struct ctl_state_spec *sp, const char *in, size_t len,
+                                struct oss_buf *canon, char *why, size_t whylen)
+{
+    const char *const names[] = {sp->root, "Status", NULL};
+    struct oss_xml_doc *doc;
+    const struct oss_xml_node *root, *st;
+    struct oss_buf text = OSS_BUF_INIT;
+    enum ctl_parse r = ctl_xml_parse(in, len, sp->root, names, &doc, why, whylen);
+    char list[64];
+
+    if (r != CTL_VALID)
+        return r;
+    root = oss_xml_root(doc);
+    st = oss_xml_first(root, "Status");
+    if (!st || oss_xml_next(st, "Status") || oss_xml_first(st, NULL)) {
+        ctl_word_list(sp->states, list, sizeof(list));
+        ctl_why(why, whylen, "%s must hold exactly one <Status> with %s", sp->root, list);
+        r = CTL_INVALID;
+    } else if (oss_xml_text(st, &text) != 0) {
+        ctl_why(why, whylen, "out of memory");
+        r = CTL_INVALID;
+    } else {
+        r = state_value(sp, oss_buf_str(&text), text.len, canon, why, whylen);
+    }
+    oss_buf_cleanup(&text);
+    oss_xml_free(doc);
+    return r;
+}
+
+enum ctl_parse ctl_parse_state(const struct ctl_state_spec *sp, const char *in, size_t len,
+                               struct oss_buf *canon, char *why, size_t whylen)
+{
+    const char *p = in;
+    size_t n = len;
+
+    ctl_trim(&p, &n);
+    if (n > 0 && p[0] == '{')
+        return parse_json(sp, in, len, canon, why, whylen);
+    if (n > 0 && p[0] == '<')
+        return parse_xml(sp, in, len, canon, why, whylen);
+    return ctl_parse_word(in, len, sp->states, sp->what, canon, why, whylen);
+}

@@ -1,0 +1,295 @@
+/* Reads of objects without local staging: a random read is one ranged GET of at least
+ * PF_MIN bytes; once reads are sequential, chunks ahead of the reader are fetched by concurrent
+ * ranged GETs (up to PF_INFLIGHT at a time, PF_CHUNK_MAX each) in a window that doubles up to
+ * PF_WINDOW_MAX, so memory stays bounded by the window. A read elsewhere drops (and cancels)
+ * everything fetched ahead. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fs/fs.h"
+
+#define PF_MIN        (128u * 1024)
+#define PF_WINDOW_MIN (1u << 20)
+#define PF_WINDOW_MAX (64u << 20)
+#define PF_CHUNK_MAX  (8u << 20)
+#define PF_INFLIGHT   4
+
+/* One ranged GET: [off, off + want), filled into data (fewer bytes at the object's end). */
+struct pf_chunk {
+    struct fs_prefetch *pf;
+    uint64_t off;
+    size_t want;
+    struct oss_buf data;
+    int threaded; /* th must be joined */
+    pthread_t th;
+    int done, rc; /* under pf->mu */
+    int cancel;   /* atomic: the sink stops the transfer */
+    struct pf_chunk *next;
+};
+
+struct fs_prefetch {
+    struct fs_ctx *ctx;
+    char *bucket, *key, *version_id; /* borrowed from the handle, which outlives us */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct pf_chunk *chunks; /* live, ascending offsets, contiguous once sequential */
+    struct pf_chunk *dead;   /* cancelled, waiting to be joined */
+    uint64_t last_end;       /* where the previous read ended */
+    uint64_t sched_end;      /* end of the last chunk fetched ahead */
+    size_t window;           /* bytes kept ahead of the reader; 0: not sequential */
+    int inflight;
+};
+
+static int chunk_sink(const void *data, size_t len, void *arg)
+{
+    struct pf_chunk *c = arg;
+    if (__atomic_load_n(&c->cancel, __ATOMIC_RELAXED))
+        return -ECANCELED;
+    return oss_buf_append(&c->data, data, len);
+}
+
+/* The GET of one chunk; errors are logged unless cancelled. */
+static int fetch(struct fs_prefetch *pf, struct pf_chunk *c)
+{
+    struct oss_error err;
+    int rc = oss_get_object_to(pf->ctx->client, pf->bucket, pf->key, pf->version_id, c->off,
+                               c->want, chunk_sink, c, NULL, &err);
+    if (rc < 0 && !__atomic_load_n(&c->cancel, __ATOMIC_RELAXED))
+        fs_log_oss(pf->ctx, "GetObject", pf->bucket, pf->key, &err);
+    return rc;
+}
+
+static void *chunk_thread(void *arg)
+{
+    struct pf_chunk *c = arg;
+    struct fs_prefetch *pf = c->pf;
+    int rc = fetch(pf, c);
+    pthread_mutex_lock(&pf->mu);
+    c->rc = rc;
+    c->done = 1;
+    pf->inflight--;
+    pthread_cond_broadcast(&pf->cv);
+    pthread_mutex_unlock(&pf->mu);
+    return NULL;
+}
+
+static void chunk_free(struct pf_chunk *c)
+{
+    if (c->threaded)
+        pthread_join(c->th, NULL);
+    oss_buf_cleanup(&c->data);
+    free(c);
+}
+
+/* Moves every live chunk to the dead list, cancelling transfers. pf->mu held. */
+static void drop_all(struct fs_prefetch *pf)
+{
+    while (pf->chunks) {
+        struct pf_chunk *c = pf->chunks;
+        pf->chunks = c->next;
+        __atomic_store_n(&c->cancel, 1, __ATOMIC_RELAXED);
+        c->next = pf->dead;
+        pf->dead = c;
+    }
+    pf->window = 0;
+    pf->sched_end = 0;
+}
+
+/* Joins and frees dead chunks whose threads finished. pf->mu held (dropped while joining). */
+static void reap_dead(struct fs_prefetch *pf, int all)
+{
+    struct pf_chunk **pp = &pf->dead;
+    while (*pp) {
+        struct pf_chunk *c = *pp;
+        if (!c->done && all) {
+            pthread_cond_wait(&pf->cv, &pf->mu);
+            continue;
+        }
+        if (!c->done) {
+            pp = &c->next;
+            continue;
+        }
+        *pp = c->next;
+        pthread_mutex_unlock(&pf->mu);
+        chunk_free(c);
+        pthread_mutex_lock(&pf->mu);
+    }
+}
+
+static void append_chunk(struct fs_prefetch *pf, struct pf_chunk *c)
+{
+    struct pf_chunk **pp = &pf->chunks;
+    while (*pp)
+        pp = &(*pp)->next;
+    c->next = NULL;
+    *pp = c;
+}
+
+/* Starts GETs ahead of pos until the window is covered, size reached or PF_INFLIGHT busy. */
+static void schedule(struct fs_prefetch *pf, uint64_t pos, uint64_t size)
+{
+    while (pf->sched_end < pos + pf->window && pf->sched_end < size &&
+           pf->inflight < PF_INFLIGHT) {
+        size_t want = pf->window < PF_CHUNK_MAX ? pf->window : PF_CHUNK_MAX;
+        if (pf->sched_end + want > size)
+            want = (size_t)(size - pf->sched_end);
+        struct pf_chunk *c = calloc(1, sizeof(*c));
+        if (!c)
+            return;
+        c->pf = pf;
+        c->off = pf->sched_end;
+        c->want = want;
+        c->threaded = 1;
+        if (pthread_create(&c->th, NULL, chunk_thread, c) != 0) {
+            free(c);
+            return;
+        }
+        pf->inflight++;
+        append_chunk(pf, c);
+        pf->sched_end += want;
+    }
+}
+
+static struct fs_prefetch *pf_new(struct fs_ctx *ctx, struct fs_handle *h)
+{
+    struct fs_prefetch *pf = calloc(1, sizeof(*pf));
+    if (!pf)
+        return NULL;
+    pf->ctx = ctx;
+    pf->bucket = h->bucket;
+    pf->key = h->key;
+    pf->version_id = h->version_id;
+    pthread_mutex_init(&pf->mu, NULL);
+    pthread_cond_init(&pf->cv, NULL);
+    return pf;
+}
+
+void fs_prefetch_free(struct fs_prefetch *pf)
+{
+    if (!pf)
+        return;
+    pthread_mutex_lock(&pf->mu);
+    drop_all(pf);
+    reap_dead(pf, 1);
+    pthread_mutex_unlock(&pf->mu);
+    pthread_mutex_destroy(&pf->mu);
+    pthread_cond_destroy(&pf->cv);
+    free(pf);
+}
+
+static struct pf_chunk *find(struct fs_prefetch *pf, uint64_t pos)
+{
+    for (struct pf_chunk *c = pf->chunks; c; c = c->next)
+        if (pos >= c->off && pos < c->off + c->want)
+            return c;
+    return NULL;
+}
+
+/* Frees chunks entirely behind pos (done ones; a running one behind pos is cancelled). */
+static void drop_behind(struct fs_prefetch *pf, uint64_t pos)
+{
+    struct pf_chunk **pp = &pf->chunks;
+    while (*pp) {
+        struct pf_chunk *c = *pp;
+        if (c->off + c->want > pos) {
+            pp = &c->next;
+            continue;
+        }
+        *pp = c->next;
+        __atomic_store_n(&c->cancel, 1, __ATOMIC_RELAXED);
+        c->next = pf->dead;
+        pf->dead = c;
+    }
+}
+
+int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t off, char **out,
+                     size_t *len)
+{
+    uint64_t pos = (uint64_t)off, osize;
+    *out = NULL;
+    *len = 0;
+    if (!h->pf && !(h->pf = pf_new(ctx, h)))
+        return -ENOMEM;
+    struct fs_prefetch *pf = h->pf;
+    pthread_mutex_lock(&ctx->lock);
+    osize = h->in->size;
+    pthread_mutex_unlock(&ctx->lock);
+    if (pos >= osize || size == 0)
+        return 0; /* past the end (the size is authoritative while the file is open) */
+    char *buf = malloc(size);
+    if (!buf)
+        return -ENOMEM;
+
+    pthread_mutex_lock(&pf->mu);
+    reap_dead(pf, 0);
+    int sequential = find(pf, pos) != NULL || (pos == pf->last_end && pos > 0);
+    if (!sequential) {
+        drop_all(pf);
+    } else if (pf->window == 0) {
+        pf->window = PF_WINDOW_MIN;
+    }
+    int rc = 0;
+    size_t got = 0;
+    while (got < size && pos + got < osize) {
+        uint64_t p = pos + got;
+        struct pf_chunk *c = find(pf, p);
+        if (!c) {
+            /* Not fetched ahead: one GET for this read (at least PF_MIN), kept as a chunk. */
+            c = calloc(1, sizeof(*c));
+            if (!c) {
+                rc = -ENOMEM;
+                break;
+            }
+            c->pf = pf;
+            c->off = p;
+            c->want = size - got > PF_MIN ? size - got : PF_MIN;
+            if (p + c->want > osize)
+                c->want = (size_t)(osize - p);
+            drop_all(pf); /* what was ahead does not follow this chunk */
+            if (sequential)
+                pf->window = PF_WINDOW_MIN;
+            pthread_mutex_unlock(&pf->mu);
+            c->rc = fetch(pf, c);
+            pthread_mutex_lock(&pf->mu);
+            c->done = 1;
+            append_chunk(pf, c);
+            pf->sched_end = c->off + c->want;
+        }
+        if (pf->window)
+            schedule(pf, p, osize);
+        while (!c->done)
+            pthread_cond_wait(&pf->cv, &pf->mu);
+        if (c->rc < 0) {
+            rc = c->rc;
+            drop_all(pf);
+            break;
+        }
+        uint64_t have_end = c->off + c->data.len;
+        if (p >= have_end)
+            break; /* the object is shorter than we thought: end of file */
+        size_t n = (size_t)(have_end - p) < size - got ? (size_t)(have_end - p) : size - got;
+        memcpy(buf + got, c->data.data + (p - c->off), n);
+        got += n;
+        if (c->data.len < c->want)
+            break; /* short chunk: the object ends here */
+    }
+    if (rc == 0) {
+        pf->last_end = pos + got;
+        drop_behind(pf, pos);
+        if (pf->window) {
+            /* Each read served while sequential widens the window, up to the maximum. */
+            if (pf->window < PF_WINDOW_MAX)
+                pf->window *= 2;
+            schedule(pf, pos + got, osize);
+        }
+    }
+    pthread_mutex_unlock(&pf->mu);
+    if (rc < 0) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *len = got;
+    return 0;
+}

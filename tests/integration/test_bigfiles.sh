@@ -1,0 +1,133 @@
+#!/bin/bash
+# The fast data path through a real mount (DESIGN 1.3): sequential writes stream into a
+# multipart upload (request log: Initiate, UploadPart x N, Complete, no PutObject), small files
+# stay one PutObject, an upload failure makes cp/dd fail and leaves neither an object nor a
+# pending upload, random writes still work through staging, and a sequential read issues
+# concurrent ranged GETs. Contents are checked with osscli (ali-oss), never through the mount.
+. "$(dirname "$0")/lib.sh"
+require_root_fuse
+emu_start --admin 127.0.0.1:0 --admin-ready-file "$T/admin.ready"
+ADMIN=$(head -n 1 "$T/admin.ready")
+B=bigbkt
+srv_mkbucket $B || die "cannot create bucket"
+M="$T/mnt"
+fs_mount -o part_size=4,upload_concurrency=3,retries=1 "$M" $B || die "mount"
+
+md5_of() { md5sum | cut -d' ' -f1; }
+srv_md5() { osscli get-object $B "$1" | md5_of; }
+# Pending multipart uploads of the bucket (ListMultipartUploads, signed curl).
+pending_uploads() { oss_xml alice UploadId GET "/$B/?uploads" | wc -l; }
+set_faults() {
+    curl -sS -o /dev/null -w '%{http_code}' -X PUT --data-binary "$1" "http://$ADMIN/faults"
+}
+
+# ---- a 40 MiB file written with dd is one multipart upload
+head -c $((40 << 20)) /dev/urandom >"$T/big40"
+logmark
+expect_ok "dd writes 40 MiB" "dd if='$T/big40' of='$M/big40' bs=1M status=none"
+expect_count "one InitiateMultipartUpload" 1 InitiateMultipartUpload
+expect_count "ten UploadPart of 4 MiB" 10 UploadPart
+expect_count "one CompleteMultipartUpload" 1 CompleteMultipartUpload
+expect_count "no PutObject for a streamed file" 0 PutObject
+expect_count "no AbortMultipartUpload" 0 AbortMultipartUpload
+expect_eq "the object holds the 40 MiB" "$(md5_of <"$T/big40")" "$(srv_md5 big40)"
+expect_eq "no upload left pending" 0 "$(pending_uploads)"
+expect_eq "the object is a multipart object" Multipart \
+    "$(osscli head-object $B big40 | jq -r '."x-oss-object-type"')"
+
+# ---- cp of a size that is not a multiple of the part size
+head -c $((9 << 20 | 12345)) /dev/urandom >"$T/odd"
+logmark
+expect_ok "cp writes 9 MiB + 12345 bytes" "cp '$T/odd' '$M/odd'"
+expect_count "three parts (4 + 4 + 1 MiB + tail)" 3 UploadPart
+expect_eq "cp'd object matches" "$(md5_of <"$T/odd")" "$(srv_md5 odd)"
+
+# ---- a small file is still exactly one PutObject
+logmark
+printf 'abcd' >"$M/four"
+expect_count "a 4-byte write is one PutObject" 1 PutObject
+expect_count "and no multipart request" 0 InitiateMultipartUpload
+expect_eq "4-byte object" abcd "$(osscli get-object $B four)"
+
+# ---- an upload failure: cp and dd conv=fsync fail, nothing is stored, nothing pending
+expect_eq "faults set" 200 "$(set_faults '{"faults":["status=500,ops=UploadPart"]}')"
+logmark
+expect_fail_errno "cp fails when parts cannot be uploaded" nz "" "cp '$T/big40' '$M/failed-cp'"
+expect_fail_errno "dd conv=fsync fails too" nz "" \
+    "dd if='$T/big40' of='$M/failed-dd' bs=1M conv=fsync status=none"
+expect_ne "the failed parts were really tried" 0 "$(reqcount UploadPart)"
+expect_ne "the uploads were aborted" 0 "$(reqcount AbortMultipartUpload)"
+curl -sS -o /dev/null -X DELETE "http://$ADMIN/faults"
+expect_fail_errno "no object after a failed cp" nz "" "osscli head-object $B failed-cp"
+expect_fail_errno "no object after a failed dd" nz "" "osscli head-object $B failed-dd"
+expect_eq "no pending upload after the failures" 0 "$(pending_uploads)"
+expect_eq "the earlier object is intact" "$(md5_of <"$T/big40")" "$(srv_md5 big40)"
+
+# ---- a failure at Complete is reported the same way
+expect_eq "faults set" 200 "$(set_faults '{"faults":["status=500,ops=CompleteMultipartUpload"]}')"
+expect_fail_errno "cp fails when the upload cannot be completed" nz "" \
+    "cp '$T/odd' '$M/failed-complete'"
+curl -sS -o /dev/null -X DELETE "http://$ADMIN/faults"
+expect_fail_errno "no object after a failed Complete" nz "" "osscli head-object $B failed-complete"
+expect_eq "no pending upload after it" 0 "$(pending_uploads)"
+
+# ---- random writes go through staging
+cp "$T/big40" "$T/patched"
+printf 'PATCH' | dd of="$T/patched" bs=1 seek=$((20 << 20)) conv=notrunc status=none
+logmark
+expect_ok "dd seek= into an existing file" \
+    "printf PATCH | dd of='$M/big40' bs=1 seek=$((20 << 20)) conv=notrunc status=none"
+expect_count "a patch is one PutObject of the staged file" 1 PutObject
+expect_eq "patched object matches" "$(md5_of <"$T/patched")" "$(srv_md5 big40)"
+python3 - "$M/rw.bin" <<'EOF' || fail "python r+b random writes"
+import sys
+p = sys.argv[1]
+with open(p, "wb") as f:
+    f.write(b"a" * 10)
+with open(p, "r+b") as f:
+    f.seek(5); f.write(b"XY"); f.seek(0); f.write(b"Z")
+EOF
+expect_eq "python r+b writes land" "ZaaaaXYaaa" "$(osscli get-object $B rw.bin)"
+# A stream that seeks back after parts were sent: completed, reloaded, patched.
+python3 - "$M/back.bin" <<'EOF' || fail "python seek-back after streamed parts"
+import sys
+with open(sys.argv[1], "wb") as f:
+    f.write(b"x" * (9 << 20))
+    f.seek(3); f.write(b"HEAD")
+    f.seek(0, 2); f.write(b"tail")
+EOF
+expect_eq "seek back after parts keeps every byte" \
+    "$(python3 -c 'import sys; b=bytearray(b"x"*(9<<20)); b[3:7]=b"HEAD"; sys.stdout.buffer.write(bytes(b)+b"tail")' | md5_of)" \
+    "$(srv_md5 back.bin)"
+expect_eq "no pending upload after the fallbacks" 0 "$(pending_uploads)"
+
+# ---- a sequential read of 64 MiB uses concurrent ranged GETs
+head -c $((64 << 20)) /dev/urandom >"$T/big64"
+osscli put-object $B big64 "$T/big64" >/dev/null || die "seed big64"
+fs_unmount "$M"
+fs_mount "$M" $B || die "remount"
+logmark
+expect_eq "sequential read matches byte for byte" "$(md5_of <"$T/big64")" \
+    "$(dd if="$M/big64" bs=1M status=none | md5_of)"
+gets=$(reqcount GetObject)
+expect_ne "the read took several GETs" 1 "$gets"
+# Concurrency: some GET started before the previous one had ended (log time - latency).
+overlap=$(log_since | jq -r 'select(.op=="GetObject") | [.time, .latency_ms] | @tsv' | python3 -c '
+import sys, datetime
+iv = []
+for line in sys.stdin:
+    t, lat = line.split("\t")
+    end = datetime.datetime.strptime(t.strip(), "%Y-%m-%dT%H:%M:%S.%fZ").timestamp() * 1000
+    iv.append((end - float(lat), end))
+iv.sort()
+print(sum(1 for a, b in zip(iv, iv[1:]) if b[0] < a[1]))')
+expect_ne "ranged GETs overlapped in time" 0 "$overlap"
+biggest=$(log_since | jq -r 'select(.op=="GetObject") | .bytes_out' | sort -n | tail -1)
+expect_eq "read-ahead reached 8 MiB requests" $((8 << 20)) "$biggest"
+logmark
+expect_eq "a random read is right" "$(dd if="$T/big64" bs=4096 skip=5000 count=1 status=none | md5_of)" \
+    "$(dd if="$M/big64" bs=4096 skip=5000 count=1 status=none | md5_of)"
+small=$(log_since | jq -r 'select(.op=="GetObject") | .bytes_out' | sort -n | tail -1)
+expect_eq "a random read is one small ranged GET" 131072 "${small:-0}"
+
+finish
