@@ -180,7 +180,9 @@ int oss_get_object_meta(struct oss_client *c, const char *bucket, const char *ke
 int oss_get_object(struct oss_client *c, const char *bucket, const char *key,
                    const char *version_id, uint64_t offset, uint64_t length, struct oss_buf *out,
                    struct oss_object_meta *meta, struct oss_error *err);
-/* The same, streaming to sink instead of a buffer. Retries only before the first byte. */
+/* The same, streaming to sink instead of a buffer. A body cut mid-way is resumed with a ranged
+ * GET pinned by If-Match to the first answer's ETag, so the sink sees every byte once, in order;
+ * if the object changed meanwhile the call fails with -EIO and code "ObjectChanged". */
 int oss_get_object_to(struct oss_client *c, const char *bucket, const char *key,
                       const char *version_id, uint64_t offset, uint64_t length, oss_sink_fn sink,
                       void *arg, struct oss_object_meta *meta, struct oss_error *err);

@@ -61,8 +61,10 @@ static int sink_to_fd(const void *data, size_t len, void *arg)
     const char *p = data;
     while (len > 0) {
         ssize_t n = pwrite(s->fd, p, len, s->off);
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n < 0)
-            return errno == EINTR ? 0 : -errno;
+            return -errno;
         p += n;
         len -= (size_t)n;
         s->off += n;

@@ -91,16 +91,19 @@ static void *conn_main(void *arg)
             oss_md5(body.data ? body.data : "", body.len, md5);
             oss_hex(md5, 16, 0, seen[idx].body_md5);
         }
-        const char *answer = idx < nscript ? script[idx] : NULL;
+        /* A copy: the test may free its script as soon as the client has the answer, which
+         * can be before send() returns here. */
+        char *copy = strdup(idx < nscript && script[idx] ? script[idx] : ok_answer);
         pthread_mutex_unlock(&lock);
-        if (answer && strcmp(answer, "CLOSE") == 0)
+        if (!copy || strcmp(copy, "CLOSE") == 0) {
+            free(copy);
             break;
-        if (answer == NULL)
-            answer = ok_answer;
-        int cut = strncmp(answer, "CUT:", 4) == 0;
-        if (cut)
-            answer += 4;
-        if (send(fd, answer, strlen(answer), MSG_NOSIGNAL) < 0 || cut)
+        }
+        int cut = strncmp(copy, "CUT:", 4) == 0;
+        const char *answer = cut ? copy + 4 : copy;
+        int failed = send(fd, answer, strlen(answer), MSG_NOSIGNAL) < 0;
+        free(copy);
+        if (failed || cut)
             break;
     }
     oss_buf_cleanup(&body);
