@@ -52,7 +52,7 @@ printf 'remember to check the ACLs\n' | oss PUT /photos/notes.txt --data-binary 
 
 mountpoint -q "$mnt" || "$top/build/bin/osspermfs" "$mnt" -o "url=http://$listen,passwd_file=$demo/passwd"
 
-show() { printf '\n$ %s\n' "$*"; sh -c "$*" 2>&1 || true; }
+show() { printf '\n$ %s\n' "$*"; bash -c "$*" 2>&1 || true; }
 cd "$mnt"
 show "ls -la $mnt/photos"
 show "cat $mnt/photos/.acl"
