@@ -27,6 +27,9 @@ struct fs_opts {
     char *url;
     char *region;
     char *passwd_file;
+    char *credential_process; /* command printing JSON credentials (no shell) */
+    char *ram_role;           /* ECS RAM role name, or "auto" */
+    char *ram_role_url;       /* metadata service base URL (tests); NULL: 100.100.100.200 */
     char *audit_log;
     int sigv1, path_style, insecure;
     int ro, noctl, allow_other;
@@ -359,6 +362,10 @@ int fs_upload_write(struct fs_ctx *ctx, struct fs_handle *h, const char *buf, si
 int fs_upload_to_staging(struct fs_ctx *ctx, struct fs_handle *h);
 int fs_upload_finish(struct fs_ctx *ctx, struct fs_handle *h);
 void fs_upload_discard(struct fs_ctx *ctx, struct fs_handle *h);
+/* Uploads size bytes of fd (from offset 0) as a multipart upload with parallel parts, aborted
+ * on failure; m (may be NULL) receives the result. Returns 0 or -errno. */
+int fs_upload_from_fd(struct fs_ctx *ctx, const char *bucket, const char *key, int fd,
+                      uint64_t size, struct oss_object_meta *m);
 /* prefetch.c: reads of an object handle through concurrent ranged GETs ahead of a sequential
  * reader (h->lock held). Fills *out (malloc'ed, caller frees) with up to size bytes. */
 int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t off, char **out,

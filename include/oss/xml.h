@@ -58,8 +58,9 @@ int oss_xml_get_bool(const struct oss_xml_node *n, const char *path, int *out);
 
 /* ---- writing ---- */
 
-/* Appends text to out with &, <, >, ", ' escaped and control characters (other than tab,
- * newline and carriage return) written as &#xN;. 0 or -ENOMEM. */
+/* Appends text to out with &, <, >, ", ' escaped and control characters (other than tab and
+ * newline) written as &#xN; (CR too, which a parser would otherwise turn into LF). 0 or
+ * -ENOMEM. */
 int oss_xml_escape(struct oss_buf *out, const char *text, size_t len);
 
 #define OSS_XMLW_MAX_DEPTH 16

@@ -98,6 +98,25 @@ static void on_error(void *ctx, xmlErrorPtr e)
     ctl_why(st->msg, sizeof(st->msg), "malformed XML: %s (line %d)", msg, e->line);
 }
 
+/* Whether p[0..n) ends inside an unfinished comment, processing instruction or CDATA section,
+ * where a '<' starts no tag. */
+static int inside_unfinished(const char *p, size_t n)
+{
+    static const char *const marks[][2] = {{"<!--", "-->"}, {"<?", "?>"}, {"<![CDATA[", "]]>"}};
+
+    for (size_t k = 0; k < sizeof(marks) / sizeof(marks[0]); k++) {
+        size_t ol = strlen(marks[k][0]);
+        const char *open = NULL;
+
+        for (const char *s = p; (s = memmem(s, (size_t)(p + n - s), marks[k][0], ol)); s += ol)
+            open = s;
+        if (open &&
+            !memmem(open + ol, (size_t)(p + n - open - ol), marks[k][1], strlen(marks[k][1])))
+            return 1;
+    }
+    return 0;
+}
+
 /* libxml2's push parser holds back a start tag until its '>' arrives; checks the name of
  * such a tag at the end of the input against the schema (as a prefix). */
 static void check_tail_tag(struct xml_check *st, const char *p, size_t n)
@@ -105,6 +124,8 @@ static void check_tail_tag(struct xml_check *st, const char *p, size_t n)
     const char *lt = NULL, *s;
     size_t i, len = 0;
 
+    if (inside_unfinished(p, n))
+        return;
     for (i = n; i > 0; i--) {
         if (p[i - 1] == '>')
             return;
@@ -131,6 +152,29 @@ static void check_tail_tag(struct xml_check *st, const char *p, size_t n)
     check_element(st, s, len, s + len == p + n);
 }
 
+/* Whether the input ends in an unfinished comment or processing instruction ("<", "<!-",
+ * "<!-- text", "<?pi"), the only things that may follow the root element and are cut. */
+static int unfinished_misc_tail(const char *p, size_t n)
+{
+    const char *c = NULL, *lt = NULL;
+    size_t rest;
+
+    for (const char *s = p; (s = memmem(s, (size_t)(p + n - s), "<!--", 4)) != NULL; s += 4)
+        c = s;
+    if (c && !memmem(c + 4, (size_t)(p + n - c - 4), "-->", 3))
+        return 1;
+    for (size_t i = n; i > 0 && !lt; i--) {
+        if (p[i - 1] == '<')
+            lt = p + i - 1;
+    }
+    if (!lt)
+        return 0;
+    rest = (size_t)(p + n - lt);
+    if (rest < 4 && memcmp(lt, "<!--", rest) == 0)
+        return 1;
+    return rest >= 2 && lt[1] == '?' && !memmem(lt + 2, rest - 2, "?>", 2);
+}
+
 /* Decides between CTL_INCOMPLETE and CTL_INVALID for a document the full parser refused. */
 static enum ctl_parse classify_prefix(const char *p, size_t n, struct xml_check *st, char *why,
                                       size_t whylen)
@@ -154,7 +198,12 @@ static enum ctl_parse classify_prefix(const char *p, size_t n, struct xml_check 
         xmlFreeDoc(ctxt->myDoc);
     xmlFreeParserCtxt(ctxt);
     if (!st->err && !st->bad && st->started && st->depth == 0) {
-        /* The root element closed without an error here, yet the full parse failed. */
+        /* The root element closed without an error here, yet the full parse failed: only an
+         * unfinished comment or processing instruction after it may still become valid. */
+        if (unfinished_misc_tail(p, n)) {
+            ctl_why(why, whylen, "incomplete XML document: unfinished comment after the root");
+            return CTL_INCOMPLETE;
+        }
         ctl_why(why, whylen, "malformed XML");
         return CTL_INVALID;
     }

@@ -11,22 +11,14 @@ static void reply_acl(struct emu_req *req, struct emu_resp *resp, const char *ow
 {
     struct oss_buf xml = OSS_BUF_INIT;
     struct oss_xml_writer w;
-    int rc;
 
-    oss_xmlw_init(&w, &xml);
-    oss_xmlw_decl(&w);
-    oss_xmlw_start(&w, "AccessControlPolicy");
+    emu_op_xml_begin(&w, &xml, "AccessControlPolicy");
     emu_op_xml_owner(&w, owner);
     oss_xmlw_start(&w, "AccessControlList");
     oss_xmlw_elem(&w, "Grant", grant);
     oss_xmlw_end(&w);
     oss_xmlw_end(&w);
-    if ((rc = oss_xmlw_finish(&w)) < 0) {
-        oss_buf_cleanup(&xml);
-        emu_op_internal(resp, req, rc);
-        return;
-    }
-    emu_op_reply_xml(resp, &xml);
+    emu_op_reply_doc(req, resp, &w, &xml);
 }
 
 static void invalid_acl(struct emu_req *req, struct emu_resp *resp, const char *header,
@@ -40,9 +32,7 @@ void emu_op_get_bucket_acl(struct emu_server *s, struct emu_req *req, struct emu
 {
     struct emu_bucket b;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
-        return;
-    if (emu_authorize(s, req, resp, "oss:GetBucketAcl", b.owner, NULL, 0) < 0)
+    if (emu_op_bucket_admin(s, req, resp, "oss:GetBucketAcl", 0, &b) < 0)
         return;
     reply_acl(req, resp, b.owner, b.acl);
 }
@@ -51,26 +41,15 @@ void emu_op_put_bucket_acl(struct emu_server *s, struct emu_req *req, struct emu
 {
     const char *acl = emu_req_header(req, "x-oss-acl");
     struct emu_bucket b;
-    int rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
-        return;
-    if (emu_authorize(s, req, resp, "oss:PutBucketAcl", b.owner, NULL, 1) < 0)
+    if (emu_op_bucket_admin(s, req, resp, "oss:PutBucketAcl", 1, &b) < 0)
         return;
     if (!emu_op_bucket_acl_valid(acl)) {
         invalid_acl(req, resp, "x-oss-acl", acl);
         return;
     }
-    rc = emu_store_bucket_set_acl(s->store, b.name, acl);
-    if (rc == -ENOENT) {
-        emu_op_load_bucket(s, req, resp, &b);
-        return;
-    }
-    if (rc < 0) {
-        emu_op_internal(resp, req, rc);
-        return;
-    }
-    resp->status = 200;
+    if (emu_op_bucket_result(s, req, resp, emu_store_bucket_set_acl(s->store, b.name, acl)) == 0)
+        resp->status = 200;
 }
 
 /* GetObjectACL of the current version or the one ?versionId names (RAM action
@@ -110,8 +89,7 @@ void emu_op_put_object_acl(struct emu_server *s, struct emu_req *req, struct emu
     }
     rc = emu_store_version_set_acl(s->store, b.name, req->key, emu_op_version_param(req), acl);
     if (rc == -ENOENT) {
-        emu_resp_error(resp, req, 404, "NoSuchKey", "The specified key does not exist.",
-                       "0026-00000001", "Key", req->key, NULL);
+        emu_op_no_such_key(req, resp, req->key);
     } else if (rc == -EISDIR) {
         emu_resp_error(resp, req, 405, "MethodNotAllowed",
                        "The specified method is not allowed against this resource.",

@@ -36,10 +36,10 @@ static int position_of(struct emu_req *req, struct emu_resp *resp, uint64_t *out
     return 0;
 }
 
+/* 409 ObjectNotAppendable (rc -EPERM) or PositionNotEqualToLength, with the position the next
+ * append must use (cur, the object's length). */
 static void position_error(struct emu_req *req, struct emu_resp *resp, int rc, uint64_t cur)
 {
-    char next[24];
-    snprintf(next, sizeof(next), "%" PRIu64, cur);
     if (rc == -EPERM)
         emu_resp_error(resp, req, 409, "ObjectNotAppendable",
                        "The object is not appendable (it was not created by AppendObject).",
@@ -47,23 +47,19 @@ static void position_error(struct emu_req *req, struct emu_resp *resp, int rc, u
     else
         emu_resp_error(resp, req, 409, "PositionNotEqualToLength",
                        "Position is not equal to file length.", "0026-00000016", NULL);
-    emu_resp_header(resp, "x-oss-next-append-position", next);
+    emu_op_header_u64(resp, "x-oss-next-append-position", cur);
 }
 
+/* Hands the body file to the store's append and answers the outcome. */
 void emu_op_append_object(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
 {
-    const char *ct = emu_req_header(req, "Content-Type");
-    const char *acl = emu_req_header(req, "x-oss-object-acl");
-    const char *sc = emu_req_header(req, "x-oss-storage-class");
     struct emu_object t = {0}, out;
     struct emu_bucket b;
-    char path[4096], etag[80], crc[24], next[24];
+    char path[4096];
     uint64_t position, cur = 0;
     int forbid, owned, rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
-        return;
-    if (emu_authorize(s, req, resp, "oss:PutObject", b.owner, b.acl, 1) < 0)
+    if (emu_op_bucket_data(s, req, resp, "oss:PutObject", 1, &b) < 0)
         return;
     if (emu_op_write_checks(req, resp, &forbid) < 0 || position_of(req, resp, &position) < 0 ||
         emu_op_check_md5(req, resp, 0) < 0)
@@ -72,25 +68,18 @@ void emu_op_append_object(struct emu_server *s, struct emu_req *req, struct emu_
         emu_op_internal(resp, req, rc);
         return;
     }
-    t.bucket = b.name;
-    t.key = (char *)req->key;
+    emu_op_object_init(&t, req, &b, NULL); /* the store sets the type */
     oss_hex(req->body_md5, 16, 1, t.etag);
     t.crc64 = req->body_crc64;
-    t.mtime = time(NULL);
-    t.content_type = (char *)(ct && *ct ? ct : "application/octet-stream");
-    snprintf(t.acl, sizeof(t.acl), "%s", acl ? acl : "default");
-    snprintf(t.storage_class, sizeof(t.storage_class), "%s", sc ? sc : b.storage_class);
     t.headers = emu_op_collect_headers(req);
     rc = t.headers ? emu_store_object_append(s->store, &t, position, path, t.size, t.crc64,
                                              req->body_md5, &out, &cur)
                    : -ENOMEM;
     free(t.headers);
-    if (rc == 1 && !owned) { /* the spool file became the object's data */
-        free(req->body_path);
-        req->body_path = NULL;
-    } else if (owned && rc != 1) {
+    if (rc == 1 && !owned) /* the spool file became the object's data */
+        emu_op_body_taken(req);
+    else if (owned && rc != 1)
         unlink(path);
-    }
     if (rc == -EPERM || rc == -ESPIPE) {
         position_error(req, resp, rc, cur);
         return;
@@ -105,13 +94,7 @@ void emu_op_append_object(struct emu_server *s, struct emu_req *req, struct emu_
         return;
     }
     resp->status = 200;
-    emu_op_quote_etag(out.etag, etag);
-    snprintf(crc, sizeof(crc), "%" PRIu64, out.crc64);
-    snprintf(next, sizeof(next), "%" PRIu64, out.size);
-    emu_resp_header(resp, "ETag", etag);
-    emu_resp_header(resp, "x-oss-hash-crc64ecma", crc);
-    emu_resp_header(resp, "x-oss-next-append-position", next);
-    if (out.version_id[0])
-        emu_resp_header(resp, "x-oss-version-id", out.version_id);
+    emu_op_written_headers(resp, &out);
+    emu_op_header_u64(resp, "x-oss-next-append-position", out.size);
     emu_object_cleanup(&out);
 }

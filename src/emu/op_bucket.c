@@ -13,15 +13,6 @@
 
 #define MAX_BUCKETS_PER_ACCOUNT 100
 
-static int storage_class_valid(const char *c)
-{
-    static const char *const v[] = {"Standard", "IA", "Archive", "ColdArchive", "DeepColdArchive"};
-    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-        if (!strcmp(c, v[i]))
-            return 1;
-    return 0;
-}
-
 /* Reads the optional CreateBucketConfiguration body into b->storage_class. Answers 400
  * MalformedXML / InvalidArgument and returns -1 on a bad body. */
 static int parse_config(struct emu_req *req, struct emu_resp *resp, struct emu_bucket *b)
@@ -35,17 +26,14 @@ static int parse_config(struct emu_req *req, struct emu_resp *resp, struct emu_b
     if (oss_xml_parse(req->body, req->body_len, 64 * 1024, &doc) < 0 ||
         strcmp(oss_xml_name(oss_xml_root(doc)), "CreateBucketConfiguration") != 0) {
         oss_xml_free(doc);
-        emu_resp_error(resp, req, 400, "MalformedXML",
-                       "The XML you provided was not well-formed or did not validate against "
-                       "our published schema.",
-                       NULL, NULL);
+        emu_op_malformed_xml(req, resp);
         return -1;
     }
     rc = oss_xml_get_str(oss_xml_root(doc), "StorageClass", sc, sizeof(sc));
     oss_xml_free(doc);
     if (rc == -ENOENT)
         return 0;
-    if (rc < 0 || !storage_class_valid(sc)) {
+    if (rc < 0 || !emu_op_storage_class_valid(sc)) {
         emu_resp_error(resp, req, 400, "InvalidArgument", "Invalid storage class.", NULL,
                        "ArgumentName", "StorageClass", NULL);
         return -1;
@@ -54,20 +42,26 @@ static int parse_config(struct emu_req *req, struct emu_resp *resp, struct emu_b
     return 0;
 }
 
+/* Whether bucket req->bucket exists and belongs to the requester's account. */
+static int owned_by_requester(struct emu_server *s, const struct emu_req *req)
+{
+    struct emu_bucket old;
+    return emu_store_bucket_get(s->store, req->bucket, &old) == 0 &&
+           !strcmp(old.owner, req->who.account_id);
+}
+
 /* The quota of 100 buckets per account (oss-api.md 7.1): 400 TooManyBuckets when the
  * requester's account has them all and the name is not one of its own (re-creating an owned
  * bucket stays idempotent). Not atomic with the create: concurrent creates may pass 100. */
 static int too_many_buckets(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
 {
-    struct emu_bucket old;
     uint64_t n = 0;
     int rc = emu_store_bucket_count(s->store, req->who.account_id, &n);
     if (rc < 0) {
         emu_op_internal(resp, req, rc);
         return -1;
     }
-    if (n < MAX_BUCKETS_PER_ACCOUNT || (emu_store_bucket_get(s->store, req->bucket, &old) == 0 &&
-                                        !strcmp(old.owner, req->who.account_id)))
+    if (n < MAX_BUCKETS_PER_ACCOUNT || owned_by_requester(s, req))
         return 0;
     emu_resp_error(resp, req, 400, "TooManyBuckets",
                    "You have attempted to create more buckets than allowed.", NULL, "BucketName",
@@ -75,10 +69,25 @@ static int too_many_buckets(struct emu_server *s, struct emu_req *req, struct em
     return -1;
 }
 
+/* The new bucket req->bucket of the requester's account: acl (private when NULL), access
+ * monitor Disabled, the server's region, Standard storage, created now. */
+static void init_bucket(const struct emu_server *s, const struct emu_req *req, const char *acl,
+                        struct emu_bucket *b)
+{
+    memset(b, 0, sizeof(*b));
+    snprintf(b->name, sizeof(b->name), "%s", req->bucket);
+    snprintf(b->owner, sizeof(b->owner), "%s", req->who.account_id);
+    snprintf(b->acl, sizeof(b->acl), "%s", acl ? acl : "private");
+    snprintf(b->access_monitor, sizeof(b->access_monitor), "Disabled");
+    snprintf(b->region, sizeof(b->region), "%s", s->region ? s->region : "cn-hangzhou");
+    snprintf(b->storage_class, sizeof(b->storage_class), "Standard");
+    b->created = time(NULL);
+}
+
 void emu_op_put_bucket(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
 {
     const char *acl = emu_req_header(req, "x-oss-acl");
-    struct emu_bucket b, old;
+    struct emu_bucket b;
     int rc;
 
     if (!emu_op_bucket_name_valid(req->bucket)) {
@@ -98,21 +107,13 @@ void emu_op_put_bucket(struct emu_server *s, struct emu_req *req, struct emu_res
                        NULL, "ArgumentName", "x-oss-acl", "ArgumentValue", acl, NULL);
         return;
     }
-    memset(&b, 0, sizeof(b));
-    snprintf(b.name, sizeof(b.name), "%s", req->bucket);
-    snprintf(b.owner, sizeof(b.owner), "%s", req->who.account_id);
-    snprintf(b.acl, sizeof(b.acl), "%s", acl ? acl : "private");
-    snprintf(b.access_monitor, sizeof(b.access_monitor), "Disabled");
-    snprintf(b.region, sizeof(b.region), "%s", s->region ? s->region : "cn-hangzhou");
-    snprintf(b.storage_class, sizeof(b.storage_class), "Standard");
-    b.created = time(NULL);
+    init_bucket(s, req, acl, &b);
     if (parse_config(req, resp, &b) < 0)
         return;
     if (too_many_buckets(s, req, resp) < 0)
         return;
     rc = emu_store_bucket_create(s->store, &b);
-    if (rc == -EEXIST && emu_store_bucket_get(s->store, req->bucket, &old) == 0 &&
-        !strcmp(old.owner, req->who.account_id))
+    if (rc == -EEXIST && owned_by_requester(s, req))
         rc = 0; /* re-created by its owner: idempotent */
     if (rc == -EEXIST) {
         emu_resp_error(resp, req, 409, "BucketAlreadyExists",
@@ -137,9 +138,7 @@ void emu_op_delete_bucket(struct emu_server *s, struct emu_req *req, struct emu_
     struct emu_bucket b;
     int rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
-        return;
-    if (emu_authorize(s, req, resp, "oss:DeleteBucket", b.owner, NULL, 1) < 0)
+    if (emu_op_bucket_admin(s, req, resp, "oss:DeleteBucket", 1, &b) < 0)
         return;
     rc = emu_store_bucket_delete(s->store, b.name);
     if (rc == -ENOTEMPTY) {
@@ -148,15 +147,8 @@ void emu_op_delete_bucket(struct emu_server *s, struct emu_req *req, struct emu_
                        "BucketName", b.name, NULL);
         return;
     }
-    if (rc == -ENOENT) {
-        emu_op_load_bucket(s, req, resp, &b);
-        return;
-    }
-    if (rc < 0) {
-        emu_op_internal(resp, req, rc);
-        return;
-    }
-    resp->status = 204;
+    if (emu_op_bucket_result(s, req, resp, rc) == 0)
+        resp->status = 204;
 }
 
 void emu_op_get_bucket_info(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
@@ -165,17 +157,12 @@ void emu_op_get_bucket_info(struct emu_server *s, struct emu_req *req, struct em
     struct oss_xml_writer w;
     struct emu_bucket b;
     char date[25], *versioning = NULL;
-    int rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
-        return;
-    if (emu_authorize(s, req, resp, "oss:GetBucketInfo", b.owner, NULL, 0) < 0)
+    if (emu_op_bucket_admin(s, req, resp, "oss:GetBucketInfo", 0, &b) < 0)
         return;
     emu_store_setting_get(s->store, b.name, "versioning", &versioning);
     oss_iso8601_xml(b.created, date);
-    oss_xmlw_init(&w, &xml);
-    oss_xmlw_decl(&w);
-    oss_xmlw_start(&w, "BucketInfo");
+    emu_op_xml_begin(&w, &xml, "BucketInfo");
     oss_xmlw_start(&w, "Bucket");
     oss_xmlw_elem(&w, "AccessMonitor", b.access_monitor);
     oss_xmlw_elem(&w, "CreationDate", date);
@@ -198,12 +185,7 @@ void emu_op_get_bucket_info(struct emu_server *s, struct emu_req *req, struct em
     oss_xmlw_end(&w);
     oss_xmlw_end(&w);
     free(versioning);
-    if ((rc = oss_xmlw_finish(&w)) < 0) {
-        oss_buf_cleanup(&xml);
-        emu_op_internal(resp, req, rc);
-        return;
-    }
-    emu_op_reply_xml(resp, &xml);
+    emu_op_reply_doc(req, resp, &w, &xml);
 }
 
 void emu_op_get_bucket_location(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
@@ -211,19 +193,11 @@ void emu_op_get_bucket_location(struct emu_server *s, struct emu_req *req, struc
     struct oss_buf xml = OSS_BUF_INIT;
     struct oss_xml_writer w;
     struct emu_bucket b;
-    int rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
-        return;
-    if (emu_authorize(s, req, resp, "oss:GetBucketLocation", b.owner, NULL, 0) < 0)
+    if (emu_op_bucket_admin(s, req, resp, "oss:GetBucketLocation", 0, &b) < 0)
         return;
     oss_xmlw_init(&w, &xml);
     oss_xmlw_decl(&w);
     oss_xmlw_elemf(&w, "LocationConstraint", "oss-%s", b.region);
-    if ((rc = oss_xmlw_finish(&w)) < 0) {
-        oss_buf_cleanup(&xml);
-        emu_op_internal(resp, req, rc);
-        return;
-    }
-    emu_op_reply_xml(resp, &xml);
+    emu_op_reply_doc(req, resp, &w, &xml);
 }

@@ -30,9 +30,7 @@ void emu_op_get_bucket_stat(struct emu_server *s, struct emu_req *req, struct em
     uint64_t uploads = 0;
     int rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
-        return;
-    if (emu_authorize(s, req, resp, "oss:GetBucketStat", b.owner, NULL, 0) < 0)
+    if (emu_op_bucket_admin(s, req, resp, "oss:GetBucketStat", 0, &b) < 0)
         return;
     rc = emu_store_bucket_stat(s->store, b.name, &st);
     if (rc == 0)
@@ -41,9 +39,7 @@ void emu_op_get_bucket_stat(struct emu_server *s, struct emu_req *req, struct em
         emu_op_internal(resp, req, rc);
         return;
     }
-    oss_xmlw_init(&w, &xml);
-    oss_xmlw_decl(&w);
-    oss_xmlw_start(&w, "BucketStat");
+    emu_op_xml_begin(&w, &xml, "BucketStat");
     count(&w, "Storage", st.bytes);
     count(&w, "ObjectCount", st.objects);
     count(&w, "MultipartUploadCount", uploads);
@@ -60,10 +56,5 @@ void emu_op_get_bucket_stat(struct emu_server *s, struct emu_req *req, struct em
     count(&w, "MultipartPartCount", 0);
     count(&w, "DeleteMarkerCount", 0);
     oss_xmlw_end(&w);
-    if ((rc = oss_xmlw_finish(&w)) < 0) {
-        oss_buf_cleanup(&xml);
-        emu_op_internal(resp, req, rc);
-        return;
-    }
-    emu_op_reply_xml(resp, &xml);
+    emu_op_reply_doc(req, resp, &w, &xml);
 }

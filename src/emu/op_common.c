@@ -1,11 +1,11 @@
-/* Pieces shared by the operation handlers: bucket/object loading with OSS's error answers,
- * ACL and name rules (oss-api.md 7), parameters and XML fragments several operations emit. */
+/* Loading what a request addresses (bucket, latest object, named version) together with its
+ * authorization, and the refusals every handler shares (oss-api.md 5, 6.3, 6.6). Whether a
+ * missing key is told is itself a permission: only requesters who may read the bucket learn it. */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "oss/codec.h"
 #include "op_priv.h"
 
 void emu_op_internal(struct emu_resp *resp, const struct emu_req *req, int rc)
@@ -13,6 +13,27 @@ void emu_op_internal(struct emu_resp *resp, const struct emu_req *req, int rc)
     char msg[96];
     snprintf(msg, sizeof(msg), "The server hit an internal error (%s).", strerror(-rc));
     emu_resp_error(resp, req, 500, "InternalError", msg, NULL, NULL);
+}
+
+void emu_op_malformed_xml(struct emu_req *req, struct emu_resp *resp)
+{
+    emu_resp_error(resp, req, 400, "MalformedXML",
+                   "The XML you provided was not well-formed or did not validate against our "
+                   "published schema.",
+                   NULL, NULL);
+}
+
+void emu_op_no_such_key(struct emu_req *req, struct emu_resp *resp, const char *key)
+{
+    emu_resp_error(resp, req, 404, "NoSuchKey", "The specified key does not exist.",
+                   "0026-00000001", "Key", key, NULL);
+}
+
+void emu_op_no_such_version(struct emu_req *req, struct emu_resp *resp, const char *key,
+                            const char *version)
+{
+    emu_resp_error(resp, req, 404, "NoSuchVersion", "The specified version does not exist.", NULL,
+                   "Key", key, "VersionId", version, NULL);
 }
 
 int emu_op_load_bucket(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
@@ -31,21 +52,33 @@ int emu_op_load_bucket(struct emu_server *s, struct emu_req *req, struct emu_res
     return 0;
 }
 
-int emu_op_load_object(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
-                       struct emu_object *o, int *fd)
+int emu_op_bucket_admin(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                        const char *action, int write, struct emu_bucket *b)
 {
-    int rc = fd ? emu_store_object_open(s->store, req->bucket, req->key, o, fd)
-                : emu_store_object_get(s->store, req->bucket, req->key, o);
-    if (rc == -ENOENT) {
-        emu_resp_error(resp, req, 404, "NoSuchKey", "The specified key does not exist.",
-                       "0026-00000001", "Key", req->key, NULL);
+    if (emu_op_load_bucket(s, req, resp, b) < 0)
         return -1;
-    }
-    if (rc < 0) {
+    return emu_authorize(s, req, resp, action, b->owner, NULL, write) < 0 ? -1 : 0;
+}
+
+int emu_op_bucket_data(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                       const char *action, int write, struct emu_bucket *b)
+{
+    if (emu_op_load_bucket(s, req, resp, b) < 0)
+        return -1;
+    return emu_authorize(s, req, resp, action, b->owner, b->acl, write) < 0 ? -1 : 0;
+}
+
+int emu_op_bucket_result(struct emu_server *s, struct emu_req *req, struct emu_resp *resp, int rc)
+{
+    struct emu_bucket b;
+
+    if (rc >= 0)
+        return 0;
+    if (rc == -ENOENT)
+        emu_op_load_bucket(s, req, resp, &b); /* answers NoSuchBucket */
+    else
         emu_op_internal(resp, req, rc);
-        return -1;
-    }
-    return 0;
+    return -1;
 }
 
 int emu_op_check_version(struct emu_req *req, struct emu_resp *resp)
@@ -53,20 +86,8 @@ int emu_op_check_version(struct emu_req *req, struct emu_resp *resp)
     const char *v = emu_req_query(req, "versionId");
     if (!v || !*v || strcmp(v, "null") == 0)
         return 0;
-    emu_resp_error(resp, req, 404, "NoSuchVersion", "The specified version does not exist.", NULL,
-                   "Key", req->key ? req->key : "", "VersionId", v, NULL);
+    emu_op_no_such_version(req, resp, req->key ? req->key : "", v);
     return -1;
-}
-
-int emu_op_bucket_acl_valid(const char *acl)
-{
-    return acl && (!strcmp(acl, "private") || !strcmp(acl, "public-read") ||
-                   !strcmp(acl, "public-read-write"));
-}
-
-int emu_op_object_acl_valid(const char *acl)
-{
-    return emu_op_bucket_acl_valid(acl) || (acl && !strcmp(acl, "default"));
 }
 
 const char *emu_op_effective_acl(const struct emu_object *o, const struct emu_bucket *b)
@@ -76,71 +97,95 @@ const char *emu_op_effective_acl(const struct emu_object *o, const struct emu_bu
     return o->acl;
 }
 
-/* 3-63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit. */
-int emu_op_bucket_name_valid(const char *name)
+int emu_op_load_latest(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                       const char *action, int write, struct emu_bucket *b, struct emu_object *o)
 {
-    size_t n = name ? strlen(name) : 0;
-    if (n < 3 || n > 63 || name[0] == '-' || name[n - 1] == '-')
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = name[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-            return 0;
-    }
-    return 1;
-}
+    int rc;
 
-/* 1-1023 bytes, not starting with '/' or '\'. */
-int emu_op_object_key_valid(const char *key)
-{
-    size_t n = key ? strlen(key) : 0;
-    return n >= 1 && n <= 1023 && key[0] != '/' && key[0] != '\\';
-}
-
-void emu_op_quote_etag(const char *etag, char out[80])
-{
-    snprintf(out, 80, "\"%.72s\"", etag);
-}
-
-void emu_op_xml_owner(struct oss_xml_writer *w, const char *id)
-{
-    oss_xmlw_start(w, "Owner");
-    oss_xmlw_elem(w, "ID", id);
-    oss_xmlw_elem(w, "DisplayName", id);
-    oss_xmlw_end(w);
-}
-
-void emu_op_xml_endpoints(struct oss_xml_writer *w, const struct emu_bucket *b)
-{
-    oss_xmlw_elemf(w, "ExtranetEndpoint", "oss-%s.aliyuncs.com", b->region);
-    oss_xmlw_elemf(w, "IntranetEndpoint", "oss-%s-internal.aliyuncs.com", b->region);
-    oss_xmlw_elemf(w, "Location", "oss-%s", b->region);
-}
-
-int emu_op_max_keys(struct emu_req *req, struct emu_resp *resp, const char *name, size_t def,
-                    size_t *out)
-{
-    const char *v = emu_req_query(req, name);
-    char *end;
-    unsigned long n;
-
-    *out = def;
-    if (!v)
-        return 0;
-    errno = 0;
-    n = strtoul(v, &end, 10);
-    if (!*v || *end || errno || n < 1 || n > 1000 || v[0] == '-' || v[0] == '+') {
-        emu_resp_error(resp, req, 400, "InvalidArgument",
-                       "The value must be an integer between 1 and 1000.", NULL, "ArgumentName",
-                       name, "ArgumentValue", v, NULL);
+    if (emu_op_load_bucket(s, req, resp, b) < 0 || emu_op_check_version(req, resp) < 0)
+        return -1;
+    rc = emu_store_object_get(s->store, b->name, req->key, o);
+    if (rc == -ENOENT) {
+        if (emu_authorize(s, req, resp, action, b->owner, b->acl, write) == 0)
+            emu_op_no_such_key(req, resp, req->key);
         return -1;
     }
-    *out = n;
+    if (rc < 0) {
+        emu_op_internal(resp, req, rc);
+        return -1;
+    }
+    if (emu_authorize(s, req, resp, action, b->owner, emu_op_effective_acl(o, b), write) < 0) {
+        emu_object_cleanup(o);
+        return -1;
+    }
     return 0;
 }
 
-void emu_op_reply_xml(struct emu_resp *resp, struct oss_buf *xml)
+/* The answer for a delete marker: 405 when the request named it, else 404 NoSuchKey; both carry
+ * x-oss-delete-marker and the marker's version id. */
+static void delete_marker_answer(struct emu_req *req, struct emu_resp *resp,
+                                 const struct emu_object *o, int named)
 {
-    emu_resp_xml(resp, xml);
-    oss_buf_cleanup(xml);
+    if (named)
+        emu_resp_error(resp, req, 405, "MethodNotAllowed",
+                       "The specified method is not allowed against this resource.",
+                       "0017-00000002", "Key", req->key, "VersionId", o->version_id, NULL);
+    else
+        emu_op_no_such_key(req, resp, req->key);
+    emu_resp_header(resp, "x-oss-delete-marker", "true");
+    emu_op_version_header(resp, o);
+}
+
+/* Answers a version that is missing (rc -ENOENT) or a delete marker (rc 0, o loaded and then
+ * released here), to requesters who may know. */
+static void version_missing(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                            const struct emu_bucket *b, struct emu_object *o, int rc,
+                            const char *action, int acl_governed, int write)
+{
+    const char *vid = emu_op_version_param(req);
+
+    if (!acl_governed || emu_authorize(s, req, resp, action, b->owner, b->acl, write) == 0) {
+        if (rc == 0)
+            delete_marker_answer(req, resp, o, vid != NULL);
+        else if (vid)
+            emu_op_no_such_version(req, resp, req->key, vid);
+        else
+            emu_op_no_such_key(req, resp, req->key);
+    }
+    if (rc == 0)
+        emu_object_cleanup(o);
+}
+
+int emu_op_load_version(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                        const struct emu_bucket *b, struct emu_object *o, int *fd,
+                        const char *action_plain, const char *action_version, int acl_governed,
+                        int write)
+{
+    const char *vid = emu_op_version_param(req);
+    const char *action = vid ? action_version : action_plain;
+    int rc;
+
+    if (fd)
+        *fd = -1;
+    if (!acl_governed && emu_authorize(s, req, resp, action, b->owner, NULL, write) < 0)
+        return -1;
+    rc = emu_store_version_open(s->store, b->name, req->key, vid, o, fd);
+    if (rc == -ENOENT || (rc == 0 && o->delete_marker)) {
+        version_missing(s, req, resp, b, o, rc, action, acl_governed, write);
+        return -1;
+    }
+    if (rc < 0) {
+        emu_op_internal(resp, req, rc);
+        return -1;
+    }
+    if (acl_governed &&
+        emu_authorize(s, req, resp, action, b->owner, emu_op_effective_acl(o, b), write) < 0) {
+        if (fd && *fd >= 0) {
+            close(*fd);
+            *fd = -1;
+        }
+        emu_object_cleanup(o);
+        return -1;
+    }
+    return 0;
 }

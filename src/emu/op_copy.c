@@ -1,6 +1,7 @@
-/* CopyObject: x-oss-copy-source parsing, the source's existence and read permission, the
- * copy-source conditions, the metadata directive (COPY/REPLACE) and CopyObjectResult
- * (oss-api.md 6.7). The bytes are copied into a new data file, never shared. */
+/* CopyObject (oss-api.md 6.7): the copy source as CopyObject and UploadPartCopy read it
+ * (x-oss-copy-source, the source's existence and read permission, the copy-source conditions),
+ * the metadata directive (COPY/REPLACE) and CopyObjectResult. The bytes are copied into a new
+ * data file, never shared. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,8 +17,9 @@
 #define MAX_CROSS_BUCKET_COPY (1ULL * 1024 * 1024 * 1024)
 
 /* "/bucket/url-encoded-key[?versionId=v]" (leading '/' optional; '+' is a space as Go v1
- * clients encode it). Fills malloc'ed *bucket and *key and borrowed-then-copied *version. */
-int emu_op_copy_source_parse(const char *h, char **bucket, char **key, char **version)
+ * clients encode it). Fills malloc'ed *bucket, *key and *version (NULL when absent); 0,
+ * -EINVAL or -ENOMEM. */
+static int source_parse(const char *h, char **bucket, char **key, char **version)
 {
     struct oss_buf k = OSS_BUF_INIT;
     const char *slash, *q, *end;
@@ -83,59 +85,47 @@ static void reply_copy(struct emu_req *req, struct emu_resp *resp, const struct 
 {
     struct oss_buf xml = OSS_BUF_INIT;
     struct oss_xml_writer w;
-    char etag[80], date[25], crc[24];
-    int rc;
+    char etag[80], date[25];
 
     emu_op_quote_etag(o->etag, etag);
     oss_iso8601_xml(o->mtime, date);
-    oss_xmlw_init(&w, &xml);
-    oss_xmlw_decl(&w);
-    oss_xmlw_start(&w, "CopyObjectResult");
+    emu_op_xml_begin(&w, &xml, "CopyObjectResult");
     oss_xmlw_elem(&w, "ETag", etag);
     oss_xmlw_elem(&w, "LastModified", date);
     oss_xmlw_end(&w);
-    if ((rc = oss_xmlw_finish(&w)) < 0) {
-        oss_buf_cleanup(&xml);
-        emu_op_internal(resp, req, rc);
-        return;
-    }
-    emu_op_reply_xml(resp, &xml);
-    snprintf(crc, sizeof(crc), "%" PRIu64, o->crc64);
-    emu_resp_header(resp, "x-oss-hash-crc64ecma", crc);
+    if (emu_op_reply_doc(req, resp, &w, &xml) == 0)
+        emu_op_header_u64(resp, "x-oss-hash-crc64ecma", o->crc64);
 }
 
-/* Loads and authorizes the source: NoSuchBucket / NoSuchVersion / NoSuchKey / AccessDenied as
- * for a GetObject of it (a delete marker as source is 404 NoSuchKey, named or not), evaluated
- * with the source as the request's resource. */
-int emu_op_copy_source_open(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
-                            const char *sbucket, const char *skey, const char *version,
-                            struct emu_object *src, int *fd)
+/* Opens the parsed source src->bucket/key (src->version) for reading: NoSuchBucket /
+ * NoSuchVersion / NoSuchKey / AccessDenied as for a GetObject of it (a delete marker as source is
+ * 404 NoSuchKey, named or not), evaluated with the source as the request's resource, then the
+ * x-oss-copy-source-if-* conditions. 0, or -1 with resp filled and src->obj released. */
+static int source_load(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                       struct emu_op_source *src)
 {
     struct emu_req sreq = *req;
     struct emu_bucket sb;
-    const char *vid = version && *version ? version : NULL;
+    const char *vid = src->version && *src->version ? src->version : NULL;
     const char *action = vid ? "oss:GetObjectVersion" : "oss:GetObject";
+    struct emu_object *o = &src->obj;
     int rc;
 
-    sreq.bucket = sbucket;
-    sreq.key = skey;
-    *fd = -1;
+    sreq.bucket = src->bucket;
+    sreq.key = src->key;
     if (emu_op_load_bucket(s, &sreq, resp, &sb) < 0)
         return -1;
-    rc = emu_store_version_open(s->store, sbucket, skey, vid, src, fd);
-    if (rc == 0 && src->delete_marker) {
-        emu_object_cleanup(src);
+    rc = emu_store_version_open(s->store, src->bucket, src->key, vid, o, &src->fd);
+    if (rc == 0 && o->delete_marker) {
+        emu_object_cleanup(o);
         rc = -ENOENT;
     }
     if (rc == -ENOENT) {
         if (emu_authorize(s, &sreq, resp, action, sb.owner, sb.acl, 0) == 0) {
             if (vid)
-                emu_resp_error(resp, req, 404, "NoSuchVersion",
-                               "The specified version does not exist.", NULL, "Key", skey,
-                               "VersionId", vid, NULL);
+                emu_op_no_such_version(req, resp, src->key, vid);
             else
-                emu_resp_error(resp, req, 404, "NoSuchKey", "The specified key does not exist.",
-                               "0026-00000001", "Key", skey, NULL);
+                emu_op_no_such_key(req, resp, src->key);
         }
         return -1;
     }
@@ -143,74 +133,101 @@ int emu_op_copy_source_open(struct emu_server *s, struct emu_req *req, struct em
         emu_op_internal(resp, req, rc);
         return -1;
     }
-    if (emu_authorize(s, &sreq, resp, action, sb.owner, emu_op_effective_acl(src, &sb), 0) < 0 ||
-        emu_op_conditions(req, resp, src, "x-oss-copy-source-") < 0) {
-        close(*fd);
-        *fd = -1;
-        emu_object_cleanup(src);
+    if (emu_authorize(s, &sreq, resp, action, sb.owner, emu_op_effective_acl(o, &sb), 0) < 0 ||
+        emu_op_conditions(req, resp, o, "x-oss-copy-source-") < 0) {
+        close(src->fd);
+        src->fd = -1;
+        emu_object_cleanup(o);
         return -1;
     }
     return 0;
 }
 
-void emu_op_copy_object(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+int emu_op_source_open(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                       struct emu_op_source *src)
 {
     const char *h = emu_req_header(req, "x-oss-copy-source");
-    const char *dir = emu_req_header(req, "x-oss-metadata-directive");
-    const char *acl = emu_req_header(req, "x-oss-object-acl");
-    const char *sc = emu_req_header(req, "x-oss-storage-class");
-    char *sbucket = NULL, *skey = NULL, *version = NULL, path[4096];
-    struct emu_object src = {0}, o = {0};
-    struct emu_bucket b;
-    int forbid, replace, fd = -1, rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
-        return;
-    if (emu_authorize(s, req, resp, "oss:PutObject", b.owner, b.acl, 1) < 0)
-        return;
-    if (emu_op_write_checks(req, resp, &forbid) < 0)
-        return;
-    if (dir && strcasecmp(dir, "COPY") != 0 && strcasecmp(dir, "REPLACE") != 0) {
-        emu_resp_error(resp, req, 400, "InvalidArgument", "Invalid metadata directive.", NULL,
-                       "ArgumentName", "x-oss-metadata-directive", "ArgumentValue", dir, NULL);
-        return;
-    }
-    replace = dir && !strcasecmp(dir, "REPLACE");
-    if (!h || emu_op_copy_source_parse(h, &sbucket, &skey, &version) < 0) {
+    memset(src, 0, sizeof(*src));
+    src->fd = -1;
+    if (!h || source_parse(h, &src->bucket, &src->key, &src->version) < 0) {
         emu_resp_error(
             resp, req, 400, "InvalidArgument",
             "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.", NULL,
             "ArgumentName", "x-oss-copy-source", "ArgumentValue", h ? h : "", NULL);
-        goto out;
+        return -1;
     }
-    if (emu_op_copy_source_open(s, req, resp, sbucket, skey, version, &src, &fd) < 0)
+    return source_load(s, req, resp, src);
+}
+
+void emu_op_source_close(struct emu_op_source *src)
+{
+    if (src->fd >= 0)
+        close(src->fd);
+    src->fd = -1;
+    emu_object_cleanup(&src->obj);
+    free(src->bucket);
+    free(src->key);
+    free(src->version);
+    src->bucket = src->key = src->version = NULL;
+}
+
+/* The new object's attributes: the request's ACL; the source's data, type (Appendable becomes
+ * Normal) and, unless the request names them, storage class; with REPLACE the request's
+ * Content-Type and headers, else the source's. o->headers is malloc'ed (NULL: no memory). */
+static void copy_attributes(struct emu_object *o, const struct emu_req *req,
+                            const struct emu_bucket *b, const struct emu_object *src, int replace)
+{
+    emu_op_object_init(o, req, b, strcmp(src->type, "Appendable") ? src->type : "Normal");
+    o->size = src->size;
+    memcpy(o->etag, src->etag, sizeof(o->etag));
+    o->crc64 = src->crc64;
+    if (!emu_req_header(req, "x-oss-storage-class"))
+        snprintf(o->storage_class, sizeof(o->storage_class), "%s", src->storage_class);
+    if (replace) {
+        o->headers = emu_op_collect_headers(req);
+    } else {
+        o->content_type = src->content_type;
+        o->headers = strdup(src->headers);
+    }
+}
+
+/* x-oss-metadata-directive: 0 with *replace, or -1 with 400 InvalidArgument. */
+static int directive(struct emu_req *req, struct emu_resp *resp, int *replace)
+{
+    const char *dir = emu_req_header(req, "x-oss-metadata-directive");
+    if (dir && strcasecmp(dir, "COPY") != 0 && strcasecmp(dir, "REPLACE") != 0) {
+        emu_resp_error(resp, req, 400, "InvalidArgument", "Invalid metadata directive.", NULL,
+                       "ArgumentName", "x-oss-metadata-directive", "ArgumentValue", dir, NULL);
+        return -1;
+    }
+    *replace = dir && !strcasecmp(dir, "REPLACE");
+    return 0;
+}
+
+void emu_op_copy_object(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+{
+    struct emu_op_source src;
+    struct emu_object o = {0};
+    struct emu_bucket b;
+    char path[4096];
+    int forbid, replace, rc;
+
+    if (emu_op_bucket_data(s, req, resp, "oss:PutObject", 1, &b) < 0 ||
+        emu_op_write_checks(req, resp, &forbid) < 0 || directive(req, resp, &replace) < 0)
+        return;
+    if (emu_op_source_open(s, req, resp, &src) < 0)
         goto out;
-    if (strcmp(sbucket, b.name) != 0 && src.size > MAX_CROSS_BUCKET_COPY) {
+    if (strcmp(src.bucket, b.name) != 0 && src.obj.size > MAX_CROSS_BUCKET_COPY) {
         emu_resp_error(resp, req, 400, "EntityTooLarge",
                        "Copying more than 1 GB between buckets needs UploadPartCopy.", NULL, NULL);
         goto out;
     }
-    if ((rc = copy_data(s, fd, src.size, path, sizeof(path))) < 0) {
+    if ((rc = copy_data(s, src.fd, src.obj.size, path, sizeof(path))) < 0) {
         emu_op_internal(resp, req, rc);
         goto out;
     }
-    o.bucket = b.name;
-    o.key = (char *)req->key;
-    o.size = src.size;
-    memcpy(o.etag, src.etag, sizeof(o.etag));
-    o.crc64 = src.crc64;
-    o.mtime = time(NULL);
-    snprintf(o.type, sizeof(o.type), "%s", strcmp(src.type, "Appendable") ? src.type : "Normal");
-    snprintf(o.acl, sizeof(o.acl), "%s", acl ? acl : "default");
-    snprintf(o.storage_class, sizeof(o.storage_class), "%s", sc ? sc : src.storage_class);
-    if (replace) {
-        const char *ct = emu_req_header(req, "Content-Type");
-        o.content_type = (char *)(ct && *ct ? ct : "application/octet-stream");
-        o.headers = emu_op_collect_headers(req);
-    } else {
-        o.content_type = src.content_type;
-        o.headers = strdup(src.headers);
-    }
+    copy_attributes(&o, req, &b, &src.obj, replace);
     rc = o.headers ? emu_store_object_put(s->store, &o, path, forbid) : -ENOMEM;
     free(o.headers);
     if (rc < 0) {
@@ -220,13 +237,8 @@ void emu_op_copy_object(struct emu_server *s, struct emu_req *req, struct emu_re
     }
     reply_copy(req, resp, &o);
     emu_op_version_header(resp, &o);
-    if (src.version_id[0])
-        emu_resp_header(resp, "x-oss-copy-source-version-id", src.version_id);
+    if (src.obj.version_id[0])
+        emu_resp_header(resp, "x-oss-copy-source-version-id", src.obj.version_id);
 out:
-    if (fd >= 0)
-        close(fd);
-    emu_object_cleanup(&src);
-    free(sbucket);
-    free(skey);
-    free(version);
+    emu_op_source_close(&src);
 }

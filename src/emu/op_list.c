@@ -76,18 +76,13 @@ static void invalid_arg(struct emu_req *req, struct emu_resp *resp, const char *
 
 static int parse_params(struct emu_req *req, struct emu_resp *resp, struct list_params *p)
 {
-    const char *enc = emu_req_query(req, "encoding-type");
     const char *fo = emu_req_query(req, "fetch-owner");
 
     p->prefix = emu_req_query(req, "prefix");
     p->delimiter = emu_req_query(req, "delimiter");
-    if (emu_op_max_keys(req, resp, "max-keys", 100, &p->max) < 0)
+    if (emu_op_max_keys(req, resp, "max-keys", 100, &p->max) < 0 ||
+        emu_op_encoding_type(req, resp, &p->url) < 0)
         return -1;
-    if (enc && *enc && strcasecmp(enc, "url") != 0) {
-        invalid_arg(req, resp, "encoding-type", enc, "The encoding type must be url.");
-        return -1;
-    }
-    p->url = enc && *enc;
     if (!p->v2) {
         p->marker = emu_req_query(req, "marker");
         p->fetch_owner = 1;
@@ -119,15 +114,7 @@ static int parse_params(struct emu_req *req, struct emu_resp *resp, struct list_
 static void elem_enc(struct oss_xml_writer *w, const struct list_params *p, const char *name,
                      const char *value)
 {
-    struct oss_buf b = OSS_BUF_INIT;
-    if (!p->url || !value) {
-        oss_xmlw_elem(w, name, value ? value : "");
-        return;
-    }
-    if (oss_url_encode(value, strlen(value), 0, &b) < 0)
-        w->err = -ENOMEM;
-    oss_xmlw_elem(w, name, oss_buf_str(&b));
-    oss_buf_cleanup(&b);
+    emu_op_xml_elem_enc(w, p->url, name, value);
 }
 
 static void write_contents(struct oss_xml_writer *w, const struct list_params *p,
@@ -184,13 +171,7 @@ static void write_result(struct oss_xml_writer *w, const struct list_params *p,
     for (size_t i = 0; i < r->n; i++)
         if (!r->entries[i].is_prefix)
             write_contents(w, p, &r->entries[i].obj, b->owner);
-    for (size_t i = 0; i < r->n; i++) {
-        if (!r->entries[i].is_prefix)
-            continue;
-        oss_xmlw_start(w, "CommonPrefixes");
-        elem_enc(w, p, "Prefix", r->entries[i].obj.key);
-        oss_xmlw_end(w);
-    }
+    emu_op_xml_common_prefixes(w, p->url, r);
     if (p->v2)
         oss_xmlw_elemf(w, "KeyCount", "%zu", r->n);
     oss_xmlw_end(w);
@@ -205,9 +186,7 @@ static void list_objects(struct emu_server *s, struct emu_req *req, struct emu_r
     struct emu_bucket b;
     int rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
-        return;
-    if (emu_authorize(s, req, resp, "oss:ListObjects", b.owner, b.acl, 0) < 0)
+    if (emu_op_bucket_data(s, req, resp, "oss:ListObjects", 0, &b) < 0)
         return;
     if (parse_params(req, resp, &p) < 0)
         goto out;
@@ -218,12 +197,7 @@ static void list_objects(struct emu_server *s, struct emu_req *req, struct emu_r
     }
     oss_xmlw_init(&w, &xml);
     write_result(&w, &p, &b, &r);
-    if ((rc = oss_xmlw_finish(&w)) < 0) {
-        oss_buf_cleanup(&xml);
-        emu_op_internal(resp, req, rc);
-        goto out;
-    }
-    emu_op_reply_xml(resp, &xml);
+    emu_op_reply_doc(req, resp, &w, &xml);
 out:
     emu_list_result_cleanup(&r);
     free(p.after);

@@ -74,87 +74,80 @@ static int copy_range(struct emu_server *s, int fd, uint64_t off, uint64_t len, 
     return rc;
 }
 
+/* Answers CopyPartResult with the stored part's LastModified and ETag, its ETag and CRC64
+ * headers, and x-oss-copy-source-version-id when the source is versioned. */
+static void reply_part(struct emu_req *req, struct emu_resp *resp, const struct emu_part *p,
+                       const struct emu_op_source *src)
+{
+    struct oss_buf xml = OSS_BUF_INIT;
+    struct oss_xml_writer w;
+    char date[25], etag[80];
+
+    emu_op_quote_etag(p->etag, etag);
+    oss_iso8601_xml(p->mtime, date);
+    emu_op_xml_begin(&w, &xml, "CopyPartResult");
+    oss_xmlw_elem(&w, "LastModified", date);
+    oss_xmlw_elem(&w, "ETag", etag);
+    oss_xmlw_end(&w);
+    if (emu_op_reply_doc(req, resp, &w, &xml) < 0)
+        return;
+    emu_op_part_reply(resp, p);
+    if (src->obj.version_id[0])
+        emu_resp_header(resp, "x-oss-copy-source-version-id", src->obj.version_id);
+}
+
+/* Copies the x-oss-copy-source-range of the open source into part p of upload u. 0, or -1
+ * with resp filled. */
+static int copy_part(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                     const struct emu_op_source *src, const struct emu_upload *u,
+                     struct emu_part *p)
+{
+    const char *rh = emu_req_header(req, "x-oss-copy-source-range");
+    unsigned char md5[16];
+    char path[4096];
+    uint64_t first, len;
+    int rc;
+
+    if (parse_range(rh, src->obj.size, &first, &len) < 0) {
+        emu_resp_error(resp, req, 400, "InvalidArgument", "The copy source range is not valid.",
+                       NULL, "ArgumentName", "x-oss-copy-source-range", "ArgumentValue", rh, NULL);
+        return -1;
+    }
+    if ((rc = copy_range(s, src->fd, first, len, path, sizeof(path), md5, &p->crc64)) < 0) {
+        emu_op_internal(resp, req, rc);
+        return -1;
+    }
+    p->size = len;
+    oss_hex(md5, 16, 1, p->etag);
+    p->mtime = time(NULL);
+    rc = emu_store_part_put(s->store, u->upload_id, p, path);
+    if (rc < 0) {
+        unlink(path);
+        if (rc == -ENOENT)
+            emu_op_no_such_upload(req, resp, u->upload_id);
+        else
+            emu_op_internal(resp, req, rc);
+        return -1;
+    }
+    return 0;
+}
+
 /* PUT /K?partNumber=N&uploadId=ID with x-oss-copy-source: authorizes the write (oss:PutObject)
  * and the source read, copies the range into a new part (replacing that number) and answers
  * CopyPartResult with the part's ETag and CRC64. */
 void emu_op_upload_part_copy(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
 {
-    const char *h = emu_req_header(req, "x-oss-copy-source");
-    const char *rh = emu_req_header(req, "x-oss-copy-source-range");
-    char *sbucket = NULL, *skey = NULL, *version = NULL, path[4096], date[25], etag[80];
-    struct oss_buf xml = OSS_BUF_INIT;
-    struct oss_xml_writer w;
-    struct emu_object src = {0};
+    struct emu_op_source src;
     struct emu_upload u = {0};
     struct emu_part p = {0};
     struct emu_bucket b;
-    unsigned char md5[16];
-    uint64_t first, len;
-    int fd = -1, have_upload = 0, rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
+    if (emu_op_bucket_data(s, req, resp, "oss:PutObject", 1, &b) < 0 ||
+        emu_op_part_number(req, resp, &p.part_number) < 0 ||
+        emu_op_load_upload(s, req, resp, &b, &u) < 0)
         return;
-    if (emu_authorize(s, req, resp, "oss:PutObject", b.owner, b.acl, 1) < 0)
-        return;
-    if (emu_op_part_number(req, resp, &p.part_number) < 0)
-        return;
-    if (emu_op_load_upload(s, req, resp, &b, &u) < 0)
-        return;
-    have_upload = 1;
-    if (!h || emu_op_copy_source_parse(h, &sbucket, &skey, &version) < 0) {
-        emu_resp_error(
-            resp, req, 400, "InvalidArgument",
-            "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.", NULL,
-            "ArgumentName", "x-oss-copy-source", "ArgumentValue", h ? h : "", NULL);
-        goto out;
-    }
-    if (emu_op_copy_source_open(s, req, resp, sbucket, skey, version, &src, &fd) < 0)
-        goto out;
-    if (parse_range(rh, src.size, &first, &len) < 0) {
-        emu_resp_error(resp, req, 400, "InvalidArgument", "The copy source range is not valid.",
-                       NULL, "ArgumentName", "x-oss-copy-source-range", "ArgumentValue", rh, NULL);
-        goto out;
-    }
-    if ((rc = copy_range(s, fd, first, len, path, sizeof(path), md5, &p.crc64)) < 0) {
-        emu_op_internal(resp, req, rc);
-        goto out;
-    }
-    p.size = len;
-    oss_hex(md5, 16, 1, p.etag);
-    p.mtime = time(NULL);
-    rc = emu_store_part_put(s->store, u.upload_id, &p, path);
-    if (rc < 0) {
-        unlink(path);
-        if (rc == -ENOENT)
-            emu_op_no_such_upload(req, resp, u.upload_id);
-        else
-            emu_op_internal(resp, req, rc);
-        goto out;
-    }
-    emu_op_quote_etag(p.etag, etag);
-    oss_iso8601_xml(p.mtime, date);
-    oss_xmlw_init(&w, &xml);
-    oss_xmlw_decl(&w);
-    oss_xmlw_start(&w, "CopyPartResult");
-    oss_xmlw_elem(&w, "LastModified", date);
-    oss_xmlw_elem(&w, "ETag", etag);
-    oss_xmlw_end(&w);
-    if ((rc = oss_xmlw_finish(&w)) < 0) {
-        oss_buf_cleanup(&xml);
-        emu_op_internal(resp, req, rc);
-        goto out;
-    }
-    emu_op_reply_xml(resp, &xml);
-    emu_op_part_reply(resp, &p);
-    if (src.version_id[0])
-        emu_resp_header(resp, "x-oss-copy-source-version-id", src.version_id);
-out:
-    if (fd >= 0)
-        close(fd);
-    emu_object_cleanup(&src);
-    if (have_upload)
-        emu_upload_cleanup(&u);
-    free(sbucket);
-    free(skey);
-    free(version);
+    if (emu_op_source_open(s, req, resp, &src) == 0 && copy_part(s, req, resp, &src, &u, &p) == 0)
+        reply_part(req, resp, &p, &src);
+    emu_op_source_close(&src);
+    emu_upload_cleanup(&u);
 }

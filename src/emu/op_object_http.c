@@ -12,11 +12,6 @@
 #include "op_priv.h"
 #include "op_setting.h"
 
-void emu_op_object_headers(struct emu_resp *resp, const struct emu_object *o)
-{
-    emu_op_object_headers_req(resp, o, NULL);
-}
-
 /* response-* query parameters and the header each one replaces. */
 static const char *const overrides[][2] = {
     {"response-content-type", "Content-Type"},
@@ -37,32 +32,12 @@ static const char *override_for(const struct emu_req *req, const char *header)
     return NULL;
 }
 
-void emu_op_object_headers_req(struct emu_resp *resp, const struct emu_object *o,
-                               const struct emu_req *req)
+/* The headers stored with o (x-oss-meta-*, Cache-Control, ...), then the response-* overrides
+ * of req (NULL: none) in place of the stored values they name. */
+static void stored_headers(struct emu_resp *resp, const struct emu_object *o,
+                           const struct emu_req *req)
 {
-    char etag[80], date[30], crc[24];
-    json_t *h;
-
-    emu_op_quote_etag(o->etag, etag);
-    oss_http_date(o->mtime, date);
-    snprintf(crc, sizeof(crc), "%" PRIu64, o->crc64);
-    const char *ct = override_for(req, "Content-Type");
-    emu_resp_header(resp, "Content-Type", ct ? ct : o->content_type);
-    emu_resp_header(resp, "ETag", etag);
-    emu_resp_header(resp, "Last-Modified", date);
-    emu_resp_header(resp, "Accept-Ranges", "bytes");
-    emu_resp_header(resp, "x-oss-object-type", o->type);
-    emu_resp_header(resp, "x-oss-storage-class", o->storage_class);
-    emu_resp_header(resp, "x-oss-hash-crc64ecma", crc);
-    size_t ntags = emu_object_tag_count(o->headers);
-    if (ntags) {
-        char count[24];
-        snprintf(count, sizeof(count), "%zu", ntags);
-        emu_resp_header(resp, "x-oss-tagging-count", count);
-    }
-    if (o->version_id[0])
-        emu_resp_header(resp, "x-oss-version-id", o->version_id);
-    h = json_loads(o->headers, 0, NULL);
+    json_t *h = json_loads(o->headers, 0, NULL);
     if (json_is_object(h)) {
         const char *name;
         json_t *v;
@@ -78,6 +53,28 @@ void emu_op_object_headers_req(struct emu_resp *resp, const struct emu_object *o
         if (ov)
             emu_resp_header(resp, overrides[i][1], ov);
     }
+}
+
+void emu_op_object_headers_req(struct emu_resp *resp, const struct emu_object *o,
+                               const struct emu_req *req)
+{
+    char etag[80], date[30];
+
+    emu_op_quote_etag(o->etag, etag);
+    oss_http_date(o->mtime, date);
+    const char *ct = override_for(req, "Content-Type");
+    emu_resp_header(resp, "Content-Type", ct ? ct : o->content_type);
+    emu_resp_header(resp, "ETag", etag);
+    emu_resp_header(resp, "Last-Modified", date);
+    emu_resp_header(resp, "Accept-Ranges", "bytes");
+    emu_resp_header(resp, "x-oss-object-type", o->type);
+    emu_resp_header(resp, "x-oss-storage-class", o->storage_class);
+    emu_op_header_u64(resp, "x-oss-hash-crc64ecma", o->crc64);
+    size_t ntags = emu_object_tag_count(o->headers);
+    if (ntags)
+        emu_op_header_u64(resp, "x-oss-tagging-count", ntags);
+    emu_op_version_header(resp, o);
+    stored_headers(resp, o, req);
 }
 
 /* Compares an If-Match style list ("\"A\", \"B\"" or "*") with etag, ignoring quotes, white

@@ -51,14 +51,14 @@ void emu_op_head_object(struct emu_server *s, struct emu_req *req, struct emu_re
     if (open_for_read(s, req, resp, &b, &o, &fd) < 0)
         return;
     resp->status = 200;
-    emu_op_object_headers(resp, &o);
+    emu_op_object_headers_req(resp, &o, NULL);
     send_file(resp, fd, 0, o.size);
     emu_object_cleanup(&o);
 }
 
 void emu_op_get_object_meta(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
 {
-    char etag[80], date[30], crc[24];
+    char etag[80], date[30];
     struct emu_bucket b;
     struct emu_object o;
     int fd;
@@ -68,10 +68,9 @@ void emu_op_get_object_meta(struct emu_server *s, struct emu_req *req, struct em
     resp->status = 200;
     emu_op_quote_etag(o.etag, etag);
     oss_http_date(o.mtime, date);
-    snprintf(crc, sizeof(crc), "%" PRIu64, o.crc64);
     emu_resp_header(resp, "ETag", etag);
     emu_resp_header(resp, "Last-Modified", date);
-    emu_resp_header(resp, "x-oss-hash-crc64ecma", crc);
+    emu_op_header_u64(resp, "x-oss-hash-crc64ecma", o.crc64);
     emu_op_version_header(resp, &o);
     if (!strcmp(b.access_monitor, "Enabled"))
         emu_resp_header(resp, "x-oss-last-access-time", date);

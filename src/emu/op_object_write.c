@@ -40,8 +40,7 @@ int emu_op_write_checks(struct emu_req *req, struct emu_resp *resp, int *forbid)
                        "ArgumentName", "x-oss-forbid-overwrite", "ArgumentValue", fo, NULL);
         return -1;
     }
-    if (sc && strcmp(sc, "Standard") && strcmp(sc, "IA") && strcmp(sc, "Archive") &&
-        strcmp(sc, "ColdArchive") && strcmp(sc, "DeepColdArchive")) {
+    if (sc && !emu_op_storage_class_valid(sc)) {
         emu_resp_error(resp, req, 400, "InvalidArgument", "Invalid storage class.", NULL,
                        "ArgumentName", "x-oss-storage-class", "ArgumentValue", sc, NULL);
         return -1;
@@ -63,56 +62,32 @@ void emu_op_write_result(struct emu_server *s, struct emu_req *req, struct emu_r
         emu_op_internal(resp, req, rc);
 }
 
-int emu_op_body_file(struct emu_server *s, struct emu_req *req, char *path, size_t len, int *owned,
-                     uint64_t *size)
-{
-    struct stat sb;
-    *owned = 0;
-    if (req->body_path) {
-        if (stat(req->body_path, &sb) < 0)
-            return -errno;
-        snprintf(path, len, "%s", req->body_path);
-        *size = (uint64_t)sb.st_size;
-        return 0;
-    }
-    int fd = emu_store_tmp_create(s->store, path, len);
-    if (fd < 0)
-        return fd;
-    *owned = 1;
-    for (size_t off = 0; off < req->body_len;) {
-        ssize_t n = write(fd, req->body + off, req->body_len - off);
-        if (n < 0) {
-            int e = errno;
-            if (e == EINTR)
-                continue;
-            close(fd);
-            unlink(path);
-            return -e;
-        }
-        off += (size_t)n;
-    }
-    close(fd);
-    *size = req->body_len;
-    return 0;
-}
-
-void emu_op_put_object(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+void emu_op_object_init(struct emu_object *o, const struct emu_req *req, const struct emu_bucket *b,
+                        const char *type)
 {
     const char *ct = emu_req_header(req, "Content-Type");
     const char *acl = emu_req_header(req, "x-oss-object-acl");
     const char *sc = emu_req_header(req, "x-oss-storage-class");
-    char path[4096], etag[80], crc[24];
-    struct oss_buf md5b64 = OSS_BUF_INIT;
+
+    o->bucket = (char *)b->name;
+    o->key = (char *)req->key;
+    o->mtime = time(NULL);
+    if (type)
+        snprintf(o->type, sizeof(o->type), "%s", type);
+    o->content_type = (char *)(ct && *ct ? ct : "application/octet-stream");
+    snprintf(o->acl, sizeof(o->acl), "%s", acl ? acl : "default");
+    snprintf(o->storage_class, sizeof(o->storage_class), "%s", sc ? sc : b->storage_class);
+}
+
+void emu_op_put_object(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+{
+    char path[4096];
     struct emu_object o = {0};
     struct emu_bucket b;
-    uint64_t size = 0;
     int forbid, owned, rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
-        return;
-    if (emu_authorize(s, req, resp, "oss:PutObject", b.owner, b.acl, 1) < 0)
-        return;
-    if (emu_op_write_checks(req, resp, &forbid) < 0)
+    if (emu_op_bucket_data(s, req, resp, "oss:PutObject", 1, &b) < 0 ||
+        emu_op_write_checks(req, resp, &forbid) < 0)
         return;
     if (req->body_len > MAX_PUT_SIZE) {
         emu_resp_error(resp, req, 400, "EntityTooLarge",
@@ -121,21 +96,14 @@ void emu_op_put_object(struct emu_server *s, struct emu_req *req, struct emu_res
     }
     if (emu_op_check_md5(req, resp, 0) < 0)
         return;
-    if ((rc = emu_op_body_file(s, req, path, sizeof(path), &owned, &size)) < 0) {
+    if ((rc = emu_op_body_file(s, req, path, sizeof(path), &owned, &o.size)) < 0) {
         emu_op_internal(resp, req, rc);
         return;
     }
-    o.bucket = b.name;
-    o.key = (char *)req->key;
-    o.size = size;
+    emu_op_object_init(&o, req, &b, "Normal");
     oss_hex(req->body_md5, 16, 1, o.etag);
     o.crc64 = req->body_crc64;
-    o.mtime = time(NULL);
-    snprintf(o.type, sizeof(o.type), "Normal");
-    o.content_type = (char *)(ct && *ct ? ct : "application/octet-stream");
-    snprintf(o.acl, sizeof(o.acl), "%s", acl ? acl : "default");
     o.headers = emu_op_collect_headers(req);
-    snprintf(o.storage_class, sizeof(o.storage_class), "%s", sc ? sc : b.storage_class);
     rc = o.headers ? emu_store_object_put(s->store, &o, path, forbid) : -ENOMEM;
     free(o.headers);
     if (rc < 0) {
@@ -144,19 +112,11 @@ void emu_op_put_object(struct emu_server *s, struct emu_req *req, struct emu_res
         emu_op_write_result(s, req, resp, rc);
         return;
     }
-    if (!owned) { /* the spool file is now the object's data */
-        free(req->body_path);
-        req->body_path = NULL;
-    }
+    if (!owned) /* the spool file is now the object's data */
+        emu_op_body_taken(req);
     resp->status = 200;
-    emu_op_quote_etag(o.etag, etag);
-    snprintf(crc, sizeof(crc), "%" PRIu64, o.crc64);
-    emu_resp_header(resp, "ETag", etag);
-    emu_resp_header(resp, "x-oss-hash-crc64ecma", crc);
-    emu_op_version_header(resp, &o);
-    if (oss_base64_encode(req->body_md5, 16, &md5b64) == 0)
-        emu_resp_header(resp, "Content-MD5", oss_buf_str(&md5b64));
-    oss_buf_cleanup(&md5b64);
+    emu_op_written_headers(resp, &o);
+    emu_op_header_md5(resp, req->body_md5);
 }
 
 /* DeleteObject: 204 whether or not the key exists. On a versioned bucket a delete without
@@ -169,10 +129,8 @@ void emu_op_delete_object(struct emu_server *s, struct emu_req *req, struct emu_
     struct emu_bucket b;
     int rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
-        return;
-    if (emu_authorize(s, req, resp, vid ? "oss:DeleteObjectVersion" : "oss:DeleteObject", b.owner,
-                      b.acl, 1) < 0)
+    if (emu_op_bucket_data(s, req, resp, vid ? "oss:DeleteObjectVersion" : "oss:DeleteObject", 1,
+                           &b) < 0)
         return;
     rc = emu_store_object_delete_version(s->store, b.name, req->key, vid, &info);
     if (rc < 0 && rc != -ENOENT) {

@@ -44,9 +44,7 @@ void emu_op_list_buckets(struct emu_server *s, struct emu_req *req, struct emu_r
         emu_op_internal(resp, req, rc);
         return;
     }
-    oss_xmlw_init(&w, &xml);
-    oss_xmlw_decl(&w);
-    oss_xmlw_start(&w, "ListAllMyBucketsResult");
+    emu_op_xml_begin(&w, &xml, "ListAllMyBucketsResult");
     if (prefix || marker || emu_req_query(req, "max-keys") || truncated) {
         oss_xmlw_elem(&w, "Prefix", prefix ? prefix : "");
         oss_xmlw_elem(&w, "Marker", marker ? marker : "");
@@ -62,10 +60,5 @@ void emu_op_list_buckets(struct emu_server *s, struct emu_req *req, struct emu_r
     oss_xmlw_end(&w);
     oss_xmlw_end(&w);
     free(v);
-    if ((rc = oss_xmlw_finish(&w)) < 0) {
-        oss_buf_cleanup(&xml);
-        emu_op_internal(resp, req, rc);
-        return;
-    }
-    emu_op_reply_xml(resp, &xml);
+    emu_op_reply_doc(req, resp, &w, &xml);
 }

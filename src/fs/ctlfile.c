@@ -184,6 +184,8 @@ int fs_ctl_write(fuse_req_t req, struct fs_ctx *ctx, struct fs_handle *h, const 
     if ((uint64_t)off + size > e->max_input) {
         audit(ctx, who, e, &t, NULL, NULL, EFBIG, "input larger than the largest valid value");
         h->state = CTL_INVALID;
+        h->wrote = 1; /* a refused write is a write: closing must not delete the setting */
+        h->upload_err = -EFBIG;
         return -EFBIG;
     }
     struct oss_buf *b = &h->input;

@@ -164,7 +164,7 @@ static void lookup_in_acld(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *
         uint64_t size;
         time_t mtime;
         int rc = probe_name(ctx, bucket, key, &size, &mtime);
-        exists = rc == 0;
+        exists = rc == 0 || rc == 2; /* a file or a symlink has an ACL */
         if (rc < 0 && rc != -ENOENT) {
             free(key);
             free(bucket);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "fs/fs.h"
+#include "oss/credentials.h"
 
 static void fs_init(void *userdata, struct fuse_conn_info *conn)
 {
@@ -57,13 +58,28 @@ static const struct fuse_lowlevel_ops ops = {
     .removexattr = fs_op_removexattr,
 };
 
-/* Credentials: passwd_file= first, then the environment; none means anonymous requests. */
-static int load_credentials(const struct fs_opts *o, struct oss_credentials *cr)
+/* The refreshable credential source of this mount (credential_process= or ram_role=), its
+ * first expiry, and the thread that refreshes it (started after daemonizing, see run()). */
+static struct oss_cred_source cred_src;
+static time_t cred_expires;
+static struct oss_cred_refresher *cred_refresher;
+
+static void cred_log(void *arg, int prio, const char *msg)
 {
+    fs_log(arg, prio, "%s", msg);
+}
+
+/* Credentials, first found wins (DESIGN 1.4): passwd_file=, the environment,
+ * credential_process=, ram_role=, ~/.ossutilconfig; none means anonymous requests. A source
+ * that is named but fails stops the mount; error messages never quote a secret. */
+static int load_credentials(struct fs_opts *o, struct oss_credentials *cr)
+{
+    char why[320] = "";
+    int rc;
     memset(cr, 0, sizeof(*cr));
+    cred_expires = 0;
     if (o->passwd_file) {
-        char why[256] = "";
-        int rc = oss_credentials_from_passwd(o->passwd_file, o->bucket, cr, why, sizeof(why));
+        rc = oss_credentials_from_passwd(o->passwd_file, o->bucket, cr, why, sizeof(why));
         if (rc < 0) {
             fprintf(stderr, "osspermfs: passwd_file %s: %s\n", o->passwd_file,
                     why[0] ? why : strerror(-rc));
@@ -73,8 +89,45 @@ static int load_credentials(const struct fs_opts *o, struct oss_credentials *cr)
     }
     if (oss_credentials_from_env(cr) == 0)
         return 0;
-    fprintf(stderr, "osspermfs: no credentials (passwd_file= or OSS_ACCESS_KEY_ID and "
-                    "OSS_ACCESS_KEY_SECRET): sending anonymous requests\n");
+    if (o->credential_process || o->ram_role) {
+        cred_src = (struct oss_cred_source){
+            .kind = o->credential_process ? OSS_CRED_PROCESS : OSS_CRED_ECS_ROLE,
+            .command = o->credential_process,
+            .role = o->ram_role,
+            .metadata_url = o->ram_role_url,
+        };
+        rc = oss_cred_fetch(&cred_src, cr, &cred_expires, why, sizeof(why));
+        if (rc == 0 && cred_expires && cred_expires <= time(NULL)) {
+            oss_credentials_cleanup(cr);
+            rc = -EINVAL;
+            snprintf(why, sizeof(why), "%s returned credentials that have already expired",
+                     o->credential_process ? "credential_process" : "ram_role");
+        }
+        if (rc < 0) {
+            fprintf(stderr, "osspermfs: %s\n", why[0] ? why : strerror(-rc));
+            return -1;
+        }
+        return 0;
+    }
+    char *path = oss_cred_ossutil_path();
+    char *endpoint = NULL;
+    rc = path ? oss_cred_from_ossutil(path, cr, &endpoint, why, sizeof(why)) : -ENOENT;
+    free(path);
+    if (rc == 0) {
+        if (!o->url && endpoint) {
+            o->url = endpoint;
+            endpoint = NULL;
+        }
+        free(endpoint);
+        return 0;
+    }
+    if (rc != -ENOENT) {
+        fprintf(stderr, "osspermfs: ossutil configuration: %s\n", why[0] ? why : strerror(-rc));
+        return -1;
+    }
+    fprintf(stderr, "osspermfs: no credentials (passwd_file=, OSS_ACCESS_KEY_ID and "
+                    "OSS_ACCESS_KEY_SECRET, credential_process=, ram_role= or "
+                    "~/.ossutilconfig): sending anonymous requests\n");
     return 0;
 }
 
@@ -191,8 +244,17 @@ static int run(struct fs_ctx *ctx, struct fuse_args *args)
             if (!ctx->opts.foreground)
                 openlog("osspermfs", LOG_PID, LOG_DAEMON);
             fuse_daemonize(ctx->opts.foreground);
+            if (cred_expires) {
+                cred_refresher =
+                    oss_cred_refresher_start(ctx->client, &cred_src, cred_expires, cred_log, ctx);
+                if (!cred_refresher)
+                    fs_log(ctx, LOG_ERR, "cannot start the credential refresher: %s",
+                           strerror(errno));
+            }
             struct fuse_loop_config lc = {.clone_fd = 0, .max_idle_threads = 16};
             ret = fuse_session_loop_mt(se, &lc) ? 1 : 0;
+            oss_cred_refresher_stop(cred_refresher);
+            cred_refresher = NULL;
             fuse_session_unmount(se);
         }
         fuse_remove_signal_handlers(se);

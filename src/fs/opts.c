@@ -40,6 +40,9 @@ static const struct fuse_opt specs[] = {
     OPT("url=%s", url, 0),
     OPT("region=%s", region, 0),
     OPT("passwd_file=%s", passwd_file, 0),
+    OPT("credential_process=%s", credential_process, 0),
+    OPT("ram_role=%s", ram_role, 0),
+    OPT("ram_role_url=%s", ram_role_url, 0),
     OPT("audit_log=%s", audit_log, 0),
     OPT("sigv1", sigv1, 1),
     OPT("path_style", path_style, 1),
@@ -267,6 +270,9 @@ void fs_opts_cleanup(struct fs_opts *o)
     free(o->url);
     free(o->region);
     free(o->passwd_file);
+    free(o->credential_process);
+    free(o->ram_role);
+    free(o->ram_role_url);
     free(o->audit_log);
 }
 
@@ -283,7 +289,12 @@ void fs_opts_usage(const char *prog)
            "  -o sigv1              sign with signature V1\n"
            "  -o path_style         /bucket/key requests (automatic for IP and localhost)\n"
            "  -o passwd_file=FILE   AK:SK or bucket:AK:SK lines, mode 0600 or stricter\n"
-           "                        (else OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET)\n"
+           "                        (else the OSS_ACCESS_KEY_ID/_SECRET environment)\n"
+           "  -o credential_process=CMD  run CMD (no shell) for JSON STS credentials\n"
+           "  -o ram_role=ROLE|auto  credentials of the ECS instance's RAM role\n"
+           "  -o ram_role_url=URL   metadata service (default http://100.100.100.200)\n"
+           "                        last: [Credentials] of ~/.ossutilconfig; expiring\n"
+           "                        credentials are refreshed while mounted\n"
            "  -o uid=N,gid=N        owner of every file (default: the mounting user)\n"
            "  -o umask=MMM          octal mask for the modes 0777/0666 (default 022)\n"
            "  -o attr_timeout=SEC   attribute and listing cache time (default 1)\n"

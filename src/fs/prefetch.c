@@ -53,6 +53,8 @@ static int chunk_sink(const void *data, size_t len, void *arg)
 static int fetch(struct fs_prefetch *pf, struct pf_chunk *c)
 {
     struct oss_error err;
+    if (oss_buf_reserve(&c->data, c->want) < 0) /* one allocation, no copies while growing */
+        return -ENOMEM;
     int rc = oss_get_object_to(pf->ctx->client, pf->bucket, pf->key, pf->version_id, c->off,
                                c->want, chunk_sink, c, NULL, &err);
     if (rc < 0 && !__atomic_load_n(&c->cancel, __ATOMIC_RELAXED))

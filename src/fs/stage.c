@@ -1,6 +1,7 @@
 /* Staging of objects being written: one private mkdtemp directory (mode 0700) under $TMPDIR per
  * mount holds unlinked temporary files, one per write handle, filled with the object's bytes
- * when needed and uploaded with one PutObject (unless its writes were streamed, upload.c). Nothing in it outlives its handle; the
+ * when needed and uploaded with one PutObject, or as a multipart upload when larger than a part
+ * (streamed writes never reach it, upload.c). Nothing in it outlives its handle; the
  * directory itself is removed at unmount. */
 #include <errno.h>
 #include <fcntl.h>
@@ -95,7 +96,8 @@ int fs_obj_ensure_loaded(struct fs_ctx *ctx, struct fs_handle *h)
     return 0;
 }
 
-/* Uploads a dirty staging file with one PutObject, or ends a streamed upload (upload.c);
+/* Uploads a dirty staging file (one PutObject up to a part's size, else a multipart upload
+ * with parallel parts), or ends a streamed upload (upload.c);
  * updates the cached attributes. A handle whose streamed upload failed keeps failing. */
 int fs_obj_upload(struct fs_ctx *ctx, struct fs_handle *h)
 {
@@ -124,10 +126,18 @@ int fs_obj_upload(struct fs_ctx *ctx, struct fs_handle *h)
         return -ENOMEM;
     struct oss_error err;
     struct oss_object_meta m = {0};
-    int rc = oss_put_object_fd(ctx->client, h->bucket, key, h->stage_fd, 0, (uint64_t)st.st_size,
+    uint64_t part = (uint64_t)(ctx->opts.part_size_mb ? ctx->opts.part_size_mb : 8) << 20;
+    int rc;
+    if ((uint64_t)st.st_size > part) {
+        /* More than a part: a multipart upload with parallel parts (upload.c logs failures). */
+        rc = fs_upload_from_fd(ctx, h->bucket, key, h->stage_fd, (uint64_t)st.st_size, &m);
+    } else {
+        rc = oss_put_object_fd(ctx->client, h->bucket, key, h->stage_fd, 0, (uint64_t)st.st_size,
                                NULL, &m, &err);
+        if (rc < 0)
+            fs_log_oss(ctx, "PutObject", h->bucket, key, &err);
+    }
     if (rc < 0) {
-        fs_log_oss(ctx, "PutObject", h->bucket, key, &err);
         h->upload_err = rc;
     } else {
         h->dirty = 0;

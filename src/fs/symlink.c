@@ -61,7 +61,8 @@ static int target_key(struct fs_ctx *ctx, const char *bucket, const char *dirkey
             if (strncmp(target, bucket, bl) != 0 || (target[bl] != '/' && target[bl] != 0))
                 return -EINVAL;
             target += bl;
-        } else if ((rc = walk(buf, &len, sizeof(buf), ctx->opts.prefix ? ctx->opts.prefix : "")) < 0)
+        } else if ((rc = walk(buf, &len, sizeof(buf), ctx->opts.prefix ? ctx->opts.prefix : "")) <
+                   0)
             return rc;
     } else if ((rc = walk(buf, &len, sizeof(buf), dirkey)) < 0) {
         return rc;
@@ -80,7 +81,7 @@ static char *relative_path(const char *linkkey, const char *target)
 {
     const char *ld = strrchr(linkkey, '/');
     size_t dl = ld ? (size_t)(ld - linkkey) + 1 : 0; /* linkkey[0..dl) is the dir, with '/' */
-    size_t common = 0;                                /* shared whole components, with '/' */
+    size_t common = 0;                               /* shared whole components, with '/' */
     for (size_t i = 0; i < dl && target[i] == linkkey[i]; i++)
         if (linkkey[i] == '/')
             common = i + 1;

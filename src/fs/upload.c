@@ -88,16 +88,25 @@ static void reap(struct fs_upload *up, int all)
     }
 }
 
-static struct fs_upload *upload_new(struct fs_ctx *ctx, struct fs_handle *h)
+/* The object key of the handle's inode now (it follows renames of the open file). */
+static char *current_key(struct fs_ctx *ctx, struct fs_handle *h)
+{
+    pthread_mutex_lock(&ctx->lock);
+    char *key = h->in->name ? strdup(h->in->key) : NULL;
+    pthread_mutex_unlock(&ctx->lock);
+    return key ? key : strdup(h->key);
+}
+
+static struct fs_upload *upload_new(struct fs_ctx *ctx, const char *bucket, char *key)
 {
     struct fs_upload *up = calloc(1, sizeof(*up));
-    if (!up)
+    if (!up) {
+        free(key);
         return NULL;
+    }
     up->ctx = ctx;
-    pthread_mutex_lock(&ctx->lock);
-    up->key = strdup(h->in->key); /* follows a rename made before the first write */
-    pthread_mutex_unlock(&ctx->lock);
-    up->bucket = strdup(h->bucket);
+    up->key = key;
+    up->bucket = strdup(bucket);
     up->part_size = (size_t)(ctx->opts.part_size_mb ? ctx->opts.part_size_mb : 8) << 20;
     up->max_inflight = ctx->opts.upload_concurrency ? (int)ctx->opts.upload_concurrency : 4;
     pthread_mutex_init(&up->mu, NULL);
@@ -228,7 +237,7 @@ int fs_upload_write(struct fs_ctx *ctx, struct fs_handle *h, const char *buf, si
         /* Only a handle that starts empty (O_TRUNC or new) and is written from 0 streams. */
         if (h->no_stream || !h->loaded || h->wrote || off != 0 || h->stage_fd < 0)
             return 0;
-        up = h->up = upload_new(ctx, h);
+        up = h->up = upload_new(ctx, h->bucket, current_key(ctx, h));
         if (!up)
             return -ENOMEM;
     }
@@ -311,6 +320,14 @@ int fs_upload_finish(struct fs_ctx *ctx, struct fs_handle *h)
         return 0;
     h->up = NULL;
     uint64_t total = up->total;
+    if (up->upload_id[0] == 0) {
+        /* Nothing sent yet: the PutObject goes to the file's name now, renames included. */
+        char *key = current_key(ctx, h);
+        if (key) {
+            free(up->key);
+            up->key = key;
+        }
+    }
     int rc = upload_end(ctx, up, &m);
     oss_object_meta_cleanup(&m);
     if (rc < 0) {
@@ -349,4 +366,37 @@ void fs_upload_discard(struct fs_ctx *ctx, struct fs_handle *h)
             fs_log_oss(ctx, "AbortMultipartUpload", up->bucket, up->key, &err);
     }
     upload_free(up);
+}
+
+int fs_upload_from_fd(struct fs_ctx *ctx, const char *bucket, const char *key, int fd,
+                      uint64_t size, struct oss_object_meta *m)
+{
+    char *k = strdup(key);
+    struct fs_upload *up = k ? upload_new(ctx, bucket, k) : NULL;
+    if (!up)
+        return -ENOMEM;
+    uint64_t off = 0;
+    int rc = 0;
+    while (rc == 0 && off < size) {
+        size_t want = size - off < up->part_size ? (size_t)(size - off) : up->part_size;
+        if (!(up->buf = malloc(up->part_size))) {
+            rc = up->err = -ENOMEM;
+            break;
+        }
+        up->len = 0;
+        while (rc == 0 && up->len < want) {
+            ssize_t n = pread(fd, up->buf + up->len, want - up->len, (off_t)(off + up->len));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                rc = up->err = n < 0 ? -errno : -EIO; /* shorter than fstat said */
+            else
+                up->len += (size_t)n;
+        }
+        off += up->len;
+        up->total = off;
+        if (rc == 0 && off < size)
+            rc = submit(up); /* the last part is sent by upload_end */
+    }
+    return upload_end(ctx, up, m);
 }

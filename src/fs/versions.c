@@ -1,7 +1,7 @@
 /* The version tree: <dir>/.versions/<name>/<version-id> is a past version of <dir>/<name>
- * (read-only) and <dir>/.versions/<name>/.acl.d/<version-id> its ACL. It is reached by name;
- * listing it needs ListObjectVersions, which the client does not offer yet, so its directories
- * list empty. */
+ * (read-only) and <dir>/.versions/<name>/.acl.d/<version-id> its ACL. Names resolve with one
+ * HeadObject carrying the versionId; .versions/<name> and its .acl.d list the versions with
+ * ListObjectVersions (dir.c calls fs_list_versions). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

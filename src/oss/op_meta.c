@@ -127,9 +127,9 @@ int oss_set_object_meta(struct oss_client *c, const char *bucket, const char *ke
     oss_req_init(&r, "PUT", bucket, key);
     oss_req_header(&r, "x-oss-copy-source", oss_buf_str(&src));
     oss_req_header(&r, "x-oss-metadata-directive", "REPLACE");
-    oss_req_header(&r, "Content-Type", std && std->content_type && *std->content_type
-                                           ? std->content_type
-                                           : "application/octet-stream");
+    oss_req_header(&r, "Content-Type",
+                   std && std->content_type && *std->content_type ? std->content_type
+                                                                  : "application/octet-stream");
     if (std) {
         opt_header(&r, "Cache-Control", std->cache_control);
         opt_header(&r, "Content-Disposition", std->content_disposition);

@@ -56,9 +56,9 @@ static int tagging_xml(const char *text, struct oss_buf *xml)
         n++;
         if (rc == 0 && eq)
             rc = oss_url_decode(eq + 1, len - kl - 1, 0, &val);
-        if (rc == 0 && (keys[n - 1].len == 0 || keys[n - 1].len > MAX_TAG_KEY ||
-                        val.len > MAX_TAG_VALUE || !no_controls(&keys[n - 1]) ||
-                        !no_controls(&val)))
+        if (rc == 0 &&
+            (keys[n - 1].len == 0 || keys[n - 1].len > MAX_TAG_KEY || val.len > MAX_TAG_VALUE ||
+             !no_controls(&keys[n - 1]) || !no_controls(&val)))
             rc = -EINVAL;
         for (size_t i = 0; rc == 0 && i + 1 < n; i++)
             if (!strcmp(oss_buf_str(&keys[i]), oss_buf_str(&keys[n - 1])))

@@ -33,7 +33,9 @@ int oss_xml_escape(struct oss_buf *out, const char *text, size_t len)
             rep = "&apos;";
             break;
         default:
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+            /* CR too: a parser turns a literal CR (and CR LF) into LF, so a key holding one
+             * would come back changed. */
+            if (c < 0x20 && c != '\t' && c != '\n') {
                 snprintf(num, sizeof num, "&#x%X;", c);
                 rep = num;
             }

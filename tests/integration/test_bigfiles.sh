@@ -2,8 +2,9 @@
 # The fast data path through a real mount (DESIGN 1.3): sequential writes stream into a
 # multipart upload (request log: Initiate, UploadPart x N, Complete, no PutObject), small files
 # stay one PutObject, an upload failure makes cp/dd fail and leaves neither an object nor a
-# pending upload, random writes still work through staging, and a sequential read issues
-# concurrent ranged GETs. Contents are checked with osscli (ali-oss), never through the mount.
+# pending upload, random writes still work through staging (multipart too when larger than a
+# part), and a sequential read issues concurrent ranged GETs. Contents are checked with osscli
+# (ali-oss), never through the mount.
 . "$(dirname "$0")/lib.sh"
 require_root_fuse
 emu_start --admin 127.0.0.1:0 --admin-ready-file "$T/admin.ready"
@@ -77,8 +78,18 @@ printf 'PATCH' | dd of="$T/patched" bs=1 seek=$((20 << 20)) conv=notrunc status=
 logmark
 expect_ok "dd seek= into an existing file" \
     "printf PATCH | dd of='$M/big40' bs=1 seek=$((20 << 20)) conv=notrunc status=none"
-expect_count "a patch is one PutObject of the staged file" 1 PutObject
+expect_count "a staged file larger than a part is not one PutObject" 0 PutObject
+expect_count "it is a multipart upload of ten parts" 10 UploadPart
+expect_count "completed once" 1 CompleteMultipartUpload
 expect_eq "patched object matches" "$(md5_of <"$T/patched")" "$(srv_md5 big40)"
+# The staged upload failing leaves the object as it was.
+expect_eq "faults set" 200 "$(set_faults '{"faults":["status=500,ops=UploadPart"]}')"
+expect_fail_errno "a staged patch fails when parts cannot be uploaded" nz "" \
+    "printf XXXXX | dd of='$M/big40' bs=1 seek=10 conv=notrunc,fsync status=none"
+curl -sS -o /dev/null -X DELETE "http://$ADMIN/faults"
+expect_eq "the object is unchanged after the failed staged upload" \
+    "$(md5_of <"$T/patched")" "$(srv_md5 big40)"
+expect_eq "no pending upload after it" 0 "$(pending_uploads)"
 python3 - "$M/rw.bin" <<'EOF' || fail "python r+b random writes"
 import sys
 p = sys.argv[1]
@@ -106,6 +117,8 @@ head -c $((64 << 20)) /dev/urandom >"$T/big64"
 osscli put-object $B big64 "$T/big64" >/dev/null || die "seed big64"
 fs_unmount "$M"
 fs_mount "$M" $B || die "remount"
+# 20 ms per GET, as on a real network: read-ahead must overlap requests to keep up.
+expect_eq "latency set" 200 "$(set_faults '{"faults":["latency=20,ops=GetObject"]}')"
 logmark
 expect_eq "sequential read matches byte for byte" "$(md5_of <"$T/big64")" \
     "$(dd if="$M/big64" bs=1M status=none | md5_of)"
@@ -124,6 +137,7 @@ print(sum(1 for a, b in zip(iv, iv[1:]) if b[0] < a[1]))')
 expect_ne "ranged GETs overlapped in time" 0 "$overlap"
 biggest=$(log_since | jq -r 'select(.op=="GetObject") | .bytes_out' | sort -n | tail -1)
 expect_eq "read-ahead reached 8 MiB requests" $((8 << 20)) "$biggest"
+curl -sS -o /dev/null -X DELETE "http://$ADMIN/faults"
 logmark
 expect_eq "a random read is right" "$(dd if="$T/big64" bs=4096 skip=5000 count=1 status=none | md5_of)" \
     "$(dd if="$M/big64" bs=4096 skip=5000 count=1 status=none | md5_of)"

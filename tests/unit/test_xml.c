@@ -127,6 +127,66 @@ static void dump_accessmonitor(const char *xml, size_t len, struct oss_buf *o)
         oss_buf_printf(o, "status %s\n", st);
 }
 
+static void dump_initiatemp(const char *xml, size_t len, struct oss_buf *o)
+{
+    char id[128];
+    int rc = oss_parse_initiate_multipart(xml, len, id, sizeof id);
+    if (rc < 0)
+        oss_buf_printf(o, "error %s\n", errname(rc));
+    else
+        oss_buf_printf(o, "upload %s\n", id);
+}
+
+static void dump_completemp(const char *xml, size_t len, struct oss_buf *o)
+{
+    char etag[72];
+    int rc = oss_parse_complete_multipart(xml, len, etag, sizeof etag);
+    if (rc < 0)
+        oss_buf_printf(o, "error %s\n", errname(rc));
+    else
+        oss_buf_printf(o, "etag %s\n", etag);
+}
+
+static void dump_versions(const char *xml, size_t len, struct oss_buf *o)
+{
+    struct oss_version_page p = {0};
+    int rc = oss_parse_list_versions(xml, len, &p);
+
+    if (rc < 0) {
+        oss_buf_printf(o, "error %s\n", errname(rc));
+        assert_null(p.versions);
+        return;
+    }
+    oss_buf_printf(o, "truncated %d\nnext ", p.truncated);
+    put_escaped(o, p.next_key_marker ? p.next_key_marker : "-");
+    oss_buf_printf(o, " %s\n", p.next_version_id_marker ? p.next_version_id_marker : "-");
+    for (size_t i = 0; i < p.n; i++) {
+        const struct oss_version_entry *e = &p.versions[i];
+        oss_buf_puts(o, e->delete_marker ? "marker " : "version ");
+        put_escaped(o, e->key);
+        oss_buf_printf(o, " %s %d %llu %lld %s %s %s\n", e->version_id, e->is_latest,
+                       (unsigned long long)e->size, (long long)e->mtime, e->etag[0] ? e->etag : "-",
+                       e->type[0] ? e->type : "-", e->storage_class[0] ? e->storage_class : "-");
+    }
+    for (size_t i = 0; i < p.nprefixes; i++) {
+        oss_buf_puts(o, "prefix ");
+        put_escaped(o, p.prefixes[i]);
+        oss_buf_puts(o, "\n");
+    }
+    oss_version_page_cleanup(&p);
+}
+
+static void dump_tagging(const char *xml, size_t len, struct oss_buf *o)
+{
+    struct oss_buf t = OSS_BUF_INIT;
+    int rc = oss_parse_tagging(xml, len, &t);
+    if (rc < 0)
+        oss_buf_printf(o, "error %s\n", errname(rc));
+    else
+        oss_buf_printf(o, "tagging %s\n", oss_buf_str(&t));
+    oss_buf_cleanup(&t);
+}
+
 static void test_data_files(void **state)
 {
     (void)state;
@@ -160,6 +220,14 @@ static void test_data_files(void **state)
             dump_acl(xml, xlen, &got);
         else if (strncmp(d->d_name, "accessmonitor-", 14) == 0)
             dump_accessmonitor(xml, xlen, &got);
+        else if (strncmp(d->d_name, "initiatemp-", 11) == 0)
+            dump_initiatemp(xml, xlen, &got);
+        else if (strncmp(d->d_name, "completemp-", 11) == 0)
+            dump_completemp(xml, xlen, &got);
+        else if (strncmp(d->d_name, "versions-", 9) == 0)
+            dump_versions(xml, xlen, &got);
+        else if (strncmp(d->d_name, "tagging-", 8) == 0)
+            dump_tagging(xml, xlen, &got);
         else
             fail_msg("%s: unknown case kind", d->d_name);
         if (strcmp(oss_buf_str(&got), expect) != 0)

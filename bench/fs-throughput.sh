@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Benchmark of osspermfs's data path: a large sequential write (dd conv=fsync, streamed into a
+# multipart upload) and a sequential read (parallel read-ahead) through a real mount, side by
+# side with curl's single-stream PutObject/GetObject against the same ossemu in the same run,
+# plus the daemon's peak RSS (VmHWM) and CPU. A benchmark, not a test: ctest does not run it and
+# its numbers pass or fail nothing. Needs root (FUSE mount), curl, openssl. See bench/RESULTS.md.
+set -euo pipefail
+
+usage() {
+    cat <<'EOF'
+Usage: bench/fs-throughput.sh [options]
+  --build DIR        build directory holding bin/ossemu and bin/osspermfs (default: build)
+  --size-mib N       object size in MiB (default 1024)
+  --reps N           repetitions; the median is reported with min-max (default 3)
+  --part-size MIB    osspermfs -o part_size (default: the daemon's default, 8)
+  --concurrency N    osspermfs -o upload_concurrency (default: the daemon's default, 4)
+  --latency MS       ossemu fault rule latency=MS on every request (default 0)
+  --workdir DIR      parent of the temporary directory (default ${TMPDIR:-/var/tmp})
+EOF
+}
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$REPO/build
+SIZE_MIB=1024
+REPS=3
+PART=""
+CONC=""
+LATENCY=0
+PARENT=${TMPDIR:-/var/tmp}
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --build) BUILD=$2; shift 2 ;;
+    --size-mib) SIZE_MIB=$2; shift 2 ;;
+    --reps) REPS=$2; shift 2 ;;
+    --part-size) PART=$2; shift 2 ;;
+    --concurrency) CONC=$2; shift 2 ;;
+    --latency) LATENCY=$2; shift 2 ;;
+    --workdir) PARENT=$2; shift 2 ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+for n in "$SIZE_MIB" "$REPS" "$LATENCY" ${PART:+"$PART"} ${CONC:+"$CONC"}; do
+    case "$n" in '' | *[!0-9]*) echo "not a number: '$n'" >&2; exit 2 ;; esac
+done
+OSSEMU=$BUILD/bin/ossemu
+OSSPERMFS=$BUILD/bin/osspermfs
+[ -x "$OSSEMU" ] && [ -x "$OSSPERMFS" ] || { echo "no ossemu/osspermfs in $BUILD/bin" >&2; exit 2; }
+[ "$(id -u)" -eq 0 ] || { echo "needs root (FUSE mount)" >&2; exit 2; }
+for t in curl openssl md5sum fusermount3 mountpoint; do
+    command -v "$t" >/dev/null || { echo "missing tool: $t" >&2; exit 2; }
+done
+
+W=$(mktemp -d "$PARENT/fs-throughput.XXXXXX")
+EMU_PID=""
+FS_PID=""
+MNT=$W/mnt
+cleanup() {
+    if [ -n "$FS_PID" ]; then
+        fusermount3 -u "$MNT" 2>/dev/null || fusermount3 -uz "$MNT" 2>/dev/null || true
+        kill "$FS_PID" 2>/dev/null || true
+        wait "$FS_PID" 2>/dev/null || true
+    fi
+    if [ -n "$EMU_PID" ]; then
+        kill "$EMU_PID" 2>/dev/null || true
+        wait "$EMU_PID" 2>/dev/null || true
+    fi
+    rm -rf "$W"
+}
+trap cleanup EXIT
+
+# ---------------------------------------------------------------- ossemu and signing
+OSS_ACCESS_KEY_ID=LTAIbench$(openssl rand -hex 6)
+OSS_ACCESS_KEY_SECRET=$(openssl rand -hex 16)
+export OSS_ACCESS_KEY_ID OSS_ACCESS_KEY_SECRET
+BUCKET=fsbench
+emu_args=(--data "$W/emu" --listen 127.0.0.1:0 --ready-file "$W/emu.ready")
+[ "$LATENCY" -eq 0 ] || emu_args+=(--fault "latency=$LATENCY")
+mkdir -p "$W/emu" "$MNT"
+"$OSSEMU" "${emu_args[@]}" >"$W/emu.out" 2>&1 &
+EMU_PID=$!
+for _ in $(seq 100); do
+    grep -qE '^127\.0\.0\.1:[0-9]+$' "$W/emu.ready" 2>/dev/null && break
+    sleep 0.1
+done
+EMU=http://$(head -n 1 "$W/emu.ready")
+
+# sign VERB CONTENT-TYPE RESOURCE: sets DATE and AUTH (OSS V1 header signature).
+sign() {
+    DATE=$(LC_ALL=C TZ=GMT date '+%a, %d %b %Y %H:%M:%S GMT')
+    local sig
+    sig=$(printf '%s\n\n%s\n%s\n%s' "$1" "$2" "$DATE" "$3" |
+        openssl dgst -sha1 -hmac "$OSS_ACCESS_KEY_SECRET" -binary | base64)
+    AUTH="OSS $OSS_ACCESS_KEY_ID:$sig"
+}
+sign PUT "" "/$BUCKET/"
+curl -sSf -o /dev/null -X PUT -H "Date: $DATE" -H "Authorization: $AUTH" "$EMU/$BUCKET/"
+
+# ---------------------------------------------------------------- helpers
+SIZE=$((SIZE_MIB << 20))
+head -c "$SIZE" /dev/urandom >"$W/src"
+SRC_MD5=$(md5sum <"$W/src" | cut -d' ' -f1)
+
+now() { date +%s.%N; }
+mbps() { awk -v b="$SIZE" -v s="$1" 'BEGIN { printf "%.1f", b / s / 1e6 }'; }
+# CPU seconds (user + system) of a process so far.
+cpu_of() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$1/stat"; }
+hwm_of() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
+
+opts="url=$EMU"
+[ -z "$PART" ] || opts="$opts,part_size=$PART"
+[ -z "$CONC" ] || opts="$opts,upload_concurrency=$CONC"
+mount_fs() {
+    "$OSSPERMFS" "$BUCKET" "$MNT" -f -o "$opts" >>"$W/fs.log" 2>&1 &
+    FS_PID=$!
+    for _ in $(seq 100); do
+        mountpoint -q "$MNT" && return 0
+        sleep 0.1
+    done
+    echo "osspermfs did not mount; log:" >&2
+    tail "$W/fs.log" >&2
+    exit 1
+}
+unmount_fs() {
+    fusermount3 -u "$MNT"
+    wait "$FS_PID" 2>/dev/null || true
+    FS_PID=""
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", lo, hi }'; }
+
+# ---------------------------------------------------------------- runs
+: >"$W/rows"
+for rep in $(seq "$REPS"); do
+    # curl PutObject and GetObject of the same bytes (the ceiling of one HTTP stream). Every
+    # timed step starts after a sync, so no step pays for the previous one's writeback.
+    sync
+    sign PUT application/octet-stream "/$BUCKET/curl.bin"
+    t=$(curl -sSf -o /dev/null -T "$W/src" -H "Content-Type: application/octet-stream" \
+        -H "Date: $DATE" -H "Authorization: $AUTH" -w '%{time_total}' "$EMU/$BUCKET/curl.bin")
+    echo "curl_put $(mbps "$t")" >>"$W/rows"
+    sync
+    sign GET "" "/$BUCKET/curl.bin"
+    t=$(curl -sSf -o /dev/null -H "Date: $DATE" -H "Authorization: $AUTH" -w '%{time_total}' \
+        "$EMU/$BUCKET/curl.bin")
+    echo "curl_get $(mbps "$t")" >>"$W/rows"
+
+    # Write through a fresh mount: dd conv=fsync (upload finished before dd exits).
+    sync
+    mount_fs
+    c0=$(cpu_of "$FS_PID")
+    t0=$(now)
+    dd if="$W/src" of="$MNT/fs.bin" bs=1M conv=fsync status=none
+    t1=$(now)
+    echo "fs_write $(mbps "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")" >>"$W/rows"
+    echo "fs_write_cpu $(awk -v a="$c0" -v b="$(cpu_of "$FS_PID")" 'BEGIN { print b - a }')" >>"$W/rows"
+    echo "fs_write_hwm_mib $(awk -v k="$(hwm_of "$FS_PID")" 'BEGIN { printf "%.1f", k / 1024 }')" >>"$W/rows"
+    unmount_fs
+
+    # Read through a fresh mount (nothing cached in the kernel or the daemon).
+    sync
+    mount_fs
+    c0=$(cpu_of "$FS_PID")
+    t0=$(now)
+    dd if="$MNT/fs.bin" of=/dev/null bs=1M status=none
+    t1=$(now)
+    echo "fs_read $(mbps "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")" >>"$W/rows"
+    echo "fs_read_cpu $(awk -v a="$c0" -v b="$(cpu_of "$FS_PID")" 'BEGIN { print b - a }')" >>"$W/rows"
+    echo "fs_read_hwm_mib $(awk -v k="$(hwm_of "$FS_PID")" 'BEGIN { printf "%.1f", k / 1024 }')" >>"$W/rows"
+    unmount_fs
+done
+
+# The stored object is the source, byte for byte (checked with curl, not the mount).
+sign GET "" "/$BUCKET/fs.bin"
+got=$(curl -sSf -H "Date: $DATE" -H "Authorization: $AUTH" "$EMU/$BUCKET/fs.bin" | md5sum | cut -d' ' -f1)
+[ "$got" == "$SRC_MD5" ] || { echo "MISMATCH: the object written through the mount differs" >&2; exit 1; }
+
+# ---------------------------------------------------------------- report
+col() { awk -v k="$1" '$1 == k { print $2 }' "$W/rows"; }
+med() { col "$1" | median; }
+rng() { col "$1" | range; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "### fs-throughput $(date -u +%Y-%m-%dT%H:%MZ): ${SIZE_MIB} MiB, $REPS reps, part_size=${PART:-8} MiB, upload_concurrency=${CONC:-4}, ossemu latency ${LATENCY} ms"
+echo
+echo "Machine: $(nproc) CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, kernel $(uname -r), $(. /etc/os-release && echo "$PRETTY_NAME"), ossemu data and sources on $(df -T "$W" | awk 'NR == 2 { print $2 }')."
+echo
+echo "| row | median | min-max | ratio to curl |"
+echo "|---|---|---|---|"
+echo "| curl PutObject, MB/s | $(med curl_put) | $(rng curl_put) | 1.00 |"
+echo "| mount write (dd bs=1M conv=fsync), MB/s | $(med fs_write) | $(rng fs_write) | $(ratio "$(med fs_write)" "$(med curl_put)") |"
+echo "| curl GetObject, MB/s | $(med curl_get) | $(rng curl_get) | 1.00 |"
+echo "| mount read (dd bs=1M, cold mount), MB/s | $(med fs_read) | $(rng fs_read) | $(ratio "$(med fs_read)" "$(med curl_get)") |"
+echo "| osspermfs CPU s during the write | $(med fs_write_cpu) | $(rng fs_write_cpu) | |"
+echo "| osspermfs CPU s during the read | $(med fs_read_cpu) | $(rng fs_read_cpu) | |"
+echo "| osspermfs peak RSS (VmHWM) after the write, MiB | $(med fs_write_hwm_mib) | $(rng fs_write_hwm_mib) | |"
+echo "| osspermfs peak RSS (VmHWM) after the read, MiB | $(med fs_read_hwm_mib) | $(rng fs_read_hwm_mib) | |"
