@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include "ctl/ctl.h"
 #include "oss/buf.h"
@@ -362,14 +363,22 @@ int fs_upload_write(struct fs_ctx *ctx, struct fs_handle *h, const char *buf, si
 int fs_upload_to_staging(struct fs_ctx *ctx, struct fs_handle *h);
 int fs_upload_finish(struct fs_ctx *ctx, struct fs_handle *h);
 void fs_upload_discard(struct fs_ctx *ctx, struct fs_handle *h);
+/* Part and read-ahead buffers straight from mmap, so that memory given back is returned to
+ * the system at once (malloc arenas would keep it resident): NULL on failure. */
+void *fs_big_alloc(size_t n);
+void fs_big_free(void *p, size_t n);
 /* Uploads size bytes of fd (from offset 0) as a multipart upload with parallel parts, aborted
  * on failure; m (may be NULL) receives the result. Returns 0 or -errno. */
 int fs_upload_from_fd(struct fs_ctx *ctx, const char *bucket, const char *key, int fd,
                       uint64_t size, struct oss_object_meta *m);
 /* prefetch.c: reads of an object handle through concurrent ranged GETs ahead of a sequential
- * reader (h->lock held). Fills *out (malloc'ed, caller frees) with up to size bytes. */
-int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t off, char **out,
-                     size_t *len);
+ * reader (h->lock held). Fills iov (FS_PREFETCH_IOV entries) with up to size bytes, pointing
+ * into the prefetcher's buffers, valid until fs_prefetch_done or the next read of the handle. */
+#define FS_PREFETCH_IOV 16
+int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t off,
+                     struct iovec *iov, int *niov);
+/* After the reply to a read at off: frees what lies wholly before it. h->lock held. */
+void fs_prefetch_done(struct fs_handle *h, off_t off);
 void fs_prefetch_free(struct fs_prefetch *pf);
 int fs_stage_dir_create(struct fs_ctx *ctx);
 void fs_stage_dir_remove(struct fs_ctx *ctx);

@@ -56,4 +56,10 @@ int oss_parse_list_versions(const char *xml, size_t len, struct oss_version_page
  * no Key. */
 int oss_parse_tagging(const char *xml, size_t len, struct oss_buf *out);
 
+/* The reverse, for PutObjectTagging (op_tagging.c): the text form into a Tagging document
+ * appended to xml, checking the OSS limits first. -EINVAL for a bad tag set (empty, malformed
+ * escapes, more than 10 tags, a key empty or over 128 bytes, a value over 256, control
+ * characters, duplicate keys); xml then holds nothing to send. */
+int oss_tagging_xml(const char *text, struct oss_buf *xml);
+
 #endif

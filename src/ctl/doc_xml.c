@@ -88,7 +88,9 @@ static void on_error(void *ctx, xmlErrorPtr e)
     char msg[160];
     size_t n;
 
-    if (st->err || !e || e->level < XML_ERR_ERROR)
+    /* Namespace errors (an xmlns that is not a URI) leave the document well-formed, and the
+     * full parser (oss_xml_parse) accepts it: not a reason to refuse a prefix. */
+    if (st->err || !e || e->level < XML_ERR_ERROR || e->domain == XML_FROM_NAMESPACE)
         return;
     st->err = 1;
     snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "parse error");
@@ -156,23 +158,17 @@ static void check_tail_tag(struct xml_check *st, const char *p, size_t n)
  * "<!-- text", "<?pi"), the only things that may follow the root element and are cut. */
 static int unfinished_misc_tail(const char *p, size_t n)
 {
-    const char *c = NULL, *lt = NULL;
+    const char *lt = NULL;
     size_t rest;
 
-    for (const char *s = p; (s = memmem(s, (size_t)(p + n - s), "<!--", 4)) != NULL; s += 4)
-        c = s;
-    if (c && !memmem(c + 4, (size_t)(p + n - c - 4), "-->", 3))
+    if (inside_unfinished(p, n))
         return 1;
     for (size_t i = n; i > 0 && !lt; i--) {
         if (p[i - 1] == '<')
             lt = p + i - 1;
     }
-    if (!lt)
-        return 0;
-    rest = (size_t)(p + n - lt);
-    if (rest < 4 && memcmp(lt, "<!--", rest) == 0)
-        return 1;
-    return rest >= 2 && lt[1] == '?' && !memmem(lt + 2, rest - 2, "?>", 2);
+    rest = lt ? (size_t)(p + n - lt) : 0;
+    return lt && rest < 4 && memcmp(lt, "<!--", rest) == 0;
 }
 
 /* Decides between CTL_INCOMPLETE and CTL_INVALID for a document the full parser refused. */

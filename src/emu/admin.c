@@ -13,6 +13,7 @@
 #include <microhttpd.h>
 
 #include "emu/fault.h"
+#include "listen.h"
 #include "oss/buf.h"
 
 #define ADMIN_BODY_MAX (64 * 1024)
@@ -130,34 +131,11 @@ static void on_admin_done(void *cls, struct MHD_Connection *c, void **con_cls,
     *con_cls = NULL;
 }
 
-/* "127.x.x.x:PORT" or "localhost:PORT"; anything that is not loopback is refused. */
-static int parse_loopback(const char *listen, struct sockaddr_in *sa)
-{
-    const char *colon = strrchr(listen, ':');
-    char host[64], *end;
-    if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof(host))
-        return -EINVAL;
-    snprintf(host, sizeof(host), "%.*s", (int)(colon - listen), listen);
-    long port = strtol(colon + 1, &end, 10);
-    if (!colon[1] || *end || port < 0 || port > 65535)
-        return -EINVAL;
-    if (strcmp(host, "localhost") == 0)
-        strcpy(host, "127.0.0.1");
-    memset(sa, 0, sizeof(*sa));
-    sa->sin_family = AF_INET;
-    sa->sin_port = htons((uint16_t)port);
-    if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
-        return -EINVAL;
-    if ((ntohl(sa->sin_addr.s_addr) >> 24) != 127)
-        return -EINVAL;
-    return 0;
-}
-
 int emu_admin_start(struct emu_fault *f, const char *listen, struct emu_admin **out, char *bound,
                     size_t boundlen)
 {
     struct sockaddr_in sa;
-    int rc = parse_loopback(listen, &sa);
+    int rc = emu_listen_parse(listen, 1, &sa);
     if (rc)
         return rc;
     struct emu_admin *a = calloc(1, sizeof(*a));
@@ -173,10 +151,7 @@ int emu_admin_start(struct emu_fault *f, const char *listen, struct emu_admin **
         free(a);
         return -EADDRINUSE;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(a->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    char ip[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof(ip));
-    snprintf(bound, boundlen, "%s:%u", ip, info ? (unsigned)info->port : ntohs(sa.sin_port));
+    emu_listen_bound(a->daemon, &sa, bound, boundlen);
     *out = a;
     return 0;
 }

@@ -169,6 +169,21 @@ static int v1_verify(const struct emu_req *req, const char *date, const char *se
     return rc;
 }
 
+/* Verifies a V1 signature provided for key k over the date (or Expires) value and accepts the
+ * key, or answers 403 SignatureDoesNotMatch with the StringToSign. 0 or -EACCES. */
+static int v1_check(struct emu_req *req, struct emu_resp *resp, const struct emu_key_info *k,
+                    const char *date, const char *provided)
+{
+    struct oss_buf sts = OSS_BUF_INIT;
+    int rc = v1_verify(req, date, k->secret, provided, &sts);
+    if (rc == 0)
+        emu_auth_accept_key(req, k);
+    else
+        rc = emu_auth_mismatch(req, resp, k->akid, provided, &sts, NULL);
+    oss_buf_cleanup(&sts);
+    return rc;
+}
+
 /* Authorization: OSS <akid>:<signature> */
 static int v1_header(const struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
                      const char *authz)
@@ -198,14 +213,7 @@ static int v1_header(const struct emu_server *s, struct emu_req *req, struct emu
     if (emu_auth_check_skew(req, resp, t, now))
         return -EACCES;
 
-    struct oss_buf sts = OSS_BUF_INIT;
-    int rc = v1_verify(req, date, k.secret, provided, &sts);
-    if (rc == 0)
-        emu_auth_accept_key(req, &k);
-    else
-        rc = emu_auth_mismatch(req, resp, k.akid, provided, &sts, NULL);
-    oss_buf_cleanup(&sts);
-    return rc;
+    return v1_check(req, resp, &k, date, provided);
 }
 
 /* ?OSSAccessKeyId=&Expires=&Signature= */
@@ -231,14 +239,7 @@ static int v1_query(const struct emu_server *s, struct emu_req *req, struct emu_
                        "Expires", expires, NULL);
         return -EACCES;
     }
-    struct oss_buf sts = OSS_BUF_INIT;
-    int rc = v1_verify(req, expires, k.secret, provided, &sts);
-    if (rc == 0)
-        emu_auth_accept_key(req, &k);
-    else
-        rc = emu_auth_mismatch(req, resp, k.akid, provided, &sts, NULL);
-    oss_buf_cleanup(&sts);
-    return rc;
+    return v1_check(req, resp, &k, expires, provided);
 }
 
 int emu_authenticate(const struct emu_server *s, struct emu_req *req, struct emu_resp *resp)

@@ -20,6 +20,7 @@
 
 #include "emu/emu.h"
 #include "emu/fault.h"
+#include "listen.h"
 #include "emu/store.h"
 #include "http_fault.h"
 #include "oss/codec.h"
@@ -442,33 +443,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return ret;
 }
 
-/* "A.B.C.D:PORT" or "localhost:PORT" into an IPv4 address. */
-static int parse_listen(const char *listen, struct sockaddr_in *sa)
-{
-    const char *colon = strrchr(listen, ':');
-    char host[64];
-    char *end;
-    if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof(host))
-        return -EINVAL;
-    snprintf(host, sizeof(host), "%.*s", (int)(colon - listen), listen);
-    long port = strtol(colon + 1, &end, 10);
-    if (!colon[1] || *end || port < 0 || port > 65535)
-        return -EINVAL;
-    memset(sa, 0, sizeof(*sa));
-    sa->sin_family = AF_INET;
-    sa->sin_port = htons((uint16_t)port);
-    if (strcmp(host, "localhost") == 0)
-        strcpy(host, "127.0.0.1");
-    if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
-        return -EINVAL;
-    return 0;
-}
-
 int emu_http_start(struct emu_server *s, const char *listen, struct emu_http **out, char *bound,
                    size_t boundlen)
 {
     struct sockaddr_in sa;
-    int rc = parse_listen(listen, &sa);
+    int rc = emu_listen_parse(listen, 0, &sa);
     if (rc)
         return rc;
     struct emu_http *h = calloc(1, sizeof(*h));
@@ -489,10 +468,7 @@ int emu_http_start(struct emu_server *s, const char *listen, struct emu_http **o
         free(h);
         return -EADDRINUSE;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    char ip[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof(ip));
-    snprintf(bound, boundlen, "%s:%u", ip, info ? (unsigned)info->port : ntohs(sa.sin_port));
+    emu_listen_bound(h->daemon, &sa, bound, boundlen);
     *out = h;
     return 0;
 }

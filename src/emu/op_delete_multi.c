@@ -10,43 +10,6 @@
 #include "oss/codec.h"
 #include "op_priv.h"
 
-static void malformed(struct emu_req *req, struct emu_resp *resp)
-{
-    emu_resp_error(resp, req, 400, "MalformedXML",
-                   "The XML you provided was not well-formed or did not validate against our "
-                   "published schema.",
-                   NULL, NULL);
-}
-
-/* The request body in memory: req->body, or the spool file the front wrote for a large one
- * (read into hold). Returns 0 or -errno (-EFBIG beyond max). */
-static int body_bytes(struct emu_req *req, size_t max, struct oss_buf *hold, const char **data,
-                      size_t *len)
-{
-    char chunk[65536];
-    FILE *f;
-    size_t n;
-
-    *data = req->body;
-    *len = req->body_len;
-    if (req->body || !req->body_path)
-        return 0;
-    if (req->body_len > max)
-        return -EFBIG;
-    if (!(f = fopen(req->body_path, "rb")))
-        return -errno;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (hold->len + n > max || oss_buf_append(hold, chunk, n) < 0) {
-            fclose(f);
-            return hold->len + n > max ? -EFBIG : -ENOMEM;
-        }
-    }
-    fclose(f);
-    *data = oss_buf_str(hold);
-    *len = hold->len;
-    return 0;
-}
-
 /* Parses the Delete document into keys and their version ids (parallel malloc'ed arrays of
  * malloc'ed strings; a version is NULL when absent). */
 static int parse_delete(struct emu_req *req, int *quiet, char ***keys, char ***vids, size_t *n)
@@ -62,7 +25,7 @@ static int parse_delete(struct emu_req *req, int *quiet, char ***keys, char ***v
     *keys = NULL;
     *vids = NULL;
     *n = 0;
-    rc = body_bytes(req, 4 * 1024 * 1024, &hold, &data, &len);
+    rc = emu_op_body_bytes(req, 4 * 1024 * 1024, &hold, &data, &len);
     if (rc == 0 && (!data || !len || oss_xml_parse(data, len, 4 * 1024 * 1024, &doc) < 0))
         rc = -EINVAL;
     oss_buf_cleanup(&hold);
@@ -105,12 +68,39 @@ out:
     return rc;
 }
 
+/* One Deleted element: the key as requested, and what the store did (rc 0: info). */
+static void write_deleted(struct oss_xml_writer *w, int url, const char *key, const char *vid,
+                          int rc, const struct emu_delete_info *info)
+{
+    oss_xmlw_start(w, "Deleted");
+    emu_op_xml_elem_enc(w, url, "Key", key);
+    if (rc == 0 && vid)
+        oss_xmlw_elem(w, "VersionId", vid);
+    if (rc == 0 && info->delete_marker) {
+        oss_xmlw_elem(w, "DeleteMarker", "true");
+        oss_xmlw_elem(w, "DeleteMarkerVersionId", info->version_id);
+    }
+    oss_xmlw_end(w);
+}
+
+static void free_keys(char **keys, char **vids, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(keys[i]);
+        free(vids[i]);
+    }
+    free(keys);
+    free(vids);
+}
+
+/* Deletes each key (and version) in order and answers DeleteResult, listing every key unless
+ * quiet. A missing key counts as deleted; another store failure stops with 500. */
 void emu_op_delete_multiple_objects(struct emu_server *s, struct emu_req *req,
                                     struct emu_resp *resp)
 {
     const char *enc = emu_req_query(req, "encoding-type");
     int url = enc && !strcasecmp(enc, "url");
-    struct oss_buf xml = OSS_BUF_INIT, ek = OSS_BUF_INIT;
+    struct oss_buf xml = OSS_BUF_INIT;
     struct oss_xml_writer w;
     struct emu_bucket b;
     char **keys = NULL, **vids = NULL;
@@ -118,57 +108,28 @@ void emu_op_delete_multiple_objects(struct emu_server *s, struct emu_req *req,
     size_t n = 0;
     int quiet, rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
-        return;
-    if (emu_authorize(s, req, resp, "oss:DeleteObject", b.owner, b.acl, 1) < 0)
-        return;
-    if (emu_op_check_md5(req, resp, 1) < 0)
+    if (emu_op_bucket_data(s, req, resp, "oss:DeleteObject", 1, &b) < 0 ||
+        emu_op_check_md5(req, resp, 1) < 0)
         return;
     if (parse_delete(req, &quiet, &keys, &vids, &n) < 0) {
-        malformed(req, resp);
+        emu_op_malformed_xml(req, resp);
         goto out;
     }
-    oss_xmlw_init(&w, &xml);
-    oss_xmlw_decl(&w);
-    oss_xmlw_start(&w, "DeleteResult");
+    emu_op_xml_begin(&w, &xml, "DeleteResult");
     if (url)
         oss_xmlw_elem(&w, "EncodingType", "url");
     for (size_t i = 0; i < n; i++) {
         rc = emu_store_object_delete_version(s->store, b.name, keys[i], vids[i], &info);
         if (rc < 0 && rc != -ENOENT) {
-            oss_xmlw_end(&w);
-            oss_xmlw_finish(&w);
             emu_op_internal(resp, req, rc);
             goto out;
         }
-        if (quiet)
-            continue;
-        oss_buf_reset(&ek);
-        if (url && oss_url_encode(keys[i], strlen(keys[i]), 0, &ek) < 0)
-            w.err = -ENOMEM;
-        oss_xmlw_start(&w, "Deleted");
-        oss_xmlw_elem(&w, "Key", url ? oss_buf_str(&ek) : keys[i]);
-        if (rc == 0 && vids[i])
-            oss_xmlw_elem(&w, "VersionId", vids[i]);
-        if (rc == 0 && info.delete_marker) {
-            oss_xmlw_elem(&w, "DeleteMarker", "true");
-            oss_xmlw_elem(&w, "DeleteMarkerVersionId", info.version_id);
-        }
-        oss_xmlw_end(&w);
+        if (!quiet)
+            write_deleted(&w, url, keys[i], vids[i], rc, &info);
     }
     oss_xmlw_end(&w);
-    if ((rc = oss_xmlw_finish(&w)) < 0) {
-        emu_op_internal(resp, req, rc);
-        goto out;
-    }
-    emu_op_reply_xml(resp, &xml);
+    emu_op_reply_doc(req, resp, &w, &xml);
 out:
     oss_buf_cleanup(&xml);
-    oss_buf_cleanup(&ek);
-    for (size_t i = 0; i < n; i++) {
-        free(keys[i]);
-        free(vids[i]);
-    }
-    free(keys);
-    free(vids);
+    free_keys(keys, vids, n);
 }

@@ -16,7 +16,6 @@
 #include "op_multipart.h"
 
 #define MAX_PART_SIZE (5ULL * 1024 * 1024 * 1024)
-#define MIN_PART_SIZE (100 * 1024)
 
 void emu_op_no_such_upload(struct emu_req *req, struct emu_resp *resp, const char *id)
 {
@@ -69,40 +68,61 @@ int emu_op_part_number(struct emu_req *req, struct emu_resp *resp, unsigned *out
     return 0;
 }
 
+/* forbid-overwrite is checked at initiation and again at completion; it is ignored on a bucket
+ * whose versioning was ever configured. 409 FileAlreadyExists and -1 when req->key exists. */
+static int check_forbid(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                        const struct emu_bucket *b)
+{
+    struct emu_object cur;
+    char status[16] = "";
+
+    if (emu_store_versioning_get(s->store, b->name, status) == 0 && !status[0] &&
+        emu_store_object_get(s->store, b->name, req->key, &cur) == 0) {
+        emu_object_cleanup(&cur);
+        emu_op_write_result(s, req, resp, -EEXIST);
+        return -1;
+    }
+    return 0;
+}
+
+/* InitiateMultipartUploadResult for upload id of req->key. */
+static void reply_initiate(struct emu_req *req, struct emu_resp *resp, const char *bucket,
+                           const char *id, int url)
+{
+    struct oss_buf xml = OSS_BUF_INIT;
+    struct oss_xml_writer w;
+
+    emu_op_xml_begin(&w, &xml, "InitiateMultipartUploadResult");
+    oss_xmlw_elem(&w, "Bucket", bucket);
+    emu_op_xml_elem_enc(&w, url, "Key", req->key);
+    oss_xmlw_elem(&w, "UploadId", id);
+    if (url)
+        oss_xmlw_elem(&w, "EncodingType", "url");
+    oss_xmlw_end(&w);
+    emu_op_reply_doc(req, resp, &w, &xml);
+}
+
 /* POST /K?uploads: the object's future attributes come from this request's headers. */
 void emu_op_initiate_multipart_upload(struct emu_server *s, struct emu_req *req,
                                       struct emu_resp *resp)
 {
-    const char *ct = emu_req_header(req, "Content-Type");
-    const char *acl = emu_req_header(req, "x-oss-object-acl");
-    const char *sc = emu_req_header(req, "x-oss-storage-class");
-    struct oss_buf xml = OSS_BUF_INIT;
-    struct oss_xml_writer w;
+    struct emu_object o = {0};
     struct emu_upload u = {0};
-    struct emu_object cur;
     struct emu_bucket b;
-    char status[16] = "";
     int forbid, url, rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
+    if (emu_op_bucket_data(s, req, resp, "oss:PutObject", 1, &b) < 0 ||
+        emu_op_write_checks(req, resp, &forbid) < 0 || emu_op_encoding_type(req, resp, &url) < 0)
         return;
-    if (emu_authorize(s, req, resp, "oss:PutObject", b.owner, b.acl, 1) < 0)
+    if (forbid && check_forbid(s, req, resp, &b) < 0)
         return;
-    if (emu_op_write_checks(req, resp, &forbid) < 0 || emu_op_encoding_type(req, resp, &url) < 0)
-        return;
-    /* forbid-overwrite is checked here and again at completion (ignored when versioned). */
-    if (forbid && emu_store_versioning_get(s->store, b.name, status) == 0 && !status[0] &&
-        emu_store_object_get(s->store, b.name, req->key, &cur) == 0) {
-        emu_object_cleanup(&cur);
-        emu_op_write_result(s, req, resp, -EEXIST);
-        return;
-    }
+    emu_op_object_init(&o, req, &b, NULL); /* the request's Content-Type, ACL, storage class */
     u.bucket = b.name;
     u.key = (char *)req->key;
-    u.initiated = time(NULL);
-    u.content_type = (char *)(ct && *ct ? ct : "application/octet-stream");
-    snprintf(u.acl, sizeof(u.acl), "%s", acl ? acl : "default");
-    snprintf(u.storage_class, sizeof(u.storage_class), "%s", sc ? sc : b.storage_class);
+    u.initiated = o.mtime;
+    u.content_type = o.content_type;
+    memcpy(u.acl, o.acl, sizeof(u.acl));
+    memcpy(u.storage_class, o.storage_class, sizeof(u.storage_class));
     u.headers = emu_op_collect_headers(req);
     rc = u.headers ? emu_store_upload_create(s->store, &u) : -ENOMEM;
     free(u.headers);
@@ -110,21 +130,18 @@ void emu_op_initiate_multipart_upload(struct emu_server *s, struct emu_req *req,
         emu_op_write_result(s, req, resp, rc);
         return;
     }
-    oss_xmlw_init(&w, &xml);
-    oss_xmlw_decl(&w);
-    oss_xmlw_start(&w, "InitiateMultipartUploadResult");
-    oss_xmlw_elem(&w, "Bucket", b.name);
-    emu_op_xml_elem_enc(&w, url, "Key", req->key);
-    oss_xmlw_elem(&w, "UploadId", u.upload_id);
-    if (url)
-        oss_xmlw_elem(&w, "EncodingType", "url");
-    oss_xmlw_end(&w);
-    if ((rc = oss_xmlw_finish(&w)) < 0) {
-        oss_buf_cleanup(&xml);
+    reply_initiate(req, resp, b.name, u.upload_id, url);
+}
+
+int emu_op_part_put(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                    const struct emu_upload *u, const struct emu_part *p, const char *path)
+{
+    int rc = emu_store_part_put(s->store, u->upload_id, p, path);
+    if (rc == -ENOENT)
+        emu_op_no_such_upload(req, resp, u->upload_id);
+    else if (rc < 0)
         emu_op_internal(resp, req, rc);
-        return;
-    }
-    emu_op_reply_xml(resp, &xml);
+    return rc < 0 ? -1 : 0;
 }
 
 void emu_op_part_reply(struct emu_resp *resp, const struct emu_part *p)
@@ -136,61 +153,50 @@ void emu_op_part_reply(struct emu_resp *resp, const struct emu_part *p)
     emu_resp_set_header(resp, "x-oss-hash-crc64ecma", crc);
 }
 
+/* Stores the request body as part p of upload u. 0, or -1 with resp filled. */
+static int store_part(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                      const struct emu_upload *u, struct emu_part *p)
+{
+    char path[4096];
+    int owned, rc;
+
+    if ((rc = emu_op_body_file(s, req, path, sizeof(path), &owned, &p->size)) < 0) {
+        emu_op_internal(resp, req, rc);
+        return -1;
+    }
+    oss_hex(req->body_md5, 16, 1, p->etag);
+    p->crc64 = req->body_crc64;
+    p->mtime = time(NULL);
+    if (emu_op_part_put(s, req, resp, u, p, path) < 0) {
+        if (owned)
+            unlink(path);
+        return -1;
+    }
+    if (!owned) /* the spool file is now the part's data */
+        emu_op_body_taken(req);
+    return 0;
+}
+
 /* PUT /K?partNumber=N&uploadId=ID with the part's bytes (in memory or spooled by the front with
  * MD5 and CRC64 already computed). Re-uploading a number replaces that part. */
 void emu_op_upload_part(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
 {
-    struct oss_buf md5b64 = OSS_BUF_INIT;
     struct emu_part p = {0};
     struct emu_upload u;
     struct emu_bucket b;
-    char path[4096];
-    uint64_t size = 0;
-    int owned, rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
+    if (emu_op_bucket_data(s, req, resp, "oss:PutObject", 1, &b) < 0 ||
+        emu_op_part_number(req, resp, &p.part_number) < 0 ||
+        emu_op_load_upload(s, req, resp, &b, &u) < 0)
         return;
-    if (emu_authorize(s, req, resp, "oss:PutObject", b.owner, b.acl, 1) < 0)
-        return;
-    if (emu_op_part_number(req, resp, &p.part_number) < 0)
-        return;
-    if (emu_op_load_upload(s, req, resp, &b, &u) < 0)
-        return;
-    if (req->body_len > MAX_PART_SIZE) {
+    if (req->body_len > MAX_PART_SIZE)
         emu_resp_error(resp, req, 400, "EntityTooLarge",
                        "Your proposed upload exceeds the maximum allowed part size.", NULL, NULL);
-        goto out;
+    else if (emu_op_check_md5(req, resp, 0) == 0 && store_part(s, req, resp, &u, &p) == 0) {
+        resp->status = 200;
+        emu_op_part_reply(resp, &p);
+        emu_op_header_md5(resp, req->body_md5);
     }
-    if (emu_op_check_md5(req, resp, 0) < 0)
-        goto out;
-    if ((rc = emu_op_body_file(s, req, path, sizeof(path), &owned, &size)) < 0) {
-        emu_op_internal(resp, req, rc);
-        goto out;
-    }
-    p.size = size;
-    oss_hex(req->body_md5, 16, 1, p.etag);
-    p.crc64 = req->body_crc64;
-    p.mtime = time(NULL);
-    rc = emu_store_part_put(s->store, u.upload_id, &p, path);
-    if (rc < 0) {
-        if (owned)
-            unlink(path);
-        if (rc == -ENOENT)
-            emu_op_no_such_upload(req, resp, u.upload_id);
-        else
-            emu_op_internal(resp, req, rc);
-        goto out;
-    }
-    if (!owned) { /* the spool file is now the part's data */
-        free(req->body_path);
-        req->body_path = NULL;
-    }
-    resp->status = 200;
-    emu_op_part_reply(resp, &p);
-    if (oss_base64_encode(req->body_md5, 16, &md5b64) == 0)
-        emu_resp_header(resp, "Content-MD5", oss_buf_str(&md5b64));
-    oss_buf_cleanup(&md5b64);
-out:
     emu_upload_cleanup(&u);
 }
 
@@ -201,11 +207,8 @@ void emu_op_abort_multipart_upload(struct emu_server *s, struct emu_req *req, st
     struct emu_bucket b;
     int rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
-        return;
-    if (emu_authorize(s, req, resp, "oss:AbortMultipartUpload", b.owner, b.acl, 1) < 0)
-        return;
-    if (emu_op_load_upload(s, req, resp, &b, &u) < 0)
+    if (emu_op_bucket_data(s, req, resp, "oss:AbortMultipartUpload", 1, &b) < 0 ||
+        emu_op_load_upload(s, req, resp, &b, &u) < 0)
         return;
     rc = emu_store_upload_abort(s->store, b.name, u.upload_id);
     if (rc == -ENOENT)

@@ -13,6 +13,10 @@ int emu_op_load_upload(struct emu_server *s, struct emu_req *req, struct emu_res
                        const struct emu_bucket *b, struct emu_upload *u);
 /* ?partNumber: 1..10000, else 400 InvalidArgument (ArgumentName PartNumber) and -1. */
 int emu_op_part_number(struct emu_req *req, struct emu_resp *resp, unsigned *out);
+/* Stores part p of upload u from the file at path (renamed into place). 0, or -1 with 404
+ * NoSuchUpload (aborted meanwhile) or 500 in resp; path is then still the caller's. */
+int emu_op_part_put(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                    const struct emu_upload *u, const struct emu_part *p, const char *path);
 /* ETag (quoted) and x-oss-hash-crc64ecma of a stored part. */
 void emu_op_part_reply(struct emu_resp *resp, const struct emu_part *p);
 

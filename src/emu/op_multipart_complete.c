@@ -190,22 +190,21 @@ static int assemble(struct emu_server *s, const struct emu_part *p, size_t n, ch
     return rc;
 }
 
+/* CompleteMultipartUploadResult (Location, Bucket, Key, ETag) and the ETag, CRC64 and version
+ * headers of the new object o. */
 static void reply(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
                   const struct emu_object *o, int url)
 {
     struct oss_buf xml = OSS_BUF_INIT, ek = OSS_BUF_INIT;
     struct oss_xml_writer w;
-    char etag[80], crc[24];
-    int rc;
+    char etag[80];
 
     emu_op_quote_etag(o->etag, etag);
     if (oss_url_encode(req->key, strlen(req->key), 1, &ek) < 0) {
         emu_op_internal(resp, req, -ENOMEM);
         return;
     }
-    oss_xmlw_init(&w, &xml);
-    oss_xmlw_decl(&w);
-    oss_xmlw_start(&w, "CompleteMultipartUploadResult");
+    emu_op_xml_begin(&w, &xml, "CompleteMultipartUploadResult");
     if (url)
         oss_xmlw_elem(&w, "EncodingType", "url");
     oss_xmlw_elemf(&w, "Location", "http://%s.oss-%s.aliyuncs.com/%s", o->bucket, s->region,
@@ -215,16 +214,61 @@ static void reply(struct emu_server *s, struct emu_req *req, struct emu_resp *re
     oss_xmlw_elem(&w, "ETag", etag);
     oss_xmlw_end(&w);
     oss_buf_cleanup(&ek);
-    if ((rc = oss_xmlw_finish(&w)) < 0) {
-        oss_buf_cleanup(&xml);
-        emu_op_internal(resp, req, rc);
-        return;
+    if (emu_op_reply_doc(req, resp, &w, &xml) == 0)
+        emu_op_written_headers(resp, o);
+}
+
+/* 400 EntityTooSmall and -1 when a part but the last is under 100 KB. */
+static int check_part_sizes(struct emu_req *req, struct emu_resp *resp, const struct emu_part *p,
+                            size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (p[i].size < MIN_PART_SIZE) {
+            error400(req, resp, "EntityTooSmall",
+                     "Your proposed upload is smaller than the minimum allowed size: every part "
+                     "but the last must be at least 100 KB.",
+                     "0042-00000213");
+            return -1;
+        }
     }
-    emu_op_reply_xml(resp, &xml);
-    snprintf(crc, sizeof(crc), "%" PRIu64, o->crc64);
-    emu_resp_header(resp, "ETag", etag);
-    emu_resp_header(resp, "x-oss-hash-crc64ecma", crc);
-    emu_op_version_header(resp, o);
+    return 0;
+}
+
+/* Assembles the parts into the object u describes (x-oss-object-acl of this request wins) and
+ * completes the upload in the store. 0 with *o filled (its strings borrowed from u and req), or
+ * -1 with resp filled. */
+static int complete(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                    const struct emu_bucket *b, const struct emu_upload *u,
+                    const struct emu_part *sel, size_t nsel, int forbid, struct emu_object *o)
+{
+    const char *acl = emu_req_header(req, "x-oss-object-acl");
+    char path[4096];
+    int rc;
+
+    o->bucket = (char *)b->name;
+    o->key = (char *)req->key;
+    o->mtime = time(NULL);
+    snprintf(o->type, sizeof(o->type), "Multipart");
+    o->content_type = u->content_type;
+    o->headers = u->headers;
+    snprintf(o->acl, sizeof(o->acl), "%s", acl ? acl : u->acl);
+    snprintf(o->storage_class, sizeof(o->storage_class), "%s", u->storage_class);
+    rc = assemble(s, sel, nsel, path, sizeof(path), &o->size, &o->crc64, o->etag);
+    if (rc < 0 && rc != -ENOENT) {
+        emu_op_internal(resp, req, rc);
+        return -1;
+    }
+    if (rc == 0 && (rc = emu_store_upload_complete(s->store, u->upload_id, o, path, forbid)) < 0)
+        unlink(path);
+    if (rc == -EEXIST)
+        emu_resp_error(resp, req, 409, "FileAlreadyExists",
+                       "The object you specified already exists and can not be overwritten.",
+                       "0042-00000214", NULL);
+    else if (rc == -ENOENT) /* aborted (or completed) meanwhile: the parts are gone */
+        emu_op_no_such_upload(req, resp, u->upload_id);
+    else if (rc < 0)
+        emu_op_internal(resp, req, rc);
+    return rc < 0 ? -1 : 0;
 }
 
 /* POST /K?uploadId=ID with the part list, or x-oss-complete-all: yes and no body. */
@@ -232,29 +276,20 @@ void emu_op_complete_multipart_upload(struct emu_server *s, struct emu_req *req,
                                       struct emu_resp *resp)
 {
     const char *all_h = emu_req_header(req, "x-oss-complete-all");
-    const char *acl = emu_req_header(req, "x-oss-object-acl");
     struct emu_part *all = NULL, *sel = NULL;
     struct want *want = NULL;
     struct emu_object o = {0};
     struct emu_upload u = {0};
     struct emu_bucket b;
     size_t nwant = 0, nall = 0, nsel = 0;
-    char path[4096];
     int forbid, url, truncated, rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
-        return;
-    if (emu_authorize(s, req, resp, "oss:PutObject", b.owner, b.acl, 1) < 0)
-        return;
-    if (emu_op_write_checks(req, resp, &forbid) < 0 || emu_op_encoding_type(req, resp, &url) < 0)
-        return;
-    if (emu_op_load_upload(s, req, resp, &b, &u) < 0)
+    if (emu_op_bucket_data(s, req, resp, "oss:PutObject", 1, &b) < 0 ||
+        emu_op_write_checks(req, resp, &forbid) < 0 || emu_op_encoding_type(req, resp, &url) < 0 ||
+        emu_op_load_upload(s, req, resp, &b, &u) < 0)
         return;
     if (!(all_h && !strcasecmp(all_h, "yes")) && parse_parts(req, &want, &nwant) < 0) {
-        emu_resp_error(resp, req, 400, "MalformedXML",
-                       "The XML you provided was not well-formed or did not validate against our "
-                       "published schema.",
-                       NULL, NULL);
+        emu_op_malformed_xml(req, resp);
         goto out;
     }
     rc = emu_store_part_list(s->store, u.upload_id, 0, MAX_PARTS, &all, &nall, &truncated);
@@ -262,48 +297,10 @@ void emu_op_complete_multipart_upload(struct emu_server *s, struct emu_req *req,
         emu_op_internal(resp, req, rc);
         goto out;
     }
-    if (select_parts(req, resp, want, nwant, all, nall, &sel, &nsel) < 0)
-        goto out;
-    for (size_t i = 0; i + 1 < nsel; i++) {
-        if (sel[i].size < MIN_PART_SIZE) {
-            error400(req, resp, "EntityTooSmall",
-                     "Your proposed upload is smaller than the minimum allowed size: every part "
-                     "but the last must be at least 100 KB.",
-                     "0042-00000213");
-            goto out;
-        }
-    }
-    o.bucket = b.name;
-    o.key = (char *)req->key;
-    o.mtime = time(NULL);
-    snprintf(o.type, sizeof(o.type), "Multipart");
-    o.content_type = u.content_type;
-    o.headers = u.headers;
-    snprintf(o.acl, sizeof(o.acl), "%s", acl ? acl : u.acl);
-    snprintf(o.storage_class, sizeof(o.storage_class), "%s", u.storage_class);
-    rc = assemble(s, sel, nsel, path, sizeof(path), &o.size, &o.crc64, o.etag);
-    if (rc == -ENOENT) { /* aborted (or completed) meanwhile: the part files are gone */
-        emu_op_no_such_upload(req, resp, u.upload_id);
-        goto out;
-    }
-    if (rc < 0) {
-        emu_op_internal(resp, req, rc);
-        goto out;
-    }
-    rc = emu_store_upload_complete(s->store, u.upload_id, &o, path, forbid);
-    if (rc < 0) {
-        unlink(path);
-        if (rc == -EEXIST)
-            emu_resp_error(resp, req, 409, "FileAlreadyExists",
-                           "The object you specified already exists and can not be overwritten.",
-                           "0042-00000214", NULL);
-        else if (rc == -ENOENT)
-            emu_op_no_such_upload(req, resp, u.upload_id);
-        else
-            emu_op_internal(resp, req, rc);
-        goto out;
-    }
-    reply(s, req, resp, &o, url);
+    if (select_parts(req, resp, want, nwant, all, nall, &sel, &nsel) == 0 &&
+        check_part_sizes(req, resp, sel, nsel) == 0 &&
+        complete(s, req, resp, &b, &u, sel, nsel, forbid, &o) == 0)
+        reply(s, req, resp, &o, url);
 out:
     if (sel != all)
         free(sel);

@@ -120,13 +120,8 @@ static int copy_part(struct emu_server *s, struct emu_req *req, struct emu_resp 
     p->size = len;
     oss_hex(md5, 16, 1, p->etag);
     p->mtime = time(NULL);
-    rc = emu_store_part_put(s->store, u->upload_id, p, path);
-    if (rc < 0) {
+    if (emu_op_part_put(s, req, resp, u, p, path) < 0) {
         unlink(path);
-        if (rc == -ENOENT)
-            emu_op_no_such_upload(req, resp, u->upload_id);
-        else
-            emu_op_internal(resp, req, rc);
         return -1;
     }
     return 0;

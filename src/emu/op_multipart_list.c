@@ -112,9 +112,7 @@ void emu_op_list_multipart_uploads(struct emu_server *s, struct emu_req *req, st
     size_t max, n = 0, ne = 0;
     int url, truncated, rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
-        return;
-    if (emu_authorize(s, req, resp, "oss:ListMultipartUploads", b.owner, b.acl, 0) < 0)
+    if (emu_op_bucket_data(s, req, resp, "oss:ListMultipartUploads", 0, &b) < 0)
         return;
     if (emu_op_max_keys(req, resp, "max-uploads", 1000, &max) < 0 ||
         emu_op_encoding_type(req, resp, &url) < 0)
@@ -130,12 +128,7 @@ void emu_op_list_multipart_uploads(struct emu_server *s, struct emu_req *req, st
     }
     oss_xmlw_init(&w, &xml);
     write_uploads(&w, req, b.name, e, ne, max, truncated, url);
-    if ((rc = oss_xmlw_finish(&w)) < 0) {
-        oss_buf_cleanup(&xml);
-        emu_op_internal(resp, req, rc);
-        goto out;
-    }
-    emu_op_reply_xml(resp, &xml);
+    emu_op_reply_doc(req, resp, &w, &xml);
 out:
     for (size_t i = 0; e && i < n; i++)
         free(e[i].prefix);
@@ -167,6 +160,21 @@ static int part_marker(struct emu_req *req, struct emu_resp *resp, unsigned *out
     return 0;
 }
 
+/* One Part element of ListPartsResult. */
+static void write_part(struct oss_xml_writer *w, const struct emu_part *p)
+{
+    char date[25], etag[80];
+    oss_iso8601_xml(p->mtime, date);
+    emu_op_quote_etag(p->etag, etag);
+    oss_xmlw_start(w, "Part");
+    oss_xmlw_elemf(w, "PartNumber", "%u", p->part_number);
+    oss_xmlw_elem(w, "LastModified", date);
+    oss_xmlw_elem(w, "ETag", etag);
+    oss_xmlw_elemf(w, "HashCrc64ecma", "%" PRIu64, p->crc64);
+    oss_xmlw_elemf(w, "Size", "%" PRIu64, p->size);
+    oss_xmlw_end(w);
+}
+
 /* GET /K?uploadId=ID: one page of the upload's parts (oss:ListParts), numbers ascending after
  * part-number-marker; NextPartNumberMarker is the last number listed. */
 void emu_op_list_parts(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
@@ -178,12 +186,9 @@ void emu_op_list_parts(struct emu_server *s, struct emu_req *req, struct emu_res
     struct emu_bucket b;
     size_t max, n = 0;
     unsigned marker;
-    char date[25], etag[80];
     int url, truncated, rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
-        return;
-    if (emu_authorize(s, req, resp, "oss:ListParts", b.owner, b.acl, 0) < 0)
+    if (emu_op_bucket_data(s, req, resp, "oss:ListParts", 0, &b) < 0)
         return;
     if (emu_op_max_keys(req, resp, "max-parts", 1000, &max) < 0 ||
         emu_op_encoding_type(req, resp, &url) < 0 || part_marker(req, resp, &marker) < 0)
@@ -195,9 +200,7 @@ void emu_op_list_parts(struct emu_server *s, struct emu_req *req, struct emu_res
         emu_op_internal(resp, req, rc);
         goto out;
     }
-    oss_xmlw_init(&w, &xml);
-    oss_xmlw_decl(&w);
-    oss_xmlw_start(&w, "ListPartsResult");
+    emu_op_xml_begin(&w, &xml, "ListPartsResult");
     oss_xmlw_elem(&w, "Bucket", b.name);
     emu_op_xml_elem_enc(&w, url, "Key", u.key);
     oss_xmlw_elem(&w, "UploadId", u.upload_id);
@@ -208,24 +211,10 @@ void emu_op_list_parts(struct emu_server *s, struct emu_req *req, struct emu_res
     oss_xmlw_elem(&w, "StorageClass", u.storage_class);
     if (url)
         oss_xmlw_elem(&w, "EncodingType", "url");
-    for (size_t i = 0; i < n; i++) {
-        oss_iso8601_xml(p[i].mtime, date);
-        emu_op_quote_etag(p[i].etag, etag);
-        oss_xmlw_start(&w, "Part");
-        oss_xmlw_elemf(&w, "PartNumber", "%u", p[i].part_number);
-        oss_xmlw_elem(&w, "LastModified", date);
-        oss_xmlw_elem(&w, "ETag", etag);
-        oss_xmlw_elemf(&w, "HashCrc64ecma", "%" PRIu64, p[i].crc64);
-        oss_xmlw_elemf(&w, "Size", "%" PRIu64, p[i].size);
-        oss_xmlw_end(&w);
-    }
+    for (size_t i = 0; i < n; i++)
+        write_part(&w, &p[i]);
     oss_xmlw_end(&w);
-    if ((rc = oss_xmlw_finish(&w)) < 0) {
-        oss_buf_cleanup(&xml);
-        emu_op_internal(resp, req, rc);
-        goto out;
-    }
-    emu_op_reply_xml(resp, &xml);
+    emu_op_reply_doc(req, resp, &w, &xml);
 out:
     free(p);
     emu_upload_cleanup(&u);

@@ -88,34 +88,6 @@ size_t emu_object_tag_count(const char *headers_json)
     return n;
 }
 
-/* Loads the addressed object after the bucket, version and authorization checks (the
- * object's ACL governs non-owners). A missing key is 404 only to those who may ask. */
-static int load(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
-                const char *action, int write, struct emu_object *o)
-{
-    struct emu_bucket b;
-    int rc;
-
-    if (emu_op_load_bucket(s, req, resp, &b) < 0 || emu_op_check_version(req, resp) < 0)
-        return -1;
-    rc = emu_store_object_get(s->store, b.name, req->key, o);
-    if (rc == -ENOENT) {
-        if (emu_authorize(s, req, resp, action, b.owner, b.acl, write) == 0)
-            emu_resp_error(resp, req, 404, "NoSuchKey", "The specified key does not exist.",
-                           "0026-00000001", "Key", req->key, NULL);
-        return -1;
-    }
-    if (rc < 0) {
-        emu_op_internal(resp, req, rc);
-        return -1;
-    }
-    if (emu_authorize(s, req, resp, action, b.owner, emu_op_effective_acl(o, &b), write) < 0) {
-        emu_object_cleanup(o);
-        return -1;
-    }
-    return 0;
-}
-
 /* Replaces the tag set of o (tags NULL: none) in the store. */
 static void store_tags(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
                        struct emu_object *o, json_t *tags, int status)
@@ -137,50 +109,57 @@ static void store_tags(struct emu_server *s, struct emu_req *req, struct emu_res
     rc = text ? emu_store_object_set_headers(s->store, o->bucket, o->key, text) : -ENOMEM;
     free(text);
     if (rc == -ENOENT)
-        emu_resp_error(resp, req, 404, "NoSuchKey", "The specified key does not exist.",
-                       "0026-00000001", "Key", req->key, NULL);
+        emu_op_no_such_key(req, resp, req->key);
     else if (rc < 0)
         emu_op_internal(resp, req, rc);
     else
         resp->status = status;
 }
 
-void emu_op_put_object_tagging(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+/* The tag set of a Tagging document into the JSON object tags. 0, -1 with err (a limit), or
+ * -2 when the document is malformed. */
+static int tags_from_xml(const struct emu_req *req, json_t *tags, struct emu_setting_err *err)
 {
-    struct emu_setting_err err = {0};
     struct oss_xml_doc *doc = NULL;
     const struct oss_xml_node *set;
     struct oss_buf k = OSS_BUF_INIT, v = OSS_BUF_INIT;
-    struct emu_object o;
-    json_t *tags;
     int rc = 0;
 
-    if (load(s, req, resp, "oss:PutObjectTagging", 1, &o) < 0)
-        return;
     if (!req->body || oss_xml_parse(req->body, req->body_len, 64 * 1024, &doc) < 0 ||
         strcmp(oss_xml_name(oss_xml_root(doc)), "Tagging") != 0 ||
         !(set = oss_xml_find(oss_xml_root(doc), "TagSet"))) {
         oss_xml_free(doc);
-        emu_object_cleanup(&o);
-        emu_resp_error(resp, req, 400, "MalformedXML",
-                       "The XML you provided was not well-formed or did not validate against "
-                       "our published schema.",
-                       NULL, NULL);
-        return;
+        return -2;
     }
-    tags = json_object();
     for (const struct oss_xml_node *t = oss_xml_first(set, "Tag"); t && rc == 0;
          t = oss_xml_next(t, "Tag")) {
         if (oss_xml_get(t, "Key", &k) < 0)
             oss_buf_reset(&k);
         if (oss_xml_get(t, "Value", &v) < 0)
             oss_buf_reset(&v);
-        rc = tag_add(tags, oss_buf_str(&k), oss_buf_str(&v), &err);
+        rc = tag_add(tags, oss_buf_str(&k), oss_buf_str(&v), err);
     }
     oss_buf_cleanup(&k);
     oss_buf_cleanup(&v);
     oss_xml_free(doc);
-    if (rc < 0)
+    return rc;
+}
+
+void emu_op_put_object_tagging(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+{
+    struct emu_setting_err err = {0};
+    struct emu_bucket b;
+    struct emu_object o;
+    json_t *tags;
+    int rc;
+
+    if (emu_op_load_latest(s, req, resp, "oss:PutObjectTagging", 1, &b, &o) < 0)
+        return;
+    tags = json_object();
+    rc = tags_from_xml(req, tags, &err);
+    if (rc == -2)
+        emu_op_malformed_xml(req, resp);
+    else if (rc < 0)
         emu_resp_error(resp, req, err.status, err.code, err.msg, err.ec, NULL);
     else
         store_tags(s, req, resp, &o, tags, 200);
@@ -192,18 +171,16 @@ void emu_op_get_object_tagging(struct emu_server *s, struct emu_req *req, struct
 {
     struct oss_buf xml = OSS_BUF_INIT;
     struct oss_xml_writer w;
+    struct emu_bucket b;
     struct emu_object o;
     const char *key;
     json_t *h, *tags, *val;
-    int rc;
 
-    if (load(s, req, resp, "oss:GetObjectTagging", 0, &o) < 0)
+    if (emu_op_load_latest(s, req, resp, "oss:GetObjectTagging", 0, &b, &o) < 0)
         return;
     h = json_loads(o.headers, 0, NULL);
     tags = json_object_get(h, TAGS_MEMBER);
-    oss_xmlw_init(&w, &xml);
-    oss_xmlw_decl(&w);
-    oss_xmlw_start(&w, "Tagging");
+    emu_op_xml_begin(&w, &xml, "Tagging");
     oss_xmlw_start(&w, "TagSet");
     json_object_foreach(tags, key, val)
     {
@@ -214,22 +191,17 @@ void emu_op_get_object_tagging(struct emu_server *s, struct emu_req *req, struct
     }
     oss_xmlw_end(&w);
     oss_xmlw_end(&w);
-    rc = oss_xmlw_finish(&w);
+    emu_op_reply_doc(req, resp, &w, &xml);
     json_decref(h);
     emu_object_cleanup(&o);
-    if (rc < 0) {
-        oss_buf_cleanup(&xml);
-        emu_op_internal(resp, req, rc);
-        return;
-    }
-    emu_op_reply_xml(resp, &xml);
 }
 
 void emu_op_delete_object_tagging(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
 {
+    struct emu_bucket b;
     struct emu_object o;
 
-    if (load(s, req, resp, "oss:DeleteObjectTagging", 1, &o) < 0)
+    if (emu_op_load_latest(s, req, resp, "oss:DeleteObjectTagging", 1, &b, &o) < 0)
         return;
     store_tags(s, req, resp, &o, NULL, 204);
     emu_object_cleanup(&o);

@@ -72,8 +72,8 @@ int emu_op_load_version(struct emu_server *s, struct emu_req *req, struct emu_re
 
 /* ---- request parameters, names and bodies (op_params.c) ---- */
 
-int emu_op_bucket_acl_valid(const char *acl); /* private | public-read | public-read-write */
-int emu_op_object_acl_valid(const char *acl); /* the same plus default */
+int emu_op_bucket_acl_valid(const char *acl);   /* private | public-read | public-read-write */
+int emu_op_object_acl_valid(const char *acl);   /* the same plus default */
 int emu_op_storage_class_valid(const char *sc); /* Standard | IA | Archive | ColdArchive | ... */
 int emu_op_bucket_name_valid(const char *name);
 int emu_op_object_key_valid(const char *key);
@@ -114,8 +114,7 @@ void emu_op_xml_endpoints(struct oss_xml_writer *w, const struct emu_bucket *b);
 /* <name>value</name>, percent-encoded when url is set (encoding-type=url). */
 void emu_op_xml_elem_enc(struct oss_xml_writer *w, int url, const char *name, const char *value);
 /* One CommonPrefixes element for each prefix entry of a listing page, in page order. */
-void emu_op_xml_common_prefixes(struct oss_xml_writer *w, int url,
-                                const struct emu_list_result *r);
+void emu_op_xml_common_prefixes(struct oss_xml_writer *w, int url, const struct emu_list_result *r);
 
 /* "\"<etag>\"" into out. */
 void emu_op_quote_etag(const char *etag, char out[80]);

@@ -63,8 +63,7 @@ void emu_op_xml_elem_enc(struct oss_xml_writer *w, int url, const char *name, co
     oss_buf_cleanup(&b);
 }
 
-void emu_op_xml_common_prefixes(struct oss_xml_writer *w, int url,
-                                const struct emu_list_result *r)
+void emu_op_xml_common_prefixes(struct oss_xml_writer *w, int url, const struct emu_list_result *r)
 {
     for (size_t i = 0; i < r->n; i++) {
         if (!r->entries[i].is_prefix)

@@ -103,17 +103,17 @@ int emu_setting_fail(struct emu_setting_err *err, const char *code, const char *
     return -1;
 }
 
+int emu_setting_malformed(struct emu_setting_err *err, const char *what)
+{
+    return emu_setting_fail(err, "MalformedXML", NULL,
+                            "The XML you provided was not well-formed or did not validate "
+                            "against our published schema: %s.",
+                            what);
+}
+
 static void reply_err(struct emu_req *req, struct emu_resp *resp, const struct emu_setting_err *e)
 {
     emu_resp_error(resp, req, e->status, e->code, e->msg, e->ec, NULL);
-}
-
-static void malformed_xml(struct emu_req *req, struct emu_resp *resp)
-{
-    emu_resp_error(resp, req, 400, "MalformedXML",
-                   "The XML you provided was not well-formed or did not validate against our "
-                   "published schema.",
-                   NULL, NULL);
 }
 
 static void too_large(struct emu_req *req, struct emu_resp *resp, size_t max)
@@ -121,15 +121,6 @@ static void too_large(struct emu_req *req, struct emu_resp *resp, size_t max)
     char msg[96];
     snprintf(msg, sizeof(msg), "The configuration document exceeds the %zu KB limit.", max / 1024);
     emu_resp_error(resp, req, 400, "EntityTooLarge", msg, NULL, NULL);
-}
-
-/* Loads the bucket and authorizes action on it as bucket administration. 0 or -1 (resp set). */
-static int prepare(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
-                   const char *action, int write, struct emu_bucket *b)
-{
-    if (emu_op_load_bucket(s, req, resp, b) < 0)
-        return -1;
-    return emu_authorize(s, req, resp, action, b->owner, NULL, write) < 0 ? -1 : 0;
 }
 
 static void setting_get(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
@@ -140,7 +131,7 @@ static void setting_get(struct emu_server *s, struct emu_req *req, struct emu_re
     char *doc = NULL;
     int rc;
 
-    if (prepare(s, req, resp, d->get_act, 0, &b) < 0)
+    if (emu_op_bucket_admin(s, req, resp, d->get_act, 0, &b) < 0)
         return;
     rc = emu_store_setting_get(s->store, b.name, d->sub, &doc);
     if (rc == -ENOENT && d->unset_code) {
@@ -196,7 +187,7 @@ static int canonical_xml(struct emu_server *s, struct emu_req *req, struct emu_r
         if (rc == -ENOMEM)
             emu_op_internal(resp, req, rc);
         else
-            malformed_xml(req, resp);
+            emu_op_malformed_xml(req, resp);
         return -1;
     }
     oss_xmlw_init(&w, &canon);
@@ -228,7 +219,7 @@ static void setting_put(struct emu_server *s, struct emu_req *req, struct emu_re
     char *doc = NULL;
     int rc;
 
-    if (prepare(s, req, resp, d->put_act, 1, &b) < 0)
+    if (emu_op_bucket_admin(s, req, resp, d->put_act, 1, &b) < 0)
         return;
     if (req->body_path || req->body_len > d->max) {
         too_large(req, resp, d->max);
@@ -316,7 +307,7 @@ static void setting_delete(struct emu_server *s, struct emu_req *req, struct emu
     char *doc = NULL, *rest = NULL;
     int rc;
 
-    if (prepare(s, req, resp, d->delete_act, 1, &b) < 0)
+    if (emu_op_bucket_admin(s, req, resp, d->delete_act, 1, &b) < 0)
         return;
     if (!strcmp(d->sub, "tagging") && sel && *sel) {
         rc = emu_store_setting_get(s->store, b.name, d->sub, &doc);

@@ -32,7 +32,8 @@ typedef int (*emu_setting_xml_fn)(const struct emu_setting_ctx *ctx,
                                   const struct oss_xml_node *root, struct oss_xml_writer *w,
                                   struct emu_setting_err *err);
 
-/* op_setting_validate.c: one validator per XML setting. */
+/* One validator per XML setting: op_setting_validate.c (cors, referer, logging, encryption,
+ * tagging), op_setting_website.c, op_setting_lifecycle.c. */
 int emu_setting_check_cors(const struct emu_setting_ctx *, const struct oss_xml_node *,
                            struct oss_xml_writer *, struct emu_setting_err *);
 int emu_setting_check_referer(const struct emu_setting_ctx *, const struct oss_xml_node *,
@@ -49,14 +50,24 @@ int emu_setting_check_tagging(const struct emu_setting_ctx *, const struct oss_x
 int emu_setting_check_lifecycle(const struct emu_setting_ctx *, const struct oss_xml_node *,
                                 struct oss_xml_writer *, struct emu_setting_err *);
 
-/* Checks a bucket policy (JSON text of len bytes): Version "1", a Statement array of objects
- * with Effect Allow|Deny, Action and Resource (string or array of strings), optional
- * Principal. 0, or -1 with err (400 MalformedPolicy). */
+/* Checks a bucket policy (op_setting_policy.c; JSON text of len bytes): Version "1", a Statement
+ * array of objects with Effect Allow|Deny, Action and Resource (string or array of strings),
+ * optional Principal. 0, or -1 with err (400 MalformedPolicy). */
 int emu_setting_check_policy(const char *text, size_t len, struct emu_setting_err *err);
 
 /* Sets err to a 400 answer with a formatted message. Always returns -1. */
 int emu_setting_fail(struct emu_setting_err *err, const char *code, const char *ec, const char *fmt,
                      ...) __attribute__((format(printf, 4, 5)));
+/* Sets err to 400 MalformedXML saying what is wrong. Always returns -1. */
+int emu_setting_malformed(struct emu_setting_err *err, const char *what);
+/* Helpers of the validators (op_setting_validate.c). child_text: the text of the child element
+ * name of n into dst; 0, -ENOENT when absent, -1 (err: InvalidArgument) when too long.
+ * copy_bool: an optional boolean child, written to w as given or as def when absent (nothing
+ * when def < 0); *out (may be NULL) gets the value or def. 0, or -1 with err (MalformedXML). */
+int emu_setting_child_text(const struct oss_xml_node *n, const char *name, char *dst, size_t len,
+                           struct emu_setting_err *err);
+int emu_setting_copy_bool(const struct oss_xml_node *n, const char *name, int def,
+                          struct oss_xml_writer *w, struct emu_setting_err *err, int *out);
 
 /* Whether the stored lifecycle document of bucket uses last-access time (a Transition or
  * NoncurrentVersionTransition with IsAccessTime true). 1, 0, or a negative errno. */

@@ -14,14 +14,6 @@
 
 #define MAX_RULES 1000
 
-static int malformed(struct emu_setting_err *err, const char *what)
-{
-    return emu_setting_fail(err, "MalformedXML", NULL,
-                            "The XML you provided was not well-formed or did not validate "
-                            "against our published schema: %s.",
-                            what);
-}
-
 /* "YYYY-MM-DDT00:00:00.000Z", the only date form OSS takes in lifecycle rules. */
 static int midnight_date_ok(const char *s)
 {
@@ -74,7 +66,7 @@ static int storage_class(const struct oss_xml_node *n, const char *what, struct 
     static const char *const ok[] = {"IA", "Archive", "ColdArchive", "DeepColdArchive"};
     char sc[32];
     if (oss_xml_get_str(n, "StorageClass", sc, sizeof(sc)) != 0)
-        return malformed(err, "a transition needs a StorageClass");
+        return emu_setting_malformed(err, "a transition needs a StorageClass");
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
         if (!strcmp(sc, ok[i])) {
             oss_xmlw_elem(w, "StorageClass", sc);
@@ -89,18 +81,13 @@ static int storage_class(const struct oss_xml_node *n, const char *what, struct 
 static int opt_bool(const struct oss_xml_node *n, const char *name, struct oss_xml_writer *w,
                     int *out, struct emu_setting_err *err)
 {
-    int v = 0, rc = oss_xml_get_bool(n, name, &v);
+    int rc;
+
     *out = 0;
-    if (rc == -ENOENT)
-        return 0;
-    if (rc < 0) {
-        char what[80];
-        snprintf(what, sizeof(what), "%s must be true or false", name);
-        return malformed(err, what);
-    }
-    *out = v;
-    oss_xmlw_elem(w, name, v ? "true" : "false");
-    return 0;
+    rc = emu_setting_copy_bool(n, name, -1, w, err, out);
+    if (*out < 0)
+        *out = 0;
+    return rc;
 }
 
 /* Transition or NoncurrentVersionTransition (noncurrent): the time, StorageClass and the
@@ -156,7 +143,8 @@ static int rule_actions(const struct emu_setting_ctx *ctx, const struct oss_xml_
                                     "CreatedBeforeDate.");
         if (has_edm) {
             if (oss_xml_get_bool(x, "ExpiredObjectDeleteMarker", &edm) < 0)
-                return malformed(err, "ExpiredObjectDeleteMarker must be true or false");
+                return emu_setting_malformed(err,
+                                             "ExpiredObjectDeleteMarker must be true or false");
             oss_xmlw_elem(w, "ExpiredObjectDeleteMarker", edm ? "true" : "false");
         } else if (days_or_date(x, "Expiration", 1, w, &by_date, err) < 0) {
             return -1;
@@ -216,7 +204,7 @@ static int copy_filter(const struct oss_xml_node *f, struct oss_xml_writer *w,
     for (int i = 0; i < 2; i++) {
         int rc = oss_xml_get_u64(f, bounds[i], &v);
         if (rc == -EINVAL)
-            return malformed(err, "object size bounds must be numbers");
+            return emu_setting_malformed(err, "object size bounds must be numbers");
         if (rc == 0)
             oss_xmlw_elemf(w, bounds[i], "%llu", (unsigned long long)v);
     }
@@ -244,7 +232,7 @@ static int one_rule(const struct emu_setting_ctx *ctx, const struct oss_xml_node
     if (oss_xml_get_str(r, "Prefix", prefix, sizeof(prefix)) < 0)
         prefix[0] = 0;
     if (oss_xml_get_str(r, "Status", status, sizeof(status)) != 0)
-        return malformed(err, "a Rule needs a Status");
+        return emu_setting_malformed(err, "a Rule needs a Status");
     if (strcmp(status, "Enabled") && strcmp(status, "Disabled"))
         return emu_setting_fail(err, "InvalidArgument", NULL,
                                 "Rule Status must be Enabled or Disabled.");
@@ -300,7 +288,7 @@ int emu_setting_check_lifecycle(const struct emu_setting_ctx *ctx, const struct 
     }
     free(ids);
     if (rc == 0 && n == 0)
-        rc = malformed(err, "LifecycleConfiguration needs at least one Rule");
+        rc = emu_setting_malformed(err, "LifecycleConfiguration needs at least one Rule");
     oss_xmlw_end(w);
     return rc;
 }

@@ -84,63 +84,72 @@ static char *link_headers(const struct emu_req *req, const char *target)
     return out;
 }
 
-void emu_op_put_symlink(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+/* The target key of a PutSymlink request, percent-decoded into target. 0, or -1 with 400
+ * InvalidArgument when it is missing or not a valid key. */
+static int symlink_target(struct emu_req *req, struct emu_resp *resp, struct oss_buf *target)
 {
     const char *raw = emu_req_header(req, "x-oss-symlink-target");
-    const char *ct = emu_req_header(req, "Content-Type");
-    const char *acl = emu_req_header(req, "x-oss-object-acl");
-    const char *sc = emu_req_header(req, "x-oss-storage-class");
+    if (!raw || oss_url_decode(raw, strlen(raw), 1, target) < 0 ||
+        !emu_op_object_key_valid(oss_buf_str(target))) {
+        emu_resp_error(resp, req, 400, "InvalidArgument",
+                       "x-oss-symlink-target must name a valid object key.", NULL, "ArgumentName",
+                       "x-oss-symlink-target", "ArgumentValue", raw ? raw : "", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+/* Stores the link o (attributes filled) with an empty data file. 0, or -1 with resp filled
+ * (500, or emu_op_write_result's answers). */
+static int store_link(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                      struct emu_object *o, int forbid)
+{
+    char path[4096];
+    int fd = emu_store_tmp_create(s->store, path, sizeof(path)), rc;
+
+    if (fd < 0) {
+        emu_op_internal(resp, req, fd);
+        return -1;
+    }
+    close(fd);
+    rc = o->headers ? emu_store_object_put(s->store, o, path, forbid) : -ENOMEM;
+    if (rc < 0) {
+        unlink(path);
+        emu_op_write_result(s, req, resp, rc);
+        return -1;
+    }
+    return 0;
+}
+
+void emu_op_put_symlink(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+{
     struct oss_buf target = OSS_BUF_INIT;
     struct emu_object o = {0};
     struct emu_bucket b;
     unsigned char md5[16];
-    char path[4096], etag[80];
-    int forbid, fd, rc;
+    char etag[80];
+    int forbid, rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0)
+    if (emu_op_bucket_data(s, req, resp, "oss:PutObject", 1, &b) < 0 ||
+        emu_op_write_checks(req, resp, &forbid) < 0)
         return;
-    if (emu_authorize(s, req, resp, "oss:PutObject", b.owner, b.acl, 1) < 0)
-        return;
-    if (emu_op_write_checks(req, resp, &forbid) < 0)
-        return;
-    if (!raw || oss_url_decode(raw, strlen(raw), 1, &target) < 0 ||
-        !emu_op_object_key_valid(oss_buf_str(&target))) {
-        emu_resp_error(resp, req, 400, "InvalidArgument",
-                       "x-oss-symlink-target must name a valid object key.", NULL, "ArgumentName",
-                       "x-oss-symlink-target", "ArgumentValue", raw ? raw : "", NULL);
+    if (symlink_target(req, resp, &target) < 0) {
         oss_buf_cleanup(&target);
         return;
     }
-    fd = emu_store_tmp_create(s->store, path, sizeof(path));
-    if (fd < 0) {
-        oss_buf_cleanup(&target);
-        emu_op_internal(resp, req, fd);
-        return;
-    }
-    close(fd);
+    emu_op_object_init(&o, req, &b, "Symlink");
     oss_md5(oss_buf_str(&target), target.len, md5);
-    o.bucket = b.name;
-    o.key = (char *)req->key;
     oss_hex(md5, 16, 1, o.etag);
-    o.mtime = time(NULL);
-    snprintf(o.type, sizeof(o.type), "Symlink");
-    o.content_type = (char *)(ct && *ct ? ct : "application/octet-stream");
-    snprintf(o.acl, sizeof(o.acl), "%s", acl ? acl : "default");
-    snprintf(o.storage_class, sizeof(o.storage_class), "%s", sc ? sc : b.storage_class);
     o.headers = link_headers(req, oss_buf_str(&target));
-    rc = o.headers ? emu_store_object_put(s->store, &o, path, forbid) : -ENOMEM;
+    rc = store_link(s, req, resp, &o, forbid);
     free(o.headers);
     oss_buf_cleanup(&target);
-    if (rc < 0) {
-        unlink(path);
-        emu_op_write_result(s, req, resp, rc);
+    if (rc < 0)
         return;
-    }
     resp->status = 200;
     emu_op_quote_etag(o.etag, etag);
     emu_resp_header(resp, "ETag", etag);
-    if (o.version_id[0])
-        emu_resp_header(resp, "x-oss-version-id", o.version_id);
+    emu_op_version_header(resp, &o);
 }
 
 /* The link's own x-oss-meta-* headers (GetSymlink returns them). */
@@ -164,24 +173,8 @@ void emu_op_get_symlink(struct emu_server *s, struct emu_req *req, struct emu_re
     char etag[80], date[30], *target;
     int rc;
 
-    if (emu_op_load_bucket(s, req, resp, &b) < 0 || emu_op_check_version(req, resp) < 0)
+    if (emu_op_load_latest(s, req, resp, "oss:GetObject", 0, &b, &o) < 0)
         return;
-    rc = emu_store_object_get(s->store, b.name, req->key, &o);
-    if (rc == -ENOENT) {
-        if (emu_authorize(s, req, resp, "oss:GetObject", b.owner, b.acl, 0) == 0)
-            emu_resp_error(resp, req, 404, "NoSuchKey", "The specified key does not exist.",
-                           "0026-00000001", "Key", req->key, NULL);
-        return;
-    }
-    if (rc < 0) {
-        emu_op_internal(resp, req, rc);
-        return;
-    }
-    if (emu_authorize(s, req, resp, "oss:GetObject", b.owner, emu_op_effective_acl(&o, &b), 0) <
-        0) {
-        emu_object_cleanup(&o);
-        return;
-    }
     target = strcmp(o.type, "Symlink") == 0 ? link_target(&o) : NULL;
     if (!target) {
         emu_object_cleanup(&o);
@@ -202,8 +195,7 @@ void emu_op_get_symlink(struct emu_server *s, struct emu_req *req, struct emu_re
     emu_resp_header(resp, "x-oss-symlink-target", oss_buf_str(&enc));
     emu_resp_header(resp, "ETag", etag);
     emu_resp_header(resp, "Last-Modified", date);
-    if (o.version_id[0])
-        emu_resp_header(resp, "x-oss-version-id", o.version_id);
+    emu_op_version_header(resp, &o);
     meta_headers(resp, &o);
     oss_buf_cleanup(&enc);
     emu_object_cleanup(&o);

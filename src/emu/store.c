@@ -54,6 +54,52 @@ int store_prepare(struct emu_store *st, const char *sql, sqlite3_stmt **out)
     return store_err(sqlite3_prepare_v2(st->db, sql, -1, out, NULL));
 }
 
+void store_bind_bk(sqlite3_stmt *s, const char *bucket, const char *key)
+{
+    sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
+}
+
+void store_copy_text(char *dst, size_t len, sqlite3_stmt *s, int col)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    snprintf(dst, len, "%s", t ? (const char *)t : "");
+}
+
+int store_query_ints_locked(struct emu_store *st, const char *sql, const char *arg, int64_t *a,
+                            int64_t *b)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = store_prepare(st, sql, &s);
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, arg, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            *a = sqlite3_column_int64(s, 0);
+            if (b)
+                *b = sqlite3_column_int64(s, 1);
+            rc = 0;
+        } else {
+            rc = store_err(rc);
+        }
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int store_none_locked(struct emu_store *st, const char *sql, const char *arg)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = store_prepare(st, sql, &s);
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, arg, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(s);
+        rc = rc == SQLITE_ROW ? -ENOTEMPTY : store_err(rc);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
 void store_object_path(const struct emu_store *st, const char *file, char *buf, size_t len)
 {
     snprintf(buf, len, "%s/%s", st->objects_dir, file);
@@ -239,17 +285,10 @@ static int exec3(struct emu_store *st, const char *sql, const char *a, const cha
 
 int emu_store_bucket_delete(struct emu_store *st, const char *name)
 {
-    sqlite3_stmt *s = NULL;
     int rc;
 
     pthread_mutex_lock(&st->lock);
-    rc = store_prepare(st, "SELECT 1 FROM objects WHERE bucket=?1 LIMIT 1", &s);
-    if (rc == 0) {
-        sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        rc = rc == SQLITE_ROW ? -ENOTEMPTY : store_err(rc);
-    }
-    sqlite3_finalize(s);
+    rc = store_none_locked(st, "SELECT 1 FROM objects WHERE bucket=?1 LIMIT 1", name);
     if (rc == 0)
         rc = store_version_bucket_empty_locked(st, name);
     if (rc == 0)

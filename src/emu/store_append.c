@@ -1,6 +1,6 @@
-/* In-place object updates: AppendObject's growth of an Appendable object's data file, and the
- * replacement of an object's stored headers (object tags) without a new data file. Both act on
- * the current version under the store lock, so readers see the old or the new record. */
+/* AppendObject in the store: the in-place growth of an Appendable object's data file, its
+ * combined CRC64 and chained ETag, on the current version under the store lock, so readers see
+ * the old or the new record. (Header updates such as object tags are in store_object.c.) */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -172,27 +172,6 @@ int emu_store_object_append(struct emu_store *st, struct emu_object *tmpl, uint6
         else
             emu_object_cleanup(&cur);
     }
-    pthread_mutex_unlock(&st->lock);
-    return rc;
-}
-
-int emu_store_object_set_headers(struct emu_store *st, const char *bucket, const char *key,
-                                 const char *headers)
-{
-    sqlite3_stmt *s = NULL;
-    int rc;
-
-    pthread_mutex_lock(&st->lock);
-    rc = store_prepare(st, "UPDATE objects SET headers=?1 WHERE bucket=?2 AND key=?3", &s);
-    if (rc == 0) {
-        sqlite3_bind_text(s, 1, headers, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(s, 2, bucket, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(s, 3, key, -1, SQLITE_TRANSIENT);
-        rc = store_err(sqlite3_step(s));
-        if (rc == 0 && sqlite3_changes(st->db) == 0)
-            rc = -ENOENT;
-    }
-    sqlite3_finalize(s);
     pthread_mutex_unlock(&st->lock);
     return rc;
 }

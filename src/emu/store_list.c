@@ -20,7 +20,7 @@ void emu_list_result_cleanup(struct emu_list_result *r)
 /* The smallest string greater than every string starting with p (of length *len, updated in
  * place): drop trailing 0xFF bytes, then increment the last byte. Returns 0, or -ENOENT when
  * no such string exists (p was all 0xFF bytes). */
-static int successor(char *p, size_t *len)
+int store_key_successor(char *p, size_t *len)
 {
     while (*len > 0 && (unsigned char)p[*len - 1] == 0xff)
         (*len)--;
@@ -31,7 +31,7 @@ static int successor(char *p, size_t *len)
     return 0;
 }
 
-static int push(struct emu_list_result *r, size_t *cap)
+int store_list_push(struct emu_list_result *r, size_t *cap)
 {
     if (r->n == *cap) {
         size_t nc = *cap ? *cap * 2 : 16;
@@ -91,7 +91,7 @@ static int list_locked(struct emu_store *st, const char *bucket, const char *pre
                     free(cp);
                     return 0;
                 }
-                if ((rc = push(out, &cap)) < 0) {
+                if ((rc = store_list_push(out, &cap)) < 0) {
                     free(cp);
                     return rc;
                 }
@@ -103,7 +103,7 @@ static int list_locked(struct emu_store *st, const char *bucket, const char *pre
                 }
             }
             /* Jump past every key sharing this common prefix. */
-            rc = successor(cp, &cplen);
+            rc = store_key_successor(cp, &cplen);
             if (rc == 0)
                 walk_seek(w, cp, cplen);
             free(cp);
@@ -115,7 +115,7 @@ static int list_locked(struct emu_store *st, const char *bucket, const char *pre
             out->truncated = 1;
             return 0;
         }
-        if ((rc = push(out, &cap)) < 0)
+        if ((rc = store_list_push(out, &cap)) < 0)
             return rc;
         if ((rc = store_row_to_object(w->s, 0, &out->entries[out->n].obj)) < 0)
             return rc;

@@ -71,36 +71,18 @@ int emu_store_upload_list(struct emu_store *st, const char *bucket, const char *
 
 int emu_store_upload_count(struct emu_store *st, const char *bucket, uint64_t *count)
 {
-    sqlite3_stmt *s = NULL;
+    int64_t n = 0;
     int rc;
 
-    *count = 0;
     pthread_mutex_lock(&st->lock);
-    rc = store_prepare(st, "SELECT count(*) FROM uploads WHERE bucket=?1", &s);
-    if (rc == 0) {
-        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW) {
-            *count = (uint64_t)sqlite3_column_int64(s, 0);
-            rc = 0;
-        } else {
-            rc = store_err(rc);
-        }
-    }
-    sqlite3_finalize(s);
+    rc = store_query_ints_locked(st, "SELECT count(*) FROM uploads WHERE bucket=?1", bucket, &n,
+                                 NULL);
     pthread_mutex_unlock(&st->lock);
+    *count = rc == 0 ? (uint64_t)n : 0;
     return rc;
 }
 
 int store_multipart_bucket_empty_locked(struct emu_store *st, const char *bucket)
 {
-    sqlite3_stmt *s = NULL;
-    int rc = store_prepare(st, "SELECT 1 FROM uploads WHERE bucket=?1 LIMIT 1", &s);
-    if (rc == 0) {
-        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        rc = rc == SQLITE_ROW ? -ENOTEMPTY : store_err(rc);
-    }
-    sqlite3_finalize(s);
-    return rc;
+    return store_none_locked(st, "SELECT 1 FROM uploads WHERE bucket=?1 LIMIT 1", bucket);
 }

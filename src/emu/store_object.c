@@ -309,16 +309,18 @@ int emu_store_object_delete_version(struct emu_store *st, const char *bucket, co
     return rc;
 }
 
-int emu_store_object_set_acl(struct emu_store *st, const char *bucket, const char *key,
-                             const char *acl)
+/* Runs sql, an UPDATE of the current row of bucket (?2) and key (?3) to value (?1), under the
+ * lock. 0, -ENOENT when there is no such row, or a negative errno. */
+static int update_text(struct emu_store *st, const char *sql, const char *value, const char *bucket,
+                       const char *key)
 {
     sqlite3_stmt *s = NULL;
     int rc;
 
     pthread_mutex_lock(&st->lock);
-    rc = store_prepare(st, "UPDATE objects SET acl=?1 WHERE bucket=?2 AND key=?3", &s);
+    rc = store_prepare(st, sql, &s);
     if (rc == 0) {
-        sqlite3_bind_text(s, 1, acl, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 1, value, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(s, 2, bucket, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(s, 3, key, -1, SQLITE_TRANSIENT);
         rc = store_err(sqlite3_step(s));
@@ -330,29 +332,31 @@ int emu_store_object_set_acl(struct emu_store *st, const char *bucket, const cha
     return rc;
 }
 
+int emu_store_object_set_acl(struct emu_store *st, const char *bucket, const char *key,
+                             const char *acl)
+{
+    return update_text(st, "UPDATE objects SET acl=?1 WHERE bucket=?2 AND key=?3", acl, bucket,
+                       key);
+}
+
+int emu_store_object_set_headers(struct emu_store *st, const char *bucket, const char *key,
+                                 const char *headers)
+{
+    return update_text(st, "UPDATE objects SET headers=?1 WHERE bucket=?2 AND key=?3", headers,
+                       bucket, key);
+}
+
 int emu_store_object_count(struct emu_store *st, const char *bucket, uint64_t *count,
                            uint64_t *bytes)
 {
-    sqlite3_stmt *s = NULL;
+    int64_t n = 0, b = 0;
     int rc;
 
-    *count = 0;
-    *bytes = 0;
     pthread_mutex_lock(&st->lock);
-    rc = store_prepare(st, "SELECT count(*), coalesce(sum(size), 0) FROM objects WHERE bucket=?1",
-                       &s);
-    if (rc == 0) {
-        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW) {
-            *count = (uint64_t)sqlite3_column_int64(s, 0);
-            *bytes = (uint64_t)sqlite3_column_int64(s, 1);
-            rc = 0;
-        } else {
-            rc = store_err(rc);
-        }
-    }
-    sqlite3_finalize(s);
+    rc = store_query_ints_locked(
+        st, "SELECT count(*), coalesce(sum(size), 0) FROM objects WHERE bucket=?1", bucket, &n, &b);
     pthread_mutex_unlock(&st->lock);
+    *count = rc == 0 ? (uint64_t)n : 0;
+    *bytes = rc == 0 ? (uint64_t)b : 0;
     return rc;
 }

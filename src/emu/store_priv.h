@@ -1,5 +1,5 @@
-/* Internals shared by the store's files (store.c, store_object.c, store_list.c): the store
- * struct, its lock and row decoding. Not used outside the store. */
+/* Internals shared by the store's files (store*.c): the store struct, its lock, small query
+ * helpers and row decoding. Not used outside the store. */
 #ifndef EMU_STORE_PRIV_H
 #define EMU_STORE_PRIV_H
 
@@ -30,6 +30,29 @@ int store_err(int rc);
 
 /* Prepares sql on the store's connection; returns 0 or a negative errno. */
 int store_prepare(struct emu_store *st, const char *sql, sqlite3_stmt **out);
+
+/* Runs sql, a query of one result row with ?1 bound to arg, and reads its first integer column
+ * into *a and, when b is non-NULL, its second into *b. The caller holds the lock. 0 or a
+ * negative errno. */
+int store_query_ints_locked(struct emu_store *st, const char *sql, const char *arg, int64_t *a,
+                            int64_t *b);
+/* 0 when sql (?1 bound to arg) yields no row, -ENOTEMPTY when it yields one, or a negative
+ * errno. The caller holds the lock. */
+int store_none_locked(struct emu_store *st, const char *sql, const char *arg);
+
+/* Binds bucket and key as ?1 and ?2 of s. */
+void store_bind_bk(sqlite3_stmt *s, const char *bucket, const char *key);
+/* The text of column col of the current row into dst ("" for NULL), truncated to len. */
+void store_copy_text(char *dst, size_t len, sqlite3_stmt *s, int col);
+/* The columns of a versions query: STORE_OBJECT_COLUMNS (0..11), version_id (12), seq (13). */
+#define STORE_VERSION_COLUMNS STORE_OBJECT_COLUMNS ", version_id, seq"
+
+/* Listing helpers (store_list.c). store_key_successor: the smallest string greater than every
+ * string starting with p (of length *len, updated in place); 0, or -ENOENT when there is none
+ * (p was all 0xFF bytes). store_list_push: room for one more zeroed entry at r->entries[r->n]
+ * (*cap is the allocated count); 0 or -ENOMEM. */
+int store_key_successor(char *p, size_t *len);
+int store_list_push(struct emu_list_result *r, size_t *cap);
 
 /* DIR/objects/<file> into buf. */
 void store_object_path(const struct emu_store *st, const char *file, char *buf, size_t len);

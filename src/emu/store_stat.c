@@ -54,23 +54,13 @@ int emu_store_bucket_stat(struct emu_store *st, const char *bucket, struct emu_b
 
 int emu_store_bucket_count(struct emu_store *st, const char *owner, uint64_t *count)
 {
-    sqlite3_stmt *s = NULL;
+    int64_t n = 0;
     int rc;
 
-    *count = 0;
     pthread_mutex_lock(&st->lock);
-    rc = store_prepare(st, "SELECT count(*) FROM buckets WHERE owner=?1", &s);
-    if (rc == 0) {
-        sqlite3_bind_text(s, 1, owner, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW) {
-            *count = (uint64_t)sqlite3_column_int64(s, 0);
-            rc = 0;
-        } else {
-            rc = store_err(rc);
-        }
-    }
-    sqlite3_finalize(s);
+    rc =
+        store_query_ints_locked(st, "SELECT count(*) FROM buckets WHERE owner=?1", owner, &n, NULL);
     pthread_mutex_unlock(&st->lock);
+    *count = rc == 0 ? (uint64_t)n : 0;
     return rc;
 }

@@ -13,9 +13,6 @@
 
 #include "store_priv.h"
 
-/* STORE_OBJECT_COLUMNS (0..11) plus version_id (12) and seq (13). */
-#define VCOLS STORE_OBJECT_COLUMNS ", version_id, seq"
-
 int store_version_init(struct emu_store *st)
 {
     sqlite3_stmt *s = NULL;
@@ -45,19 +42,6 @@ int store_version_init(struct emu_store *st)
     return store_err(rc);
 }
 
-static void copy_text(char *dst, size_t len, sqlite3_stmt *s, int col)
-{
-    const unsigned char *t = sqlite3_column_text(s, col);
-    snprintf(dst, len, "%s", t ? (const char *)t : "");
-}
-
-/* Binds bucket and key as ?1 and ?2. */
-static void bind_bk(sqlite3_stmt *s, const char *bucket, const char *key)
-{
-    sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
-}
-
 /* Runs sql with ?1 bucket, ?2 key and optional ?3 text. Returns 0 or -errno. */
 static int exec_bk(struct emu_store *st, const char *sql, const char *bucket, const char *key,
                    const char *third)
@@ -65,7 +49,7 @@ static int exec_bk(struct emu_store *st, const char *sql, const char *bucket, co
     sqlite3_stmt *s = NULL;
     int rc = store_prepare(st, sql, &s);
     if (rc == 0) {
-        bind_bk(s, bucket, key);
+        store_bind_bk(s, bucket, key);
         if (third)
             sqlite3_bind_text(s, 3, third, -1, SQLITE_TRANSIENT);
         rc = store_err(sqlite3_step(s));
@@ -86,7 +70,7 @@ int store_versioning_locked(struct emu_store *st, const char *bucket, char out[1
         sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
         rc = sqlite3_step(s);
         if (rc == SQLITE_ROW) {
-            copy_text(out, 16, s, 0);
+            store_copy_text(out, 16, s, 0);
             rc = 0;
         } else {
             rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
@@ -170,7 +154,7 @@ int store_version_next_seq(struct emu_store *st, const char *bucket, const char 
                            &s);
     *out = 1;
     if (rc == 0) {
-        bind_bk(s, bucket, key);
+        store_bind_bk(s, bucket, key);
         rc = sqlite3_step(s);
         if (rc == SQLITE_ROW) {
             *out = sqlite3_column_int64(s, 0) + 1;
@@ -192,11 +176,11 @@ int store_version_current(struct emu_store *st, const char *bucket, const char *
         store_prepare(st, "SELECT version_id, file FROM objects WHERE bucket=?1 AND key=?2", &s);
     vid[0] = file[0] = 0;
     if (rc == 0) {
-        bind_bk(s, bucket, key);
+        store_bind_bk(s, bucket, key);
         rc = sqlite3_step(s);
         if (rc == SQLITE_ROW) {
-            copy_text(vid, 72, s, 0);
-            copy_text(file, 40, s, 1);
+            store_copy_text(vid, 72, s, 0);
+            store_copy_text(file, 40, s, 1);
             if (!vid[0])
                 snprintf(vid, 72, "null");
             rc = 0;
@@ -212,7 +196,8 @@ int store_version_current(struct emu_store *st, const char *bucket, const char *
 static int keep_current(struct emu_store *st, const char *bucket, const char *key)
 {
     int rc = exec_bk(st,
-                     "INSERT INTO object_versions(" VCOLS ", delete_marker) SELECT " VCOLS
+                     "INSERT INTO object_versions(" STORE_VERSION_COLUMNS
+                     ", delete_marker) SELECT " STORE_VERSION_COLUMNS
                      ", 0 FROM objects WHERE bucket=?1 AND key=?2",
                      bucket, key, NULL);
     if (rc == 0)
@@ -231,7 +216,7 @@ static int drop_kept(struct emu_store *st, const char *bucket, const char *key, 
                            &s);
     *found = *dm = 0;
     if (rc == 0) {
-        bind_bk(s, bucket, key);
+        store_bind_bk(s, bucket, key);
         sqlite3_bind_text(s, 3, vid, -1, SQLITE_TRANSIENT);
         rc = sqlite3_step(s);
         if (rc == SQLITE_ROW) {
@@ -337,10 +322,10 @@ static int promote(struct emu_store *st, const char *bucket, const char *key)
                        " AND key=?2 ORDER BY seq DESC LIMIT 1",
                        &s);
     if (rc == 0) {
-        bind_bk(s, bucket, key);
+        store_bind_bk(s, bucket, key);
         rc = sqlite3_step(s);
         if (rc == SQLITE_ROW) {
-            copy_text(vid, sizeof(vid), s, 0);
+            store_copy_text(vid, sizeof(vid), s, 0);
             dm = sqlite3_column_int(s, 1);
             rc = 0;
         } else {
@@ -351,7 +336,8 @@ static int promote(struct emu_store *st, const char *bucket, const char *key)
     if (rc < 0 || dm)
         return rc;
     rc = exec_bk(st,
-                 "INSERT INTO objects(" VCOLS ") SELECT " VCOLS " FROM object_versions"
+                 "INSERT INTO objects(" STORE_VERSION_COLUMNS ") SELECT " STORE_VERSION_COLUMNS
+                 " FROM object_versions"
                  " WHERE bucket=?1 AND key=?2 AND version_id=?3",
                  bucket, key, vid);
     if (rc == 0)
@@ -380,11 +366,12 @@ static int add_marker(struct emu_store *st, const char *bucket, const char *key,
         rc = make_room(st, bucket, key, status, d);
     if (rc == 0)
         rc = store_prepare(st,
-                           "INSERT INTO object_versions(" VCOLS ", delete_marker) VALUES(?1, ?2, 0,"
+                           "INSERT INTO object_versions(" STORE_VERSION_COLUMNS
+                           ", delete_marker) VALUES(?1, ?2, 0,"
                            " '', 0, ?3, '', '', '', '{}', '', '', ?4, ?5, 1)",
                            &s);
     if (rc == 0) {
-        bind_bk(s, bucket, key);
+        store_bind_bk(s, bucket, key);
         sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
         sqlite3_bind_text(s, 4, info->version_id, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(s, 5, seq);

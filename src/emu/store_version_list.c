@@ -9,34 +9,6 @@
 
 #include "store_priv.h"
 
-#define VCOLS STORE_OBJECT_COLUMNS ", version_id, seq"
-
-/* The smallest string above every string starting with p[0..*len): see store_list.c. */
-static int successor(char *p, size_t *len)
-{
-    while (*len > 0 && (unsigned char)p[*len - 1] == 0xff)
-        (*len)--;
-    if (*len == 0)
-        return -ENOENT;
-    p[*len - 1] = (char)((unsigned char)p[*len - 1] + 1);
-    p[*len] = 0;
-    return 0;
-}
-
-static int push(struct emu_list_result *r, size_t *cap)
-{
-    if (r->n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-        struct emu_list_entry *ne = realloc(r->entries, nc * sizeof(*ne));
-        if (!ne)
-            return -ENOMEM;
-        r->entries = ne;
-        *cap = nc;
-    }
-    memset(&r->entries[r->n], 0, sizeof(r->entries[r->n]));
-    return 0;
-}
-
 /* The listing walk's state. */
 struct vwalk {
     sqlite3_stmt *s;
@@ -69,14 +41,14 @@ static int common_prefix(struct vwalk *w, const char *key, const char *d)
             free(cp);
             return 1;
         }
-        if ((rc = push(w->out, &w->cap)) < 0 ||
+        if ((rc = store_list_push(w->out, &w->cap)) < 0 ||
             !(w->out->entries[w->out->n].obj.key = strdup(cp))) {
             free(cp);
             return rc < 0 ? rc : -ENOMEM;
         }
         w->out->entries[w->out->n++].is_prefix = 1;
     }
-    if (successor(cp, &cplen) < 0) {
+    if (store_key_successor(cp, &cplen) < 0) {
         free(cp);
         return 1;
     }
@@ -121,7 +93,7 @@ static int walk(struct vwalk *w)
             w->out->truncated = 1;
             return 0;
         }
-        if ((rc = push(w->out, &w->cap)) < 0)
+        if ((rc = store_list_push(w->out, &w->cap)) < 0)
             return rc;
         struct emu_object *o = &w->out->entries[w->out->n].obj;
         if ((rc = store_row_to_object(w->s, 0, o)) < 0)
@@ -153,11 +125,12 @@ int emu_store_list_versions(struct emu_store *st, const char *bucket, const char
     w.out = out;
     from = strcmp(w.prefix, w.kmark) > 0 ? w.prefix : w.kmark;
     pthread_mutex_lock(&st->lock);
-    rc = store_prepare(st,
-                       "SELECT * FROM (SELECT " VCOLS ", 0 AS dm FROM objects WHERE bucket=?1 AND"
-                       " key >= ?2 UNION ALL SELECT " VCOLS ", delete_marker FROM object_versions"
-                       " WHERE bucket=?1 AND key >= ?2) ORDER BY key, seq DESC",
-                       &w.s);
+    rc = store_prepare(
+        st,
+        "SELECT * FROM (SELECT " STORE_VERSION_COLUMNS ", 0 AS dm FROM objects WHERE bucket=?1 AND"
+        " key >= ?2 UNION ALL SELECT " STORE_VERSION_COLUMNS ", delete_marker FROM object_versions"
+        " WHERE bucket=?1 AND key >= ?2) ORDER BY key, seq DESC",
+        &w.s);
     if (rc == 0) {
         sqlite3_bind_text(w.s, 1, bucket, -1, SQLITE_TRANSIENT);
         seek(&w, from, strlen(from));

@@ -10,26 +10,12 @@
 
 #include "store_priv.h"
 
-#define VCOLS STORE_OBJECT_COLUMNS ", version_id, seq"
-
-static void copy_text(char *dst, size_t len, sqlite3_stmt *s, int col)
-{
-    const unsigned char *t = sqlite3_column_text(s, col);
-    snprintf(dst, len, "%s", t ? (const char *)t : "");
-}
-
-static void bind_bk(sqlite3_stmt *s, const char *bucket, const char *key)
-{
-    sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
-}
-
-/* Fills o from a row of VCOLS plus delete_marker (column 14). */
+/* Fills o from a row of STORE_VERSION_COLUMNS plus delete_marker (column 14). */
 static int row_to_version(sqlite3_stmt *s, struct emu_object *o)
 {
     int rc = store_row_to_object(s, 0, o);
     if (rc == 0) {
-        copy_text(o->version_id, sizeof(o->version_id), s, 12);
+        store_copy_text(o->version_id, sizeof(o->version_id), s, 12);
         o->delete_marker = sqlite3_column_int(s, 14);
     }
     return rc;
@@ -40,9 +26,11 @@ static int version_get_locked(struct emu_store *st, const char *bucket, const ch
                               const char *vid, struct emu_object *out)
 {
     static const char *const sql[] = {
-        "SELECT " VCOLS ", 0 FROM objects WHERE bucket=?1 AND key=?2 AND (?3 IS NULL OR "
+        "SELECT " STORE_VERSION_COLUMNS
+        ", 0 FROM objects WHERE bucket=?1 AND key=?2 AND (?3 IS NULL OR "
         "version_id=?3)",
-        "SELECT " VCOLS ", delete_marker FROM object_versions WHERE bucket=?1 AND key=?2 AND "
+        "SELECT " STORE_VERSION_COLUMNS
+        ", delete_marker FROM object_versions WHERE bucket=?1 AND key=?2 AND "
         "(?3 IS NULL OR version_id=?3) ORDER BY seq DESC LIMIT 1",
     };
     int rc = -ENOENT;
@@ -51,7 +39,7 @@ static int version_get_locked(struct emu_store *st, const char *bucket, const ch
         sqlite3_stmt *s = NULL;
         rc = store_prepare(st, sql[i], &s);
         if (rc == 0) {
-            bind_bk(s, bucket, key);
+            store_bind_bk(s, bucket, key);
             if (vid)
                 sqlite3_bind_text(s, 3, vid, -1, SQLITE_TRANSIENT);
             rc = sqlite3_step(s);
@@ -80,7 +68,7 @@ static int version_get_locked(struct emu_store *st, const char *bucket, const ch
                                " version_id=?3",
                                &s);
             if (rc == 0) {
-                bind_bk(s, bucket, key);
+                store_bind_bk(s, bucket, key);
                 sqlite3_bind_text(s, 3, out->version_id, -1, SQLITE_TRANSIENT);
                 if (sqlite3_step(s) == SQLITE_ROW)
                     out->is_latest = sqlite3_column_int64(s, 0) + 1 == seq;
@@ -143,7 +131,7 @@ int emu_store_version_set_acl(struct emu_store *st, const char *bucket, const ch
                                          " key=?2 AND version_id=?4",
                            &s);
     if (rc == 0) {
-        bind_bk(s, bucket, key);
+        store_bind_bk(s, bucket, key);
         sqlite3_bind_text(s, 3, acl, -1, SQLITE_TRANSIENT);
         if (!o.is_latest)
             sqlite3_bind_text(s, 4, o.version_id, -1, SQLITE_TRANSIENT);
@@ -157,36 +145,18 @@ int emu_store_version_set_acl(struct emu_store *st, const char *bucket, const ch
 
 int emu_store_version_count(struct emu_store *st, const char *bucket, uint64_t *count)
 {
-    sqlite3_stmt *s = NULL;
+    int64_t n = 0;
     int rc;
 
-    *count = 0;
     pthread_mutex_lock(&st->lock);
-    rc = store_prepare(st, "SELECT count(*) FROM object_versions WHERE bucket=?1", &s);
-    if (rc == 0) {
-        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW) {
-            *count = (uint64_t)sqlite3_column_int64(s, 0);
-            rc = 0;
-        } else {
-            rc = store_err(rc);
-        }
-    }
-    sqlite3_finalize(s);
+    rc = store_query_ints_locked(st, "SELECT count(*) FROM object_versions WHERE bucket=?1", bucket,
+                                 &n, NULL);
     pthread_mutex_unlock(&st->lock);
+    *count = rc == 0 ? (uint64_t)n : 0;
     return rc;
 }
 
 int store_version_bucket_empty_locked(struct emu_store *st, const char *bucket)
 {
-    sqlite3_stmt *s = NULL;
-    int rc = store_prepare(st, "SELECT 1 FROM object_versions WHERE bucket=?1 LIMIT 1", &s);
-    if (rc == 0) {
-        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        rc = rc == SQLITE_ROW ? -ENOTEMPTY : store_err(rc);
-    }
-    sqlite3_finalize(s);
-    return rc;
+    return store_none_locked(st, "SELECT 1 FROM object_versions WHERE bucket=?1 LIMIT 1", bucket);
 }

@@ -172,12 +172,11 @@ void fs_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         /* the versions of one object (versions.c): files, or their ACL files */
         struct fs_listing *l = NULL;
         rc = fs_list_versions(ctx, d->dir.bucket, d->dir.key, &l);
+        int acl = d->dir.kind == FS_K_VERACLD;
         for (size_t i = 0; rc == 0 && i < l->n; i++)
-            rc = d->dir.kind == FS_K_VERDIR
-                     ? dh_add(d, l->ents[i].name, FS_K_FILE, NULL, l->ents[i].size,
-                              l->ents[i].mtime)
-                     : dh_add(d, l->ents[i].name, FS_K_OBJACL, ctl_object_acl_entry(), 0,
-                              l->ents[i].mtime);
+            rc = dh_add(d, l->ents[i].name, acl ? FS_K_OBJACL : FS_K_FILE,
+                        acl ? ctl_object_acl_entry() : NULL, acl ? 0 : l->ents[i].size,
+                        l->ents[i].mtime);
         fs_listing_free(l);
     } else if (rc == 0 && (d->dir.kind == FS_K_DIR || d->dir.kind == FS_K_ACLD)) {
         d->streaming = 1;

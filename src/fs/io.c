@@ -43,14 +43,17 @@ void fs_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct f
         return;
     }
     if (h->hk == FS_H_OBJ) {
-        char *buf = NULL;
-        rc = fs_prefetch_read(ctx, h, size, off, &buf, &len);
-        pthread_mutex_unlock(&h->lock);
+        /* Replied from the prefetcher's buffers, which stay put while h->lock is held. */
+        struct iovec iov[FS_PREFETCH_IOV];
+        int niov = 0;
+        rc = fs_prefetch_read(ctx, h, size, off, iov, &niov);
         if (rc < 0)
             fuse_reply_err(req, -rc);
         else
-            fuse_reply_buf(req, buf, len);
-        free(buf);
+            fuse_reply_iov(req, iov, niov);
+        if (rc == 0)
+            fs_prefetch_done(h, off);
+        pthread_mutex_unlock(&h->lock);
         return;
     } else if (h->hk == FS_H_CTL) {
         const struct oss_buf *b = &h->content;

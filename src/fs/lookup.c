@@ -286,8 +286,9 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
         fuse_reply_err(req, p ? ENOMEM : ENOENT);
         return;
     }
-    fs_reply_child_locked(req, ctx, p, name, rc == 1 ? FS_K_DIR : FS_K_FILE, key,
-                          rc == 0 ? 1 : rc == 2 ? 2 : 0, size, mtime);
+    int attrs = rc == 2 ? 2 : rc == 0; /* a symlink's, a file's, or none for a directory */
+    fs_reply_child_locked(req, ctx, p, name, rc == 1 ? FS_K_DIR : FS_K_FILE, key, attrs, size,
+                          mtime);
     free(key);
 }
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "fs/fs.h"
 
@@ -14,13 +15,15 @@
 #define PF_WINDOW_MAX (64u << 20)
 #define PF_CHUNK_MAX  (8u << 20)
 #define PF_INFLIGHT   4
+#define PF_SPARE      2
 
 /* One ranged GET: [off, off + want), filled into data (fewer bytes at the object's end). */
 struct pf_chunk {
     struct fs_prefetch *pf;
     uint64_t off;
     size_t want;
-    struct oss_buf data;
+    char *buf; /* want bytes (fs_big_alloc), len of them filled */
+    size_t len;
     int threaded; /* th must be joined */
     pthread_t th;
     int done, rc; /* under pf->mu */
@@ -39,6 +42,9 @@ struct fs_prefetch {
     uint64_t sched_end;      /* end of the last chunk fetched ahead */
     size_t window;           /* bytes kept ahead of the reader; 0: not sequential */
     int inflight;
+    /* buffers of finished chunks kept for reuse (fresh mappings cost page faults) */
+    void *spare[PF_SPARE];
+    size_t spare_len[PF_SPARE];
 };
 
 static int chunk_sink(const void *data, size_t len, void *arg)
@@ -46,14 +52,18 @@ static int chunk_sink(const void *data, size_t len, void *arg)
     struct pf_chunk *c = arg;
     if (__atomic_load_n(&c->cancel, __ATOMIC_RELAXED))
         return -ECANCELED;
-    return oss_buf_append(&c->data, data, len);
+    if (len > c->want - c->len)
+        return -EIO; /* more than the range asked for */
+    memcpy(c->buf + c->len, data, len);
+    c->len += len;
+    return 0;
 }
 
 /* The GET of one chunk; errors are logged unless cancelled. */
 static int fetch(struct fs_prefetch *pf, struct pf_chunk *c)
 {
     struct oss_error err;
-    if (oss_buf_reserve(&c->data, c->want) < 0) /* one allocation, no copies while growing */
+    if (!c->buf)
         return -ENOMEM;
     int rc = oss_get_object_to(pf->ctx->client, pf->bucket, pf->key, pf->version_id, c->off,
                                c->want, chunk_sink, c, NULL, &err);
@@ -76,11 +86,32 @@ static void *chunk_thread(void *arg)
     return NULL;
 }
 
-static void chunk_free(struct pf_chunk *c)
+/* A buffer of n bytes for a new chunk, a spare one when its size fits. pf->mu held. */
+static char *buf_get(struct fs_prefetch *pf, size_t n)
+{
+    for (int i = 0; i < PF_SPARE; i++) {
+        if (pf->spare[i] && pf->spare_len[i] == n) {
+            char *b = pf->spare[i];
+            pf->spare[i] = NULL;
+            return b;
+        }
+    }
+    return fs_big_alloc(n);
+}
+
+/* Joins the chunk's thread and keeps its buffer as a spare or unmaps it. pf->mu held. */
+static void chunk_free(struct fs_prefetch *pf, struct pf_chunk *c)
 {
     if (c->threaded)
-        pthread_join(c->th, NULL);
-    oss_buf_cleanup(&c->data);
+        pthread_join(c->th, NULL); /* done already: returns at once */
+    for (int i = 0; c->buf && i < PF_SPARE; i++) {
+        if (!pf->spare[i]) {
+            pf->spare[i] = c->buf;
+            pf->spare_len[i] = c->want;
+            c->buf = NULL;
+        }
+    }
+    fs_big_free(c->buf, c->want);
     free(c);
 }
 
@@ -113,9 +144,7 @@ static void reap_dead(struct fs_prefetch *pf, int all)
             continue;
         }
         *pp = c->next;
-        pthread_mutex_unlock(&pf->mu);
-        chunk_free(c);
-        pthread_mutex_lock(&pf->mu);
+        chunk_free(pf, c);
     }
 }
 
@@ -131,8 +160,7 @@ static void append_chunk(struct fs_prefetch *pf, struct pf_chunk *c)
 /* Starts GETs ahead of pos until the window is covered, size reached or PF_INFLIGHT busy. */
 static void schedule(struct fs_prefetch *pf, uint64_t pos, uint64_t size)
 {
-    while (pf->sched_end < pos + pf->window && pf->sched_end < size &&
-           pf->inflight < PF_INFLIGHT) {
+    while (pf->sched_end < pos + pf->window && pf->sched_end < size && pf->inflight < PF_INFLIGHT) {
         size_t want = pf->window < PF_CHUNK_MAX ? pf->window : PF_CHUNK_MAX;
         if (pf->sched_end + want > size)
             want = (size_t)(size - pf->sched_end);
@@ -143,7 +171,9 @@ static void schedule(struct fs_prefetch *pf, uint64_t pos, uint64_t size)
         c->off = pf->sched_end;
         c->want = want;
         c->threaded = 1;
-        if (pthread_create(&c->th, NULL, chunk_thread, c) != 0) {
+        c->buf = buf_get(pf, want);
+        if (!c->buf || pthread_create(&c->th, NULL, chunk_thread, c) != 0) {
+            fs_big_free(c->buf, want);
             free(c);
             return;
         }
@@ -174,6 +204,8 @@ void fs_prefetch_free(struct fs_prefetch *pf)
     pthread_mutex_lock(&pf->mu);
     drop_all(pf);
     reap_dead(pf, 1);
+    for (int i = 0; i < PF_SPARE; i++)
+        fs_big_free(pf->spare[i], pf->spare_len[i]);
     pthread_mutex_unlock(&pf->mu);
     pthread_mutex_destroy(&pf->mu);
     pthread_cond_destroy(&pf->cv);
@@ -205,12 +237,11 @@ static void drop_behind(struct fs_prefetch *pf, uint64_t pos)
     }
 }
 
-int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t off, char **out,
-                     size_t *len)
+int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t off,
+                     struct iovec *iov, int *niov)
 {
     uint64_t pos = (uint64_t)off, osize;
-    *out = NULL;
-    *len = 0;
+    *niov = 0;
     if (!h->pf && !(h->pf = pf_new(ctx, h)))
         return -ENOMEM;
     struct fs_prefetch *pf = h->pf;
@@ -219,9 +250,6 @@ int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t
     pthread_mutex_unlock(&ctx->lock);
     if (pos >= osize || size == 0)
         return 0; /* past the end (the size is authoritative while the file is open) */
-    char *buf = malloc(size);
-    if (!buf)
-        return -ENOMEM;
 
     pthread_mutex_lock(&pf->mu);
     reap_dead(pf, 0);
@@ -231,7 +259,10 @@ int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t
     } else if (pf->window == 0) {
         pf->window = PF_WINDOW_MIN;
     }
-    int rc = 0;
+    /* Pieces of chunks, in order; the chunks stay until this handle's next read (only reads,
+     * under h->lock, free them). */
+    struct iovec piece[FS_PREFETCH_IOV];
+    int npiece = 0, rc = 0;
     size_t got = 0;
     while (got < size && pos + got < osize) {
         uint64_t p = pos + got;
@@ -248,7 +279,14 @@ int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t
             c->want = size - got > PF_MIN ? size - got : PF_MIN;
             if (p + c->want > osize)
                 c->want = (size_t)(osize - p);
-            drop_all(pf); /* what was ahead does not follow this chunk */
+            c->buf = buf_get(pf, c->want);
+            if (!c->buf) {
+                free(c);
+                rc = -ENOMEM;
+                break;
+            }
+            drop_all(pf); /* what was ahead does not follow this chunk (pieces taken stay
+                           * valid: dead chunks are freed after the reply) */
             if (sequential)
                 pf->window = PF_WINDOW_MIN;
             pthread_mutex_unlock(&pf->mu);
@@ -267,18 +305,23 @@ int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t
             drop_all(pf);
             break;
         }
-        uint64_t have_end = c->off + c->data.len;
+        uint64_t have_end = c->off + c->len;
         if (p >= have_end)
             break; /* the object is shorter than we thought: end of file */
         size_t n = (size_t)(have_end - p) < size - got ? (size_t)(have_end - p) : size - got;
-        memcpy(buf + got, c->data.data + (p - c->off), n);
+        if (npiece == FS_PREFETCH_IOV) {
+            rc = -EOVERFLOW; /* cannot happen with chunks of at least PF_MIN; never a short read */
+            break;
+        }
+        piece[npiece].iov_base = c->buf + (p - c->off);
+        piece[npiece].iov_len = n;
+        npiece++;
         got += n;
-        if (c->data.len < c->want)
+        if (c->len < c->want)
             break; /* short chunk: the object ends here */
     }
     if (rc == 0) {
         pf->last_end = pos + got;
-        drop_behind(pf, pos);
         if (pf->window) {
             /* Each read served while sequential widens the window, up to the maximum. */
             if (pf->window < PF_WINDOW_MAX)
@@ -287,11 +330,21 @@ int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t
         }
     }
     pthread_mutex_unlock(&pf->mu);
-    if (rc < 0) {
-        free(buf);
+    if (rc < 0)
         return rc;
-    }
-    *out = buf;
-    *len = got;
+    memcpy(iov, piece, (size_t)npiece * sizeof(*iov));
+    *niov = npiece;
     return 0;
+}
+
+/* Called after the reply: chunks wholly behind the last read go (their buffers to spares). */
+void fs_prefetch_done(struct fs_handle *h, off_t off)
+{
+    struct fs_prefetch *pf = h->pf;
+    if (!pf)
+        return;
+    pthread_mutex_lock(&pf->mu);
+    drop_behind(pf, (uint64_t)off);
+    reap_dead(pf, 0);
+    pthread_mutex_unlock(&pf->mu);
 }

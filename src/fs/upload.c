@@ -1,15 +1,31 @@
 /* Streaming writes: a handle opened with O_TRUNC (or created) whose writes come in order from
  * offset 0 fills a part buffer; full parts go to a multipart upload, sent by a few threads at a
- * time, so memory stays at (upload_concurrency + 1) parts per handle. flush/fsync send the last
- * part and complete, or PutObject the buffer when no part was sent (small files: one request).
- * Anything else (a write elsewhere, a read, a truncate) moves the handle to its staging file. */
+ * time, so memory stays at (upload_concurrency + 1) part buffers per handle (sent parts'
+ * buffers are reused). flush/fsync send the last part and complete, or PutObject the buffer
+ * when no part was sent (small files: one request). Anything else (a write elsewhere, a read,
+ * a truncate) moves the handle to its staging file. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "fs/fs.h"
+
+void *fs_big_alloc(size_t n)
+{
+    void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+void fs_big_free(void *p, size_t n)
+{
+    if (p)
+        munmap(p, n ? n : 1);
+}
+
+#define UP_SPARE 4
 
 /* One part on its way: owned by its thread until done, then reaped by the handle. */
 struct part_job {
@@ -29,16 +45,18 @@ struct fs_upload {
     int max_inflight;
     char *buf; /* the part being filled, part_size bytes, NULL until needed */
     size_t len;
-    uint64_t total;       /* bytes accepted so far: the next write must start here */
-    char upload_id[128];  /* "" until the first full part */
-    pthread_mutex_t mu;   /* guards the fields below */
-    pthread_cond_t cv;    /* a part finished */
+    uint64_t total;      /* bytes accepted so far: the next write must start here */
+    char upload_id[128]; /* "" until the first full part */
+    pthread_mutex_t mu;  /* guards the fields below */
+    pthread_cond_t cv;   /* a part finished */
     int inflight;
-    int err;              /* first failure (negative errno) */
+    int err;                /* first failure (negative errno) */
     struct oss_part *parts; /* by number - 1 */
-    int nparts;           /* parts submitted */
+    int nparts;             /* parts submitted */
     int capparts;
     struct part_job *jobs;
+    void *spare[UP_SPARE]; /* buffers of sent parts, reused (fresh mappings cost page faults) */
+    int nspare;
 };
 
 /* Uploads one part; records the result and wakes the writer. Touches nothing after unlock. */
@@ -52,9 +70,12 @@ static void *part_thread(void *arg)
                              j->data, j->len, &p, &err);
     if (rc < 0)
         fs_log_oss(up->ctx, "UploadPart", up->bucket, up->key, &err);
-    free(j->data);
-    j->data = NULL;
     pthread_mutex_lock(&up->mu);
+    if (up->nspare < UP_SPARE)
+        up->spare[up->nspare++] = j->data;
+    else
+        fs_big_free(j->data, up->part_size);
+    j->data = NULL;
     if (rc < 0 && up->err == 0)
         up->err = rc;
     if (rc == 0)
@@ -64,6 +85,15 @@ static void *part_thread(void *arg)
     pthread_cond_broadcast(&up->cv);
     pthread_mutex_unlock(&up->mu);
     return NULL;
+}
+
+/* A buffer for the next part: a spare one, else a new mapping. */
+static char *part_buffer(struct fs_upload *up)
+{
+    pthread_mutex_lock(&up->mu);
+    char *b = up->nspare ? up->spare[--up->nspare] : NULL;
+    pthread_mutex_unlock(&up->mu);
+    return b ? b : fs_big_alloc(up->part_size);
 }
 
 /* Joins finished part threads (all of them with all != 0, waiting for each). up->mu held. */
@@ -131,7 +161,9 @@ static void upload_free(struct fs_upload *up)
     pthread_mutex_unlock(&up->mu);
     pthread_mutex_destroy(&up->mu);
     pthread_cond_destroy(&up->cv);
-    free(up->buf);
+    fs_big_free(up->buf, up->part_size);
+    for (int i = 0; i < up->nspare; i++)
+        fs_big_free(up->spare[i], up->part_size);
     free(up->parts);
     free(up->bucket);
     free(up->key);
@@ -144,8 +176,8 @@ static int submit(struct fs_upload *up)
 {
     if (up->upload_id[0] == 0) {
         struct oss_error err;
-        int rc = oss_initiate_multipart(up->ctx->client, up->bucket, up->key, NULL,
-                                        up->upload_id, &err);
+        int rc =
+            oss_initiate_multipart(up->ctx->client, up->bucket, up->key, NULL, up->upload_id, &err);
         if (rc < 0) {
             fs_log_oss(up->ctx, "InitiateMultipartUpload", up->bucket, up->key, &err);
             up->err = rc;
@@ -249,7 +281,7 @@ int fs_upload_write(struct fs_ctx *ctx, struct fs_handle *h, const char *buf, si
     int rc = up->err;
     pthread_mutex_unlock(&up->mu);
     while (rc == 0 && size > 0) {
-        if (!up->buf && !(up->buf = malloc(up->part_size)))
+        if (!up->buf && !(up->buf = part_buffer(up)))
             return -ENOMEM;
         size_t n = up->part_size - up->len < size ? up->part_size - up->len : size;
         memcpy(up->buf + up->len, buf, n);
@@ -379,7 +411,7 @@ int fs_upload_from_fd(struct fs_ctx *ctx, const char *bucket, const char *key, i
     int rc = 0;
     while (rc == 0 && off < size) {
         size_t want = size - off < up->part_size ? (size_t)(size - off) : up->part_size;
-        if (!(up->buf = malloc(up->part_size))) {
+        if (!(up->buf = part_buffer(up))) {
             rc = up->err = -ENOMEM;
             break;
         }

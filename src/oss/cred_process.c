@@ -203,6 +203,7 @@ static int reap(pid_t pid, long deadline, int *timed_out)
             return -1;
         if (now_ms() >= deadline) {
             *timed_out = 1;
+            kill(-pid, SIGKILL); /* the whole process group */
             kill(pid, SIGKILL);
             while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
                 ;
@@ -219,6 +220,8 @@ int oss_cred_from_process(const char *command, long timeout_ms, struct oss_crede
     char **argv = NULL, **env = NULL;
     struct oss_buf out = OSS_BUF_INIT;
     posix_spawn_file_actions_t fa;
+    posix_spawnattr_t sa;
+    int sa_ok = 0;
     int pipefd[2] = {-1, -1}, rc, timed_out = 0, fa_ok = 0;
     pid_t pid = -1;
 
@@ -242,8 +245,20 @@ int oss_cred_from_process(const char *command, long timeout_ms, struct oss_crede
         rc = say(why, whylen, -ENOMEM, "credential_process: out of memory");
         goto out;
     }
+    /* its own process group, so a timeout kills whatever it started too */
+    if (posix_spawnattr_init(&sa) == 0) {
+        sa_ok = 1;
+        posix_spawnattr_setflags(&sa, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                          POSIX_SPAWN_SETSIGDEF);
+        posix_spawnattr_setpgroup(&sa, 0);
+        sigset_t none, all;
+        sigemptyset(&none);
+        sigfillset(&all);
+        posix_spawnattr_setsigmask(&sa, &none);
+        posix_spawnattr_setsigdefault(&sa, &all);
+    }
     long deadline = now_ms() + timeout_ms;
-    int err = posix_spawnp(&pid, argv[0], &fa, NULL, argv, env);
+    int err = posix_spawnp(&pid, argv[0], &fa, sa_ok ? &sa : NULL, argv, env);
     close(pipefd[1]);
     pipefd[1] = -1;
     if (err) {
@@ -256,6 +271,8 @@ int oss_cred_from_process(const char *command, long timeout_ms, struct oss_crede
     close(pipefd[0]);
     pipefd[0] = -1;
     int st = reap(pid, rrc == -ETIMEDOUT ? 0 : deadline, &timed_out);
+    if (rrc == -ETIMEDOUT || timed_out)
+        kill(-pid, SIGKILL); /* leftovers of the group still holding the pipe */
     pid = -1;
     if (rrc == -ETIMEDOUT || timed_out) {
         rc = say(why, whylen, -ETIMEDOUT, "credential_process: %s did not finish within %ld ms",
@@ -279,6 +296,8 @@ int oss_cred_from_process(const char *command, long timeout_ms, struct oss_crede
             say(why, whylen, rc, "credential_process: output of %s: %s", argv[0], inner);
     }
 out:
+    if (sa_ok)
+        posix_spawnattr_destroy(&sa);
     if (fa_ok)
         posix_spawn_file_actions_destroy(&fa);
     if (pipefd[0] >= 0)

@@ -13,7 +13,7 @@
 #include "oss/crc64.h"
 #include "oss/xml.h"
 
-#define BULK_THRESHOLD (8u << 20)
+#define BULK_THRESHOLD  (8u << 20)
 #define MAX_PART_NUMBER 10000
 
 /* The text at path under a root element named root, into dst; -EINVAL when the document is
@@ -113,8 +113,8 @@ int oss_initiate_multipart(struct oss_client *c, const char *bucket, const char 
                                "multipart uploads take a content type only");
     oss_req_init(&r, "POST", bucket, key);
     oss_req_query(&r, "uploads", NULL);
-    oss_req_header(&r, "Content-Type", opts && opts->content_type ? opts->content_type
-                                                                  : "application/octet-stream");
+    oss_req_header(&r, "Content-Type",
+                   opts && opts->content_type ? opts->content_type : "application/octet-stream");
     rc = oss_client_send(c, &r, &resp, err);
     if (rc == 0 && oss_parse_initiate_multipart(resp.body.data, resp.body.len, upload_id, 128) < 0)
         rc = oss_client_bad_answer(err, &resp, EIO, "", "malformed InitiateMultipartUpload answer");

@@ -27,9 +27,7 @@ static int no_controls(const struct oss_buf *b)
     return 1;
 }
 
-/* Turns the text form into the Tagging document, checking the OSS limits. -EINVAL for a bad
- * tag set (empty, malformed escapes, too many or too long tags, duplicate keys). */
-static int tagging_xml(const char *text, struct oss_buf *xml)
+int oss_tagging_xml(const char *text, struct oss_buf *xml)
 {
     struct oss_buf keys[MAX_TAGS], val = OSS_BUF_INIT;
     struct oss_xml_writer w;
@@ -116,7 +114,7 @@ int oss_put_object_tagging(struct oss_client *c, const char *bucket, const char 
 
     if (!key || !*key)
         return oss_client_fail(err, EINVAL, "InvalidObjectName", "empty object key");
-    rc = tagging_xml(tagging, &xml);
+    rc = oss_tagging_xml(tagging, &xml);
     if (rc < 0) {
         oss_buf_cleanup(&xml);
         return oss_client_fail(err, -rc, rc == -ENOMEM ? "" : "InvalidTag",

@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     e = strcmp(name, ".acl.d") == 0 ? ctl_object_acl_entry() : ctl_bucket_entry(name);
     free(name);
     if (!e || size > e->max_input)
-        return 0; /* the file system refuses larger input with EFBIG before parsing */
+        return 0;              /* the file system refuses larger input with EFBIG before parsing */
     in = fuzz_str(data, size); /* exactly size bytes plus a NUL the parser must not need */
     r = parse(e, in, size, &canon);
     if (r == CTL_VALID) {

@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (emu_policy_validate(text, why, sizeof(why)) == 0 &&
         (policy = json_loadb(text, size, 0, NULL))) {
-        static const char *const actions[] = {"oss:GetObject", "oss:PutBucketAcl", "oss:ListObjects"};
+        static const char *const actions[] = {"oss:GetObject", "oss:PutBucketAcl",
+                                              "oss:ListObjects"};
         int v = emu_policy_eval(policy, action, resource);
         if (v < -1 || v > 1)
             abort();

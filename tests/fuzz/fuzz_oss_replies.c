@@ -15,8 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (oss_parse_acl(xml, size, acl) == 0 && !memchr(acl, 0, sizeof(acl)))
         abort();
-    if (oss_parse_access_monitor(xml, size, status) == 0 &&
-        strcmp(status, "Enabled") != 0 && strcmp(status, "Disabled") != 0)
+    if (oss_parse_access_monitor(xml, size, status) == 0 && strcmp(status, "Enabled") != 0 &&
+        strcmp(status, "Disabled") != 0)
         abort();
     if (oss_parse_initiate_multipart(xml, size, id, sizeof(id)) == 0 && !id[0])
         abort();

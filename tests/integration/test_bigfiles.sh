@@ -143,5 +143,30 @@ expect_eq "a random read is right" "$(dd if="$T/big64" bs=4096 skip=5000 count=1
     "$(dd if="$M/big64" bs=4096 skip=5000 count=1 status=none | md5_of)"
 small=$(log_since | jq -r 'select(.op=="GetObject") | .bytes_out' | sort -n | tail -1)
 expect_eq "a random read is one small ranged GET" 131072 "${small:-0}"
+# Mixed patterns on one descriptor: sequential runs, seeks back and forth, odd sizes.
+if python3 - "$M/big64" "$T/big64" <<'EOF'; then
+import random, sys
+random.seed(7)
+src = open(sys.argv[2], "rb").read()
+with open(sys.argv[1], "rb", buffering=0) as f:
+    for i in range(300):
+        if i % 50 == 0:
+            pos = random.randrange(len(src))
+            for _ in range(40):  # a sequential run
+                f.seek(pos)
+                b = f.read(1 << 20)
+                if b != src[pos:pos + (1 << 20)]:
+                    sys.exit("sequential run differs at %d" % pos)
+                pos += len(b)
+        pos = random.randrange(len(src) + 10)
+        n = random.choice([1, 4096, 100000, 1 << 20, 3 << 20])
+        f.seek(pos)
+        if f.read(n) != src[pos:pos + n]:
+            sys.exit("read of %d at %d differs" % (n, pos))
+EOF
+    pass "300 mixed reads and sequential runs match the source"
+else
+    fail "mixed reads through the mount differ from the source"
+fi
 
 finish
