@@ -45,7 +45,7 @@ for n in "$SIZE_MIB" "$REPS" "$LATENCY" ${PART:+"$PART"} ${CONC:+"$CONC"}; do
 done
 OSSEMU=$BUILD/bin/ossemu
 OSSPERMFS=$BUILD/bin/osspermfs
-[ -x "$OSSEMU" ] && [ -x "$OSSPERMFS" ] || { echo "no ossemu/osspermfs in $BUILD/bin" >&2; exit 2; }
+if [ ! -x "$OSSEMU" ] || [ ! -x "$OSSPERMFS" ]; then echo "no ossemu/osspermfs in $BUILD/bin" >&2; exit 2; fi
 [ "$(id -u)" -eq 0 ] || { echo "needs root (FUSE mount)" >&2; exit 2; }
 for t in curl openssl md5sum fusermount3 mountpoint; do
     command -v "$t" >/dev/null || { echo "missing tool: $t" >&2; exit 2; }
@@ -131,7 +131,7 @@ range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", l
 
 # ---------------------------------------------------------------- runs
 : >"$W/rows"
-for rep in $(seq "$REPS"); do
+for _ in $(seq "$REPS"); do
     # curl PutObject and GetObject of the same bytes (the ceiling of one HTTP stream). Every
     # timed step starts after a sync, so no step pays for the previous one's writeback.
     sync

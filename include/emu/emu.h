@@ -152,8 +152,7 @@ void emu_op_list_multipart_uploads(struct emu_server *, struct emu_req *, struct
 void emu_op_list_parts(struct emu_server *, struct emu_req *, struct emu_resp *);
 
 /* ---- The front's internal interfaces (main.c, http.c, addressing.c, auth.c, policy.c,
- * accounts.c, log.c, request.c). Handlers need none of these except emu_resp_set_header and
- * emu_accounts_display_name. ---- */
+ * accounts.c, log.c, request.c). Handlers need none of these except emu_resp_set_header. ---- */
 
 /* Like emu_resp_header, but replaces an existing header of that name (case-insensitive). */
 int emu_resp_set_header(struct emu_resp *resp, const char *name, const char *value);
@@ -181,8 +180,6 @@ int emu_accounts_single(const char *account_id, const char *name, const char *ak
 void emu_accounts_free(struct emu_accounts *a);
 /* Finds an access key; fills *out with pointers borrowed from a. 0 or -ENOENT. */
 int emu_accounts_find_key(const struct emu_accounts *a, const char *akid, struct emu_key_info *out);
-/* Display name of an account id (for Owner elements); the id itself when unknown. */
-const char *emu_accounts_display_name(const struct emu_accounts *a, const char *account_id);
 
 /* RAM policies (policy.c): the verdict of one policy document (json_t *) for an action
  * ("oss:GetObject") on a resource ("acs:oss:cn-hangzhou:1000000000000001:bucket/key"):
@@ -215,10 +212,9 @@ void emu_target_cleanup(struct emu_target *t);
 /* Request log (log.c): one JSON line per request, one write(2) each; thread-safe. */
 int emu_log_open(const char *path, struct emu_log **out);
 void emu_log_close(struct emu_log *l);
-void emu_log_request(struct emu_log *l, const struct emu_req *req, const struct emu_resp *resp,
-                     uint64_t bytes_in, uint64_t bytes_out, double latency_ms);
-/* The same with the faults injected into the request ("" or NULL: none; fault.h labels), and
- * resp->status logged as it is: 0 means no answer was sent (the connection was reset). */
+/* Logs one request: its operation, bucket, key, status, OSS error code, bytes, latency, access
+ * key id and request id, and the faults injected into it ("" or NULL: none; fault.h labels).
+ * resp->status is logged as it is: 0 means no answer was sent (the connection was reset). */
 void emu_log_request_fault(struct emu_log *l, const struct emu_req *req,
                            const struct emu_resp *resp, const char *fault, uint64_t bytes_in,
                            uint64_t bytes_out, double latency_ms);

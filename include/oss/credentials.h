@@ -57,7 +57,8 @@ time_t oss_cred_refresh_at(time_t now, time_t expires);
 int oss_cred_split_command(const char *cmd, char ***argv, char *why, size_t whylen);
 void oss_cred_free_argv(char **argv);
 
-/* Runs the command (split as above; the program is looked up in PATH) with stdin from
+/* Runs the command (split as above; the program is an absolute path or a name looked up in
+ * PATH, a relative path with a '/' is refused with -EINVAL) with stdin from
  * /dev/null, stderr inherited, and the environment of the caller minus OSS_ACCESS_KEY_SECRET
  * and OSS_SESSION_TOKEN; reads at most 64 KiB of stdout; kills it after timeout_ms.
  * Returns 0, -EINVAL (bad command or output), -EIO (non-zero exit, killed), -ETIMEDOUT. */

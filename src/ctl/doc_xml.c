@@ -100,23 +100,38 @@ static void on_error(void *ctx, xmlErrorPtr e)
     ctl_why(st->msg, sizeof(st->msg), "malformed XML: %s (line %d)", msg, e->line);
 }
 
-/* Whether p[0..n) ends inside an unfinished comment, processing instruction or CDATA section,
- * where a '<' starts no tag. */
+/* The first comment, processing instruction or CDATA section of p[0..n) that is never closed
+ * (markup inside an earlier closed one is skipped), or NULL. Inside one, a '<' starts no tag. */
+static const char *unclosed_markup(const char *p, size_t n)
+{
+    static const char *const marks[][2] = {{"<!--", "-->"}, {"<![CDATA[", "]]>"}, {"<?", "?>"}};
+    const char *s = p, *end = p + n;
+
+    while ((s = memchr(s, '<', (size_t)(end - s))) != NULL) {
+        size_t k, ol = 0;
+
+        for (k = 0; k < sizeof(marks) / sizeof(marks[0]); k++) {
+            ol = strlen(marks[k][0]);
+            if ((size_t)(end - s) >= ol && memcmp(s, marks[k][0], ol) == 0)
+                break;
+        }
+        if (k == sizeof(marks) / sizeof(marks[0])) {
+            s++;
+            continue;
+        }
+        const char *close =
+            memmem(s + ol, (size_t)(end - s - ol), marks[k][1], strlen(marks[k][1]));
+        if (!close)
+            return s;
+        s = close + strlen(marks[k][1]);
+    }
+    return NULL;
+}
+
+/* Whether p[0..n) ends inside an unfinished comment, processing instruction or CDATA section. */
 static int inside_unfinished(const char *p, size_t n)
 {
-    static const char *const marks[][2] = {{"<!--", "-->"}, {"<?", "?>"}, {"<![CDATA[", "]]>"}};
-
-    for (size_t k = 0; k < sizeof(marks) / sizeof(marks[0]); k++) {
-        size_t ol = strlen(marks[k][0]);
-        const char *open = NULL;
-
-        for (const char *s = p; (s = memmem(s, (size_t)(p + n - s), marks[k][0], ol)); s += ol)
-            open = s;
-        if (open &&
-            !memmem(open + ol, (size_t)(p + n - open - ol), marks[k][1], strlen(marks[k][1])))
-            return 1;
-    }
-    return 0;
+    return unclosed_markup(p, n) != NULL;
 }
 
 /* libxml2's push parser holds back a start tag until its '>' arrives; checks the name of
@@ -275,6 +290,19 @@ enum ctl_parse ctl_xml_parse(const char *in, size_t len, const char *root, const
             ctl_why(why, whylen, "out of memory");
             return CTL_INVALID;
         }
+    }
+    /* libxml2's push parser may report errors inside a comment or processing instruction that
+     * is merely cut (e.g. "<!-->a"): the input before such an unclosed one decides. */
+    const char *u = unclosed_markup(p, n);
+    if (u) {
+        struct oss_xml_doc *before = NULL;
+        enum ctl_parse r = ctl_xml_parse(p, (size_t)(u - p), root, names, &before, why, whylen);
+
+        oss_xml_free(before);
+        if (r == CTL_INVALID)
+            return r;
+        ctl_why(why, whylen, "incomplete XML document: unfinished comment or instruction");
+        return CTL_INCOMPLETE;
     }
     return classify_prefix(p, n, &st, why, whylen);
 }

@@ -263,11 +263,3 @@ int emu_accounts_find_key(const struct emu_accounts *a, const char *akid, struct
     }
     return -ENOENT;
 }
-
-const char *emu_accounts_display_name(const struct emu_accounts *a, const char *account_id)
-{
-    for (size_t i = 0; a && account_id && i < a->naccounts; i++)
-        if (strcmp(a->accounts[i].id, account_id) == 0)
-            return a->accounts[i].name;
-    return account_id;
-}

@@ -65,15 +65,6 @@ static void field(struct oss_buf *b, const char *name, const char *value)
     json_str(b, value);
 }
 
-void emu_log_request(struct emu_log *l, const struct emu_req *req, const struct emu_resp *resp,
-                     uint64_t bytes_in, uint64_t bytes_out, double latency_ms)
-{
-    struct emu_resp r = *resp;
-    if (!r.status)
-        r.status = 200;
-    emu_log_request_fault(l, req, &r, "", bytes_in, bytes_out, latency_ms);
-}
-
 /* One line: what was asked (op, method, bucket, key, bytes_in, akid), what was answered
  * (status, code, bytes_out as sent) and which faults were injected. */
 void emu_log_request_fault(struct emu_log *l, const struct emu_req *req,

@@ -245,13 +245,107 @@ static int write_ready_file(const char *path, const char *bound)
     return 0;
 }
 
+/* The fault injector of --fault and --fault-seed (also created, empty, for --admin). 0, 1 when
+ * it cannot be created, 2 for a bad rule (reported). */
+static int setup_faults(const struct options *o, struct emu_server *s)
+{
+    char err[256] = "";
+
+    if ((o->nfaults || o->admin) && emu_fault_new(o->fault_seed, &s->fault))
+        return 1;
+    for (int i = 0; i < o->nfaults; i++) {
+        if (emu_fault_add_spec(s->fault, o->faults[i], err, sizeof(err))) {
+            fprintf(stderr, "ossemu: --fault '%s': %s\n", o->faults[i], err);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+/* Creates DIR and DIR/tmp and loads the accounts (--accounts, else the default account).
+ * 0 or -1 (reported). */
+static int setup_data(const struct options *o, struct emu_server *s)
+{
+    char err[256] = "", tmpdir[PATH_MAX];
+    int rc;
+
+    snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", o->data);
+    if ((rc = make_dirs(o->data)) || (rc = make_dirs(tmpdir))) {
+        fprintf(stderr, "ossemu: cannot create %s: %s\n", o->data, strerror(-rc));
+        return -1;
+    }
+    if (o->accounts)
+        rc = emu_accounts_load(o->accounts, &s->accounts, err, sizeof(err));
+    else
+        rc = default_accounts(o->data, &s->accounts);
+    if (rc) {
+        if (err[0])
+            fprintf(stderr, "ossemu: accounts: %s\n", err);
+        else if (o->accounts)
+            fprintf(stderr, "ossemu: accounts: %s\n", strerror(-rc));
+        return -1;
+    }
+    return 0;
+}
+
+/* Opens the store and the request log into s. 0 or -1 (reported). */
+static int open_state(const struct options *o, struct emu_server *s)
+{
+    int rc;
+
+    if ((rc = emu_store_open(o->data, &s->store))) {
+        fprintf(stderr, "ossemu: cannot open the store in %s: %s\n", o->data, strerror(-rc));
+        return -1;
+    }
+    if (o->request_log && (rc = emu_log_open(o->request_log, &s->log))) {
+        fprintf(stderr, "ossemu: cannot open %s: %s\n", o->request_log, strerror(-rc));
+        return -1;
+    }
+    return 0;
+}
+
+/* Starts the HTTP front (*http) and the admin endpoint (*admin), then announces them on stdout
+ * and in the ready files; the admin endpoint is up before the ready file appears, so tests can
+ * use both. 0 or -1 (reported; what started is in *http and *admin for the caller to stop). */
+static int start(const struct options *o, struct emu_server *s, struct emu_http **http,
+                 struct emu_admin **admin)
+{
+    char bound[64], admin_bound[64];
+    int rc;
+
+    if ((rc = emu_http_start(s, o->listen, http, bound, sizeof(bound)))) {
+        fprintf(stderr, "ossemu: cannot listen on %s: %s\n", o->listen,
+                rc == -EINVAL ? "expected ADDRESS:PORT" : strerror(-rc));
+        return -1;
+    }
+    if (o->admin &&
+        (rc = emu_admin_start(s->fault, o->admin, admin, admin_bound, sizeof(admin_bound)))) {
+        fprintf(stderr, "ossemu: cannot listen on %s for --admin: %s\n", o->admin,
+                rc == -EINVAL ? "expected a loopback ADDRESS:PORT" : strerror(-rc));
+        return -1;
+    }
+    if (*admin && o->admin_ready_file &&
+        (rc = write_ready_file(o->admin_ready_file, admin_bound))) {
+        fprintf(stderr, "ossemu: cannot write %s: %s\n", o->admin_ready_file, strerror(-rc));
+        return -1;
+    }
+    printf("ossemu listening on %s\n", bound);
+    if (*admin)
+        printf("ossemu admin endpoint on %s\n", admin_bound);
+    fflush(stdout);
+    if (o->ready_file && (rc = write_ready_file(o->ready_file, bound))) {
+        fprintf(stderr, "ossemu: cannot write %s: %s\n", o->ready_file, strerror(-rc));
+        return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct options o;
     struct emu_server s = {0};
     struct emu_http *http = NULL;
     struct emu_admin *admin = NULL;
-    char err[256] = "", bound[64], admin_bound[64], tmpdir[PATH_MAX];
     sigset_t stop;
     int rc, sig = 0, status = 1;
 
@@ -260,40 +354,14 @@ int main(int argc, char **argv)
     s.data_dir = o.data;
     s.domain = o.domain;
     s.region = o.region;
-    if ((o.nfaults || o.admin) && emu_fault_new(o.fault_seed, &s.fault))
-        return 1;
-    for (int i = 0; i < o.nfaults; i++) {
-        if (emu_fault_add_spec(s.fault, o.faults[i], err, sizeof(err))) {
-            fprintf(stderr, "ossemu: --fault '%s': %s\n", o.faults[i], err);
-            emu_fault_free(s.fault);
-            return 2;
-        }
+    if ((rc = setup_faults(&o, &s))) {
+        emu_fault_free(s.fault);
+        return rc;
     }
-
-    snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", o.data);
-    if ((rc = make_dirs(o.data)) || (rc = make_dirs(tmpdir))) {
-        fprintf(stderr, "ossemu: cannot create %s: %s\n", o.data, strerror(-rc));
+    if (setup_data(&o, &s) < 0)
         return 1;
-    }
-    if (o.accounts)
-        rc = emu_accounts_load(o.accounts, &s.accounts, err, sizeof(err));
-    else
-        rc = default_accounts(o.data, &s.accounts);
-    if (rc) {
-        if (err[0])
-            fprintf(stderr, "ossemu: accounts: %s\n", err);
-        else if (o.accounts)
-            fprintf(stderr, "ossemu: accounts: %s\n", strerror(-rc));
-        return 1;
-    }
-    if ((rc = emu_store_open(o.data, &s.store))) {
-        fprintf(stderr, "ossemu: cannot open the store in %s: %s\n", o.data, strerror(-rc));
+    if (open_state(&o, &s) < 0)
         goto out;
-    }
-    if (o.request_log && (rc = emu_log_open(o.request_log, &s.log))) {
-        fprintf(stderr, "ossemu: cannot open %s: %s\n", o.request_log, strerror(-rc));
-        goto out;
-    }
     if (o.ready_file)
         unlink(o.ready_file);
     if (o.admin_ready_file)
@@ -306,30 +374,8 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    if ((rc = emu_http_start(&s, o.listen, &http, bound, sizeof(bound)))) {
-        fprintf(stderr, "ossemu: cannot listen on %s: %s\n", o.listen,
-                rc == -EINVAL ? "expected ADDRESS:PORT" : strerror(-rc));
+    if (start(&o, &s, &http, &admin) < 0)
         goto out;
-    }
-    /* The admin endpoint is up before the ready file appears, so tests can use both. */
-    if (o.admin &&
-        (rc = emu_admin_start(s.fault, o.admin, &admin, admin_bound, sizeof(admin_bound)))) {
-        fprintf(stderr, "ossemu: cannot listen on %s for --admin: %s\n", o.admin,
-                rc == -EINVAL ? "expected a loopback ADDRESS:PORT" : strerror(-rc));
-        goto out;
-    }
-    if (admin && o.admin_ready_file && (rc = write_ready_file(o.admin_ready_file, admin_bound))) {
-        fprintf(stderr, "ossemu: cannot write %s: %s\n", o.admin_ready_file, strerror(-rc));
-        goto out;
-    }
-    printf("ossemu listening on %s\n", bound);
-    if (admin)
-        printf("ossemu admin endpoint on %s\n", admin_bound);
-    fflush(stdout);
-    if (o.ready_file && (rc = write_ready_file(o.ready_file, bound))) {
-        fprintf(stderr, "ossemu: cannot write %s: %s\n", o.ready_file, strerror(-rc));
-        goto out;
-    }
     sigwait(&stop, &sig);
     status = 0;
 

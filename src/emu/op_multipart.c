@@ -134,7 +134,7 @@ void emu_op_initiate_multipart_upload(struct emu_server *s, struct emu_req *req,
 }
 
 int emu_op_part_put(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
-                    const struct emu_upload *u, const struct emu_part *p, const char *path)
+                    const struct emu_upload *u, struct emu_part *p, const char *path)
 {
     int rc = emu_store_part_put(s->store, u->upload_id, p, path);
     if (rc == -ENOENT)

@@ -281,8 +281,10 @@ int fs_upload_write(struct fs_ctx *ctx, struct fs_handle *h, const char *buf, si
     int rc = up->err;
     pthread_mutex_unlock(&up->mu);
     while (rc == 0 && size > 0) {
-        if (!up->buf && !(up->buf = part_buffer(up)))
-            return -ENOMEM;
+        if (!up->buf && !(up->buf = part_buffer(up))) {
+            rc = -ENOMEM;
+            break;
+        }
         size_t n = up->part_size - up->len < size ? up->part_size - up->len : size;
         memcpy(up->buf + up->len, buf, n);
         up->len += n;
@@ -293,6 +295,12 @@ int fs_upload_write(struct fs_ctx *ctx, struct fs_handle *h, const char *buf, si
             rc = submit(up);
     }
     if (rc < 0) {
+        /* A failed write may have buffered part of its bytes: the upload can no longer be
+         * completed truthfully, so it fails at flush (and is aborted) whatever comes next. */
+        pthread_mutex_lock(&up->mu);
+        if (up->err == 0)
+            up->err = rc;
+        pthread_mutex_unlock(&up->mu);
         h->upload_err = rc;
         return rc;
     }

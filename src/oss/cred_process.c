@@ -232,6 +232,15 @@ int oss_cred_from_process(const char *command, long timeout_ms, struct oss_crede
     rc = oss_cred_split_command(command, &argv, why, whylen);
     if (rc < 0)
         return rc;
+    /* the daemon changes to / after the first fetch: "./x" would name another file later */
+    if (argv[0][0] != '/' && strchr(argv[0], '/')) {
+        rc = say(why, whylen, -EINVAL,
+                 "credential_process: %s is a relative path; give an absolute path or a "
+                 "program name found in PATH",
+                 argv[0]);
+        oss_cred_free_argv(argv);
+        return rc;
+    }
     env = child_env();
     if (!env || pipe2(pipefd, O_CLOEXEC) < 0) {
         rc = say(why, whylen, env ? -errno : -ENOMEM, "credential_process: %s",

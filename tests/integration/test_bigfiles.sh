@@ -22,6 +22,12 @@ set_faults() {
     curl -sS -o /dev/null -w '%{http_code}' -X PUT --data-binary "$1" "http://$ADMIN/faults"
 }
 
+# ---- the options are checked
+expect_fail_errno "part_size=0 is refused" nz "bad value in -o part_size=0" \
+    "'$OSSPERMFS' $B '$T/nomnt' -f -o url=$EMU_URL,part_size=0"
+expect_fail_errno "upload_concurrency=65 is refused" nz "bad value in -o upload_concurrency=65" \
+    "'$OSSPERMFS' $B '$T/nomnt' -f -o url=$EMU_URL,upload_concurrency=65"
+
 # ---- a 40 MiB file written with dd is one multipart upload
 head -c $((40 << 20)) /dev/urandom >"$T/big40"
 logmark

@@ -174,6 +174,10 @@ static void test_failures(void **state)
 
     assert_int_equal(
         oss_cred_from_process("cat /etc/passwd | head", 5000, &cr, &exp, why, sizeof why), -EINVAL);
+
+    assert_int_equal(oss_cred_from_process("./bin/helper --x", 5000, &cr, &exp, why, sizeof why),
+                     -EINVAL);
+    assert_non_null(strstr(why, "relative path"));
 }
 
 static void test_timeout_kills_the_group(void **state)
