@@ -138,8 +138,8 @@ void emu_op_get_symlink(struct emu_server *, struct emu_req *, struct emu_resp *
 void emu_op_put_object_tagging(struct emu_server *, struct emu_req *, struct emu_resp *);
 void emu_op_get_object_tagging(struct emu_server *, struct emu_req *, struct emu_resp *);
 void emu_op_delete_object_tagging(struct emu_server *, struct emu_req *, struct emu_resp *);
-/* Versioning and multipart upload (op_versioning.c, op_multipart.c, op_multipart_copy.c,
- * op_multipart_list.c). */
+/* Versioning and multipart upload (op_versioning.c, op_list_versions.c, op_multipart.c,
+ * op_multipart_copy.c, op_multipart_complete.c, op_multipart_list.c). */
 void emu_op_put_bucket_versioning(struct emu_server *, struct emu_req *, struct emu_resp *);
 void emu_op_get_bucket_versioning(struct emu_server *, struct emu_req *, struct emu_resp *);
 void emu_op_list_object_versions(struct emu_server *, struct emu_req *, struct emu_resp *);

@@ -143,23 +143,30 @@ int emu_store_object_get(struct emu_store *st, const char *bucket, const char *k
     return rc;
 }
 
+int store_open_data_locked(struct emu_store *st, struct emu_object *o, int *fd)
+{
+    char path[4096];
+
+    store_object_path(st, o->file, path, sizeof(path));
+    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0) {
+        int rc = -errno;
+        emu_object_cleanup(o);
+        return rc;
+    }
+    return 0;
+}
+
 int emu_store_object_open(struct emu_store *st, const char *bucket, const char *key,
                           struct emu_object *out, int *fd)
 {
-    char path[4096];
     int rc;
 
     *fd = -1;
     pthread_mutex_lock(&st->lock);
     rc = object_get_locked(st, bucket, key, out);
-    if (rc == 0) {
-        store_object_path(st, out->file, path, sizeof(path));
-        *fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (*fd < 0) {
-            rc = -errno;
-            emu_object_cleanup(out);
-        }
-    }
+    if (rc == 0)
+        rc = store_open_data_locked(st, out, fd);
     pthread_mutex_unlock(&st->lock);
     return rc;
 }

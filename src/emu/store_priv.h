@@ -54,6 +54,10 @@ void store_copy_text(char *dst, size_t len, sqlite3_stmt *s, int col);
 int store_key_successor(char *p, size_t *len);
 int store_list_push(struct emu_list_result *r, size_t *cap);
 
+/* Opens the data file of o read-only into *fd (store_object.c). 0, or -errno with o cleaned up
+ * and *fd -1. The caller holds the lock, so the file cannot be replaced meanwhile. */
+int store_open_data_locked(struct emu_store *st, struct emu_object *o, int *fd);
+
 /* DIR/objects/<file> into buf. */
 void store_object_path(const struct emu_store *st, const char *file, char *buf, size_t len);
 

@@ -84,7 +84,7 @@ static int version_get_locked(struct emu_store *st, const char *bucket, const ch
 int emu_store_version_open(struct emu_store *st, const char *bucket, const char *key,
                            const char *version_id, struct emu_object *out, int *fd)
 {
-    char status[16], path[4096];
+    char status[16];
     int rc;
 
     memset(out, 0, sizeof(*out));
@@ -96,14 +96,8 @@ int emu_store_version_open(struct emu_store *st, const char *bucket, const char 
         rc = version_get_locked(st, bucket, key, version_id, out);
     if (rc == 0 && !status[0])
         out->version_id[0] = 0; /* never versioned: versions have no ids to show */
-    if (rc == 0 && fd && !out->delete_marker) {
-        store_object_path(st, out->file, path, sizeof(path));
-        *fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (*fd < 0) {
-            rc = -errno;
-            emu_object_cleanup(out);
-        }
-    }
+    if (rc == 0 && fd && !out->delete_marker)
+        rc = store_open_data_locked(st, out, fd);
     pthread_mutex_unlock(&st->lock);
     return rc;
 }
