@@ -23,11 +23,11 @@ struct emu_fault;    /* fault.c: fault injection rules and their PRNG (emu/fault
 
 struct emu_server {
     const char *data_dir;
-    const char *domain;  /* "localhost" */
-    const char *region;  /* "cn-hangzhou" */
+    const char *domain; /* "localhost" */
+    const char *region; /* "cn-hangzhou" */
     struct emu_store *store;
     struct emu_accounts *accounts;
-    struct emu_log *log; /* NULL: no request log */
+    struct emu_log *log;     /* NULL: no request log */
     struct emu_fault *fault; /* fault.h; NULL: no fault injection */
 };
 
@@ -41,12 +41,12 @@ struct emu_principal {
 };
 
 struct emu_req {
-    const char *method;      /* "GET", "PUT", "POST", "DELETE", "HEAD" */
-    const char *bucket;      /* NULL for service requests */
-    const char *key;         /* decoded; NULL for bucket requests */
-    struct oss_kv *query;    /* decoded names/values; value "" for bare parameters */
+    const char *method;   /* "GET", "PUT", "POST", "DELETE", "HEAD" */
+    const char *bucket;   /* NULL for service requests */
+    const char *key;      /* decoded; NULL for bucket requests */
+    struct oss_kv *query; /* decoded names/values; value "" for bare parameters */
     size_t nquery;
-    struct oss_kv *headers;  /* as received */
+    struct oss_kv *headers; /* as received */
     size_t nheaders;
     /* The request body. Small bodies (<= 1 MiB) are in memory (NUL-terminated); larger ones
      * are spooled to body_path (malloc'ed; body is then NULL), a file under DIR/tmp that a
@@ -59,19 +59,19 @@ struct emu_req {
     unsigned char body_md5[16];
     uint64_t body_crc64;
     struct emu_principal who;
-    char request_id[25];     /* 24 upper-case hex characters */
-    const char *op;          /* operation name for the log, set by the router */
+    char request_id[25]; /* 24 upper-case hex characters */
+    const char *op;      /* operation name for the log, set by the router */
 };
 
 struct emu_resp {
     int status;
-    struct oss_kv *headers;  /* owned (names and values strdup'ed) */
+    struct oss_kv *headers; /* owned (names and values strdup'ed) */
     size_t nheaders;
     struct oss_buf body;
-    int file_fd;             /* >= 0: send file_len bytes of this fd from file_off (fd owned) */
+    int file_fd; /* >= 0: send file_len bytes of this fd from file_off (fd owned) */
     off_t file_off;
     uint64_t file_len;
-    char code[64];           /* OSS error code of an error answer, for the log */
+    char code[64]; /* OSS error code of an error answer, for the log */
 };
 
 /* Request accessors: the value of a query parameter / header (case-insensitive for
@@ -85,9 +85,8 @@ int emu_resp_header(struct emu_resp *resp, const char *name, const char *value);
 /* Makes resp an OSS error answer: status, the error XML (Code, Message, RequestId, HostId,
  * EC when given, and extra elements name/value pairs, NULL-terminated), Content-Type and
  * x-oss-ec; for HEAD requests no body but x-oss-err (base64 of the XML). */
-void emu_resp_error(struct emu_resp *resp, const struct emu_req *req, int status,
-                    const char *code, const char *message, const char *ec, ...)
-    __attribute__((sentinel));
+void emu_resp_error(struct emu_resp *resp, const struct emu_req *req, int status, const char *code,
+                    const char *message, const char *ec, ...) __attribute__((sentinel));
 /* Sets a 200 answer with an XML body (already including the XML declaration). */
 void emu_resp_xml(struct emu_resp *resp, struct oss_buf *xml);
 
@@ -117,7 +116,7 @@ void emu_op_get_bucket_acl(struct emu_server *, struct emu_req *, struct emu_res
 void emu_op_put_bucket_acl(struct emu_server *, struct emu_req *, struct emu_resp *);
 void emu_op_get_bucket_access_monitor(struct emu_server *, struct emu_req *, struct emu_resp *);
 void emu_op_put_bucket_access_monitor(struct emu_server *, struct emu_req *, struct emu_resp *);
-void emu_op_list_objects(struct emu_server *, struct emu_req *, struct emu_resp *);    /* v1 */
+void emu_op_list_objects(struct emu_server *, struct emu_req *, struct emu_resp *); /* v1 */
 void emu_op_list_objects_v2(struct emu_server *, struct emu_req *, struct emu_resp *);
 void emu_op_get_object_acl(struct emu_server *, struct emu_req *, struct emu_resp *);
 void emu_op_put_object_acl(struct emu_server *, struct emu_req *, struct emu_resp *);
@@ -166,8 +165,8 @@ struct emu_key_info {
     const char *akid;
     const char *secret;
     const char *account_id;
-    const char *user_id; /* NULL for an account's own key */
-    const void *policy;  /* json_t * of a RAM user, NULL for root keys */
+    const char *user_id;        /* NULL for an account's own key */
+    const void *policy;         /* json_t * of a RAM user, NULL for root keys */
     const char *security_token; /* STS key: the token requests must carry; NULL otherwise */
     time_t expires;             /* STS key: end of validity (0: none) */
 };
@@ -196,9 +195,9 @@ int emu_authenticate(const struct emu_server *s, struct emu_req *req, struct emu
 
 /* Addressing (addressing.c): the parsed request target. */
 struct emu_target {
-    char *host;   /* host the request addressed (absolute-form or Host header), no port */
-    char *bucket; /* NULL for service requests */
-    char *key;    /* decoded; NULL for bucket requests */
+    char *host;           /* host the request addressed (absolute-form or Host header), no port */
+    char *bucket;         /* NULL for service requests */
+    char *key;            /* decoded; NULL for bucket requests */
     struct oss_kv *query; /* decoded; names and values malloc'ed, value "" when bare */
     size_t nquery;
 };

@@ -84,13 +84,22 @@ int fs_obj_ensure_loaded(struct fs_ctx *ctx, struct fs_handle *h)
         return fd;
     struct sink_fd s = {fd, 0};
     struct oss_error err;
+    pthread_mutex_lock(&ctx->lock);
+    char *key = h->in->name ? strdup(h->in->key) : NULL; /* follows renames of the open file */
+    pthread_mutex_unlock(&ctx->lock);
+    if (!key)
+        key = strdup(h->key);
     int rc =
-        oss_get_object_to(ctx->client, h->bucket, h->key, NULL, 0, 0, sink_to_fd, &s, NULL, &err);
+        key ? oss_get_object_to(ctx->client, h->bucket, key, NULL, 0, 0, sink_to_fd, &s, NULL, &err)
+            : -ENOMEM;
     if (rc < 0) {
-        fs_log_oss(ctx, "GetObject", h->bucket, h->key, &err);
+        if (key)
+            fs_log_oss(ctx, "GetObject", h->bucket, key, &err);
+        free(key);
         close(fd);
         return rc;
     }
+    free(key);
     h->stage_fd = fd;
     h->loaded = 1;
     return 0;

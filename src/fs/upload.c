@@ -315,6 +315,27 @@ static void broken(struct fs_handle *h, int rc)
     h->no_stream = 1;
 }
 
+/* A multipart upload is bound to the key it started with: when the file was renamed while
+ * parts were on their way, the completed object moves to the current name (CopyObject and
+ * DeleteObject), as rename(2) promised. */
+static int follow_rename(struct fs_ctx *ctx, struct fs_handle *h, const char *sent_to)
+{
+    char *now = current_key(ctx, h);
+    struct oss_error err;
+    int rc = now ? 0 : -ENOMEM;
+    if (rc == 0 && strcmp(now, sent_to) != 0) {
+        rc = oss_copy_object(ctx->client, h->bucket, sent_to, now, &err);
+        if (rc < 0)
+            fs_log_oss(ctx, "CopyObject", h->bucket, sent_to, &err);
+        else if ((rc = oss_delete_object(ctx->client, h->bucket, sent_to, NULL, &err)) < 0)
+            fs_log_oss(ctx, "DeleteObject", h->bucket, sent_to, &err);
+    }
+    free(now);
+    return rc;
+}
+
+static void fs_upload_discard_up(struct fs_ctx *ctx, struct fs_upload *up);
+
 int fs_upload_to_staging(struct fs_ctx *ctx, struct fs_handle *h)
 {
     struct fs_upload *up = h->up;
@@ -338,7 +359,13 @@ int fs_upload_to_staging(struct fs_ctx *ctx, struct fs_handle *h)
     }
     /* Parts are gone from memory: store what was written so far, then stage from OSS. */
     h->up = NULL;
-    int rc = upload_end(ctx, up, NULL);
+    char *sent_to = strdup(up->key);
+    int rc = sent_to ? upload_end(ctx, up, NULL) : -ENOMEM;
+    if (!sent_to)
+        fs_upload_discard_up(ctx, up);
+    if (rc == 0)
+        rc = follow_rename(ctx, h, sent_to);
+    free(sent_to);
     if (rc < 0) {
         broken(h, rc);
         return rc;
@@ -368,8 +395,14 @@ int fs_upload_finish(struct fs_ctx *ctx, struct fs_handle *h)
             up->key = key;
         }
     }
-    int rc = upload_end(ctx, up, &m);
+    char *sent_to = strdup(up->key);
+    int rc = sent_to ? upload_end(ctx, up, &m) : -ENOMEM;
+    if (!sent_to)
+        fs_upload_discard_up(ctx, up);
     oss_object_meta_cleanup(&m);
+    if (rc == 0)
+        rc = follow_rename(ctx, h, sent_to);
+    free(sent_to);
     if (rc < 0) {
         broken(h, rc);
         return rc;
@@ -397,6 +430,12 @@ void fs_upload_discard(struct fs_ctx *ctx, struct fs_handle *h)
     if (!up)
         return;
     h->up = NULL;
+    fs_upload_discard_up(ctx, up);
+}
+
+/* Waits for the parts, aborts the multipart upload if one was started, frees everything. */
+static void fs_upload_discard_up(struct fs_ctx *ctx, struct fs_upload *up)
+{
     pthread_mutex_lock(&up->mu);
     reap(up, 1);
     pthread_mutex_unlock(&up->mu);

@@ -49,6 +49,25 @@ expect_ok "cp writes 9 MiB + 12345 bytes" "cp '$T/odd' '$M/odd'"
 expect_count "three parts (4 + 4 + 1 MiB + tail)" 3 UploadPart
 expect_eq "cp'd object matches" "$(md5_of <"$T/odd")" "$(srv_md5 odd)"
 
+# A streamed file renamed while its parts are on their way ends under its new name only.
+logmark
+if python3 - "$M/moving.bin" "$M/moved.bin" <<'EOF'; then
+import os, sys
+with open(sys.argv[1], "wb") as f:
+    f.write(b"m" * (9 << 20))  # two parts sent
+    os.rename(sys.argv[1], sys.argv[2])
+    f.write(b"end")
+EOF
+    pass "write, rename while open, write, close"
+else
+    fail "write, rename while open, write, close"
+fi
+expect_eq "the renamed stream is stored under the new name" \
+    "$(python3 -c 'import sys; sys.stdout.buffer.write(b"m" * (9 << 20) + b"end")' | md5_of)" \
+    "$(srv_md5 moved.bin)"
+expect_fail_errno "nothing under the old name" nz "" "osscli head-object $B moving.bin"
+expect_count "it was streamed" 1 CompleteMultipartUpload
+
 # ---- a small file is still exactly one PutObject
 logmark
 printf 'abcd' >"$M/four"
