@@ -18,6 +18,7 @@
 #include "ctl/ctl.h"
 #include "oss/buf.h"
 #include "oss/client.h"
+#include "oss/credentials.h"
 #include "oss/error.h"
 
 /* ---- options (opts.c) ---- */
@@ -140,6 +141,11 @@ struct fs_ctx {
     uid_t owner; /* the user who mounted: may write control files, as may root */
     time_t mount_time;
     char stage_dir[256]; /* private staging directory (mode 0700) */
+    /* The refreshable credential source (credential_process= or ram_role=), the expiry of
+     * the first credentials, and the thread that refreshes them (started after daemonizing). */
+    struct oss_cred_source cred_src;
+    time_t cred_expires;
+    struct oss_cred_refresher *cred_refresher;
     /* last value this mount read or wrote per control file, for audit old values */
     struct fs_lastval *lastvals;
     /* real objects shadowed by reserved names, logged once each */

@@ -58,12 +58,6 @@ static const struct fuse_lowlevel_ops ops = {
     .removexattr = fs_op_removexattr,
 };
 
-/* The refreshable credential source of this mount (credential_process= or ram_role=), its
- * first expiry, and the thread that refreshes it (started after daemonizing, see run()). */
-static struct oss_cred_source cred_src;
-static time_t cred_expires;
-static struct oss_cred_refresher *cred_refresher;
-
 static void cred_log(void *arg, int prio, const char *msg)
 {
     fs_log(arg, prio, "%s", msg);
@@ -72,12 +66,13 @@ static void cred_log(void *arg, int prio, const char *msg)
 /* Credentials, first found wins (DESIGN 1.4): passwd_file=, the environment,
  * credential_process=, ram_role=, ~/.ossutilconfig; none means anonymous requests. A source
  * that is named but fails stops the mount; error messages never quote a secret. */
-static int load_credentials(struct fs_opts *o, struct oss_credentials *cr)
+static int load_credentials(struct fs_ctx *ctx, struct oss_credentials *cr)
 {
+    struct fs_opts *o = &ctx->opts;
     char why[320] = "";
     int rc;
     memset(cr, 0, sizeof(*cr));
-    cred_expires = 0;
+    ctx->cred_expires = 0;
     if (o->passwd_file) {
         rc = oss_credentials_from_passwd(o->passwd_file, o->bucket, cr, why, sizeof(why));
         if (rc < 0) {
@@ -90,14 +85,14 @@ static int load_credentials(struct fs_opts *o, struct oss_credentials *cr)
     if (oss_credentials_from_env(cr) == 0)
         return 0;
     if (o->credential_process || o->ram_role) {
-        cred_src = (struct oss_cred_source){
+        ctx->cred_src = (struct oss_cred_source){
             .kind = o->credential_process ? OSS_CRED_PROCESS : OSS_CRED_ECS_ROLE,
             .command = o->credential_process,
             .role = o->ram_role,
             .metadata_url = o->ram_role_url,
         };
-        rc = oss_cred_fetch(&cred_src, cr, &cred_expires, why, sizeof(why));
-        if (rc == 0 && cred_expires && cred_expires <= time(NULL)) {
+        rc = oss_cred_fetch(&ctx->cred_src, cr, &ctx->cred_expires, why, sizeof(why));
+        if (rc == 0 && ctx->cred_expires && ctx->cred_expires <= time(NULL)) {
             oss_credentials_cleanup(cr);
             rc = -EINVAL;
             snprintf(why, sizeof(why), "%s returned credentials that have already expired",
@@ -174,7 +169,7 @@ static int setup(struct fs_ctx *ctx)
     free(o->mountpoint);
     o->mountpoint = strdup(real);
     struct oss_credentials cr;
-    if (!o->mountpoint || load_credentials(o, &cr) < 0)
+    if (!o->mountpoint || load_credentials(ctx, &cr) < 0)
         return -1;
     struct oss_client_config cfg = {
         .url = o->url,
@@ -244,17 +239,17 @@ static int run(struct fs_ctx *ctx, struct fuse_args *args)
             if (!ctx->opts.foreground)
                 openlog("osspermfs", LOG_PID, LOG_DAEMON);
             fuse_daemonize(ctx->opts.foreground);
-            if (cred_expires) {
-                cred_refresher =
-                    oss_cred_refresher_start(ctx->client, &cred_src, cred_expires, cred_log, ctx);
-                if (!cred_refresher)
+            if (ctx->cred_expires) {
+                ctx->cred_refresher = oss_cred_refresher_start(ctx->client, &ctx->cred_src,
+                                                               ctx->cred_expires, cred_log, ctx);
+                if (!ctx->cred_refresher)
                     fs_log(ctx, LOG_ERR, "cannot start the credential refresher: %s",
                            strerror(errno));
             }
             struct fuse_loop_config lc = {.clone_fd = 0, .max_idle_threads = 16};
             ret = fuse_session_loop_mt(se, &lc) ? 1 : 0;
-            oss_cred_refresher_stop(cred_refresher);
-            cred_refresher = NULL;
+            oss_cred_refresher_stop(ctx->cred_refresher);
+            ctx->cred_refresher = NULL;
             fuse_session_unmount(se);
         }
         fuse_remove_signal_handlers(se);
