@@ -313,10 +313,10 @@ struct fs_handle {
     struct oss_buf ra;  /* read-ahead window [ra_off, ra_off + ra.len) */
     uint64_t ra_off, ra_next;
     size_t ra_window;
-    int stage_fd;   /* -1 until the first write */
-    int loaded;     /* staging holds the object's bytes (or O_TRUNC/new) */
-    int dirty;      /* staging differs from the object: upload at flush */
-    int upload_err; /* last upload failure (negative errno), reported again by fsync */
+    int stage_fd;           /* -1 until the first write */
+    int loaded;             /* staging holds the object's bytes (or O_TRUNC/new) */
+    int dirty;              /* staging differs from the object: upload at flush */
+    int upload_err;         /* last upload failure (negative errno), reported again by fsync */
     struct fs_upload *up;   /* streaming multipart upload of sequential writes (upload.c) */
     int no_stream;          /* the handle left the sequential pattern: staging only */
     int upload_broken;      /* a streamed upload failed: every flush reports upload_err */

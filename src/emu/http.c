@@ -23,6 +23,7 @@
 #include "listen.h"
 #include "emu/store.h"
 #include "http_fault.h"
+#include "op_early.h"
 #include "oss/codec.h"
 #include "oss/crc64.h"
 
@@ -57,6 +58,8 @@ struct emu_conn {
     struct emu_fault_plan plan; /* faults injected into this request */
     int drop;                   /* reset the connection without an answer */
     int log_pending;            /* the log line waits for the cut of a reset answer */
+    int decided;                /* plan was drawn when the headers arrived */
+    int target_rc;              /* 0 or -errno of emu_target_parse */
     struct emu_paced_body paced;
 };
 
@@ -203,9 +206,14 @@ static void body_chunk(struct emu_conn *x, const char *data, size_t n)
         x->body_err = write_all(x->spool_fd, data, n);
 }
 
-/* Fills x->req from what arrived: target, headers, body. Returns 0 or -errno of a target
- * that cannot be parsed. */
-static int build_request(struct emu_conn *x, const char *method)
+/* The MD5 of the empty string: the body digest of every body-less request. */
+static const unsigned char empty_md5[OSS_MD5_LEN] = {
+    0xd4, 0x1d, 0x8c, 0xd9, 0x8f, 0x00, 0xb2, 0x04, 0xe9, 0x80, 0x09, 0x98, 0xec, 0xf8, 0x42, 0x7e};
+
+/* Fills x->req from the request line and headers (once, when the headers arrived): method,
+ * request id, parsed target. Sets x->target_rc to 0 or -errno of a target that cannot be
+ * parsed. */
+static void prepare_request(struct emu_conn *x, const char *method)
 {
     struct emu_req *r = &x->req;
     r->method = method;
@@ -215,12 +223,22 @@ static int build_request(struct emu_conn *x, const char *method)
     r->who.anonymous = 1;
     r->who.akid = "";
     r->op = "Unknown";
+    memcpy(r->body_md5, empty_md5, sizeof(empty_md5));
+    x->target_rc =
+        emu_target_parse(x->raw_target, emu_req_header(r, "Host"), x->server->domain, &x->target);
+    r->bucket = x->target.bucket;
+    r->key = x->target.key;
+    r->query = x->target.query;
+    r->nquery = x->target.nquery;
+}
 
+/* Adds the received body to x->req (digests, length, memory or spool file). */
+static void attach_body(struct emu_conn *x)
+{
+    struct emu_req *r = &x->req;
     if (x->md5) {
         oss_md5_final(x->md5, r->body_md5);
         x->md5 = NULL;
-    } else {
-        oss_md5("", 0, r->body_md5);
     }
     r->body_crc64 = x->crc;
     r->body_len = (size_t)x->body_len;
@@ -231,14 +249,6 @@ static int build_request(struct emu_conn *x, const char *method)
     } else {
         r->body = oss_buf_str(&x->body);
     }
-
-    int rc =
-        emu_target_parse(x->raw_target, emu_req_header(r, "Host"), x->server->domain, &x->target);
-    r->bucket = x->target.bucket;
-    r->key = x->target.key;
-    r->query = x->target.query;
-    r->nquery = x->target.nquery;
-    return rc;
 }
 
 /* Runs the request: route, authenticate, draw the faults, handle. The response ends up in
@@ -248,8 +258,9 @@ static void process(struct emu_conn *x, const char *method)
 {
     struct emu_server *s = x->server;
     struct emu_req *r = &x->req;
-    int rc = build_request(x, method);
+    int rc = x->target_rc;
 
+    attach_body(x);
     if (rc) {
         emu_resp_error(&x->resp, r, 400, "InvalidURI", "Couldn't parse the specified URI.", NULL,
                        NULL);
@@ -262,7 +273,8 @@ static void process(struct emu_conn *x, const char *method)
         return;
     }
     int auth = emu_authenticate(s, r, &x->resp);
-    emu_fault_decide(s->fault, r->op, &x->plan);
+    if (!x->decided)
+        emu_fault_decide(s->fault, r->op, &x->plan);
     if (x->plan.status) {
         emu_fault_answer(&x->resp, &x->req, &x->plan);
         return;
@@ -383,30 +395,35 @@ static struct MHD_Response *make_faulted_response(struct emu_conn *x, struct MHD
     return r;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_data_size, void **con_cls)
+/* When the headers of a request with a body arrived: routes and authenticates it and runs the
+ * header-only checks of its operation (op_early.h), so that a refusal goes out before the body
+ * is read (no 100 Continue). Draws the fault plan now; a plan that answers, resets or loses
+ * the request leaves everything to process(), as for body-less requests. 1 when x->resp holds
+ * the refusal to send now; 0 to read the body (x->resp untouched). */
+static int refuse_early(struct emu_conn *x, struct MHD_Connection *c)
 {
-    struct emu_conn *x = *con_cls;
-    (void)cls;
-    (void)url;
-    (void)version;
+    struct emu_server *s = x->server;
+    struct emu_req *r = &x->req;
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
+    uint64_t len = cl ? strtoull(cl, NULL, 10) : 0;
 
-    if (!x)
-        return MHD_NO; /* out of memory in on_uri */
-    if (!x->started) {
-        x->started = 1;
-        if (MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, x) < 0)
-            return MHD_NO;
-        return MHD_YES; /* MHD answers Expect: 100-continue and streams the body */
-    }
-    if (*upload_data_size) {
-        body_chunk(x, upload_data, *upload_data_size);
-        *upload_data_size = 0;
-        return MHD_YES;
-    }
+    if ((len == 0 && !te) || x->target_rc || !emu_route(r))
+        return 0;
+    emu_fault_decide(s->fault, r->op, &x->plan);
+    x->decided = 1;
+    if (x->plan.status || x->plan.reset || x->plan.lost)
+        return 0;
+    if (emu_authenticate(s, r, &x->resp) != 0 || emu_op_early_refusal(s, r, &x->resp, len))
+        return 1;
+    emu_resp_cleanup(&x->resp);
+    emu_resp_init(&x->resp);
+    return 0;
+}
 
-    process(x, method);
+/* Sends (or, for a fault, withholds) the answer x->resp holds and writes its log line. */
+static enum MHD_Result answer(struct emu_conn *x, struct MHD_Connection *c, const char *method)
+{
     emu_sleep_ms(x->plan.latency_ms);
     int status = x->resp.status ? x->resp.status : 200;
     int is_head = strcmp(method, "HEAD") == 0;
@@ -441,6 +458,36 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    struct emu_conn *x = *con_cls;
+    (void)cls;
+    (void)url;
+    (void)version;
+
+    if (!x)
+        return MHD_NO; /* out of memory in on_uri */
+    if (!x->started) {
+        x->started = 1;
+        if (MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, x) < 0)
+            return MHD_NO;
+        prepare_request(x, method);
+        if (refuse_early(x, c)) /* MHD answers without reading the body, then closes */
+            return answer(x, c, method);
+        return MHD_YES; /* MHD answers Expect: 100-continue and streams the body */
+    }
+    if (*upload_data_size) {
+        body_chunk(x, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+
+    process(x, method);
+    return answer(x, c, method);
 }
 
 int emu_http_start(struct emu_server *s, const char *listen, struct emu_http **out, char *bound,

@@ -1,7 +1,8 @@
 /* Reads of objects without local staging: a random read is one ranged GET of at least
  * PF_MIN bytes; once reads are sequential, chunks ahead of the reader are fetched by concurrent
  * ranged GETs (up to PF_INFLIGHT at a time, PF_CHUNK_MAX each) in a window that doubles up to
- * PF_WINDOW_MAX, so memory stays bounded by the window. A read elsewhere drops (and cancels)
+ * PF_WINDOW_MAX, so memory stays bounded by the window (plus the chunk being read and
+ * PF_SPARE buffers kept for reuse). A read elsewhere drops (and cancels)
  * everything fetched ahead. */
 #include <errno.h>
 #include <stdlib.h>
