@@ -160,6 +160,11 @@ int emu_store_version_open(struct emu_store *st, const char *bucket, const char 
  * a delete marker. */
 int emu_store_version_set_acl(struct emu_store *st, const char *bucket, const char *key,
                               const char *version_id, const char *acl);
+/* Replaces the stored headers JSON (object tags live there) of one version (NULL: the current
+ * one), leaving data, ETag and Last-Modified alone. -ENOENT when absent, -EISDIR when it is a
+ * delete marker. */
+int emu_store_version_set_headers(struct emu_store *st, const char *bucket, const char *key,
+                                  const char *version_id, const char *headers);
 
 /* What a delete did: the version id it created or removed ("" on an unversioned bucket) and
  * whether that version is a delete marker. */

@@ -128,7 +128,7 @@ static void write_contents(struct oss_xml_writer *w, const struct list_params *p
     oss_xmlw_elem(w, "LastModified", date);
     oss_xmlw_elem(w, "ETag", etag);
     oss_xmlw_elem(w, "Type", o->type);
-    oss_xmlw_elemf(w, "Size", "%llu", (unsigned long long)o->size);
+    oss_xmlw_elemf(w, "Size", "%llu", (unsigned long long)emu_op_listed_size(o));
     oss_xmlw_elem(w, "StorageClass", o->storage_class);
     if (p->fetch_owner)
         emu_op_xml_owner(w, owner);

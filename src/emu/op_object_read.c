@@ -1,6 +1,6 @@
 /* Object reads: HeadObject, GetObjectMeta and GetObject with ranges and conditional headers
  * (oss-api.md 6.6, 8.1). Bodies are never copied: the response carries the object's open data
- * file (resp->file_fd), also for HEAD so that the front reports the object's Content-Length. */
+ * file (resp->file_fd); HEAD answers give the front the Content-Length from the row. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,18 +16,21 @@
  * after the bucket and authorization checks (action oss:GetObject, oss:GetObjectVersion with a
  * versionId, governed by the object's ACL, "default" meaning the bucket's). A missing key is
  * reported as 404 only to requesters who may read the bucket; delete markers answer 404/405
- * (emu_op_load_version). Returns 0 with *o and *fd, or -1 with resp filled. */
+ * (emu_op_load_version). Returns 0 with *o and *fd, or -1 with resp filled. Without
+ * want_data the object's own data file is not opened (*fd stays -1 unless a symlink was
+ * followed): HEAD answers need only the row. */
 static int open_for_read(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
-                         struct emu_bucket *b, struct emu_object *o, int *fd)
+                         struct emu_bucket *b, struct emu_object *o, int *fd, int want_data)
 {
     *fd = -1;
     if (emu_op_load_bucket(s, req, resp, b) < 0)
         return -1;
-    if (emu_op_load_version(s, req, resp, b, o, fd, "oss:GetObject", "oss:GetObjectVersion", 1, 0) <
-        0)
+    if (emu_op_load_version(s, req, resp, b, o, want_data ? fd : NULL, "oss:GetObject",
+                            "oss:GetObjectVersion", 1, 0) < 0)
         return -1;
     if (emu_op_follow_symlink(s, req, resp, o, fd) < 0 || emu_op_conditions(req, resp, o, "") < 0) {
-        close(*fd);
+        if (*fd >= 0)
+            close(*fd);
         *fd = -1;
         emu_object_cleanup(o);
         return -1;
@@ -42,17 +45,25 @@ static void send_file(struct emu_resp *resp, int fd, uint64_t off, uint64_t len)
     resp->file_len = len;
 }
 
+/* A HEAD answer's Content-Length without its body: the front sends the header alone. */
+static void head_length(struct emu_resp *resp, int fd, uint64_t len)
+{
+    if (fd >= 0)
+        close(fd);
+    emu_op_header_u64(resp, "Content-Length", len);
+}
+
 void emu_op_head_object(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
 {
     struct emu_bucket b;
     struct emu_object o;
     int fd;
 
-    if (open_for_read(s, req, resp, &b, &o, &fd) < 0)
+    if (open_for_read(s, req, resp, &b, &o, &fd, 0) < 0)
         return;
     resp->status = 200;
     emu_op_object_headers_req(resp, &o, NULL);
-    send_file(resp, fd, 0, o.size);
+    head_length(resp, fd, o.size);
     emu_object_cleanup(&o);
 }
 
@@ -63,7 +74,7 @@ void emu_op_get_object_meta(struct emu_server *s, struct emu_req *req, struct em
     struct emu_object o;
     int fd;
 
-    if (open_for_read(s, req, resp, &b, &o, &fd) < 0)
+    if (open_for_read(s, req, resp, &b, &o, &fd, 0) < 0)
         return;
     resp->status = 200;
     emu_op_quote_etag(o.etag, etag);
@@ -74,7 +85,7 @@ void emu_op_get_object_meta(struct emu_server *s, struct emu_req *req, struct em
     emu_op_version_header(resp, &o);
     if (!strcmp(b.access_monitor, "Enabled"))
         emu_resp_header(resp, "x-oss-last-access-time", date);
-    send_file(resp, fd, 0, o.size);
+    head_length(resp, fd, o.size);
     emu_object_cleanup(&o);
 }
 
@@ -151,7 +162,7 @@ void emu_op_get_object(struct emu_server *s, struct emu_req *req, struct emu_res
     char cr[80];
     int fd, r;
 
-    if (open_for_read(s, req, resp, &b, &o, &fd) < 0)
+    if (open_for_read(s, req, resp, &b, &o, &fd, 1) < 0)
         return;
     r = parse_range(emu_req_header(req, "Range"), o.size, standard, &first, &last);
     if (r < 0) {

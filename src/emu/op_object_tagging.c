@@ -106,14 +106,30 @@ static void store_tags(struct emu_server *s, struct emu_req *req, struct emu_res
         json_object_del(h, TAGS_MEMBER);
     text = json_dumps(h, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(h);
-    rc = text ? emu_store_object_set_headers(s->store, o->bucket, o->key, text) : -ENOMEM;
+    rc = text ? emu_store_version_set_headers(s->store, o->bucket, o->key,
+                                              emu_op_version_param(req), text)
+              : -ENOMEM;
     free(text);
     if (rc == -ENOENT)
         emu_op_no_such_key(req, resp, req->key);
     else if (rc < 0)
         emu_op_internal(resp, req, rc);
-    else
+    else {
         resp->status = status;
+        emu_op_version_header(resp, o);
+    }
+}
+
+/* The bucket and the addressed version (?versionId, else the current one) of a tagging call,
+ * authorized with action, or its Version form when a version is named, against the object's
+ * ACL. 0 with *b and *o (caller cleans up o), or -1 with resp filled. */
+static int load_tagged(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                       const char *action, const char *version_action, int write,
+                       struct emu_bucket *b, struct emu_object *o)
+{
+    if (emu_op_load_bucket(s, req, resp, b) < 0)
+        return -1;
+    return emu_op_load_version(s, req, resp, b, o, NULL, action, version_action, 1, write);
 }
 
 /* The tag set of a Tagging document into the JSON object tags. 0, -1 with err (a limit), or
@@ -153,7 +169,8 @@ void emu_op_put_object_tagging(struct emu_server *s, struct emu_req *req, struct
     json_t *tags;
     int rc;
 
-    if (emu_op_load_latest(s, req, resp, "oss:PutObjectTagging", 1, &b, &o) < 0)
+    if (load_tagged(s, req, resp, "oss:PutObjectTagging", "oss:PutObjectVersionTagging", 1, &b,
+                    &o) < 0)
         return;
     tags = json_object();
     rc = tags_from_xml(req, tags, &err);
@@ -176,7 +193,8 @@ void emu_op_get_object_tagging(struct emu_server *s, struct emu_req *req, struct
     const char *key;
     json_t *h, *tags, *val;
 
-    if (emu_op_load_latest(s, req, resp, "oss:GetObjectTagging", 0, &b, &o) < 0)
+    if (load_tagged(s, req, resp, "oss:GetObjectTagging", "oss:GetObjectVersionTagging", 0, &b,
+                    &o) < 0)
         return;
     h = json_loads(o.headers, 0, NULL);
     tags = json_object_get(h, TAGS_MEMBER);
@@ -192,6 +210,7 @@ void emu_op_get_object_tagging(struct emu_server *s, struct emu_req *req, struct
     oss_xmlw_end(&w);
     oss_xmlw_end(&w);
     emu_op_reply_doc(req, resp, &w, &xml);
+    emu_op_version_header(resp, &o);
     json_decref(h);
     emu_object_cleanup(&o);
 }
@@ -201,7 +220,8 @@ void emu_op_delete_object_tagging(struct emu_server *s, struct emu_req *req, str
     struct emu_bucket b;
     struct emu_object o;
 
-    if (emu_op_load_latest(s, req, resp, "oss:DeleteObjectTagging", 1, &b, &o) < 0)
+    if (load_tagged(s, req, resp, "oss:DeleteObjectTagging", "oss:DeleteObjectVersionTagging", 1,
+                    &b, &o) < 0)
         return;
     store_tags(s, req, resp, &o, NULL, 204);
     emu_object_cleanup(&o);

@@ -192,5 +192,8 @@ void emu_op_source_close(struct emu_op_source *src);
  * link's, for the caller to release. */
 int emu_op_follow_symlink(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
                           struct emu_object *o, int *fd);
+/* The Size listings report for o: for a Symlink object the length of its target key
+ * (oss-api.md 9), else o->size (op_symlink.c). */
+uint64_t emu_op_listed_size(const struct emu_object *o);
 
 #endif

@@ -28,6 +28,16 @@ static char *link_target(const struct emu_object *o)
     return out;
 }
 
+uint64_t emu_op_listed_size(const struct emu_object *o)
+{
+    if (strcmp(o->type, "Symlink") != 0)
+        return o->size;
+    char *target = link_target(o);
+    uint64_t n = target ? strlen(target) : 0;
+    free(target);
+    return n;
+}
+
 int emu_op_follow_symlink(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
                           struct emu_object *o, int *fd)
 {

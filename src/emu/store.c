@@ -49,9 +49,69 @@ int store_err(int rc)
     }
 }
 
+static unsigned sql_hash(const char *sql)
+{
+    unsigned h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+/* Statements are kept prepared in st->cache, one per SQL text, and lent to one user at a
+ * time (busy); a second user of the same text while the first still holds it (a nested query)
+ * or a full table gets a statement of its own, finalized by store_finish. */
 int store_prepare(struct emu_store *st, const char *sql, sqlite3_stmt **out)
 {
-    return store_err(sqlite3_prepare_v2(st->db, sql, -1, out, NULL));
+    unsigned h = sql_hash(sql), free_slot = STORE_CACHE_SIZE;
+    int rc;
+
+    *out = NULL;
+    pthread_mutex_lock(&st->cache_lock);
+    for (unsigned i = 0; i < STORE_CACHE_SIZE; i++) {
+        struct store_cached *e = &st->cache[(h + i) % STORE_CACHE_SIZE];
+        if (!e->stmt) {
+            free_slot = (h + i) % STORE_CACHE_SIZE;
+            break;
+        }
+        if (e->hash == h && strcmp(sqlite3_sql(e->stmt), sql) == 0) {
+            if (e->busy)
+                break;
+            e->busy = 1;
+            *out = e->stmt;
+            pthread_mutex_unlock(&st->cache_lock);
+            return 0;
+        }
+    }
+    rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
+    if (rc == SQLITE_OK && *out && free_slot < STORE_CACHE_SIZE) {
+        st->cache[free_slot].stmt = *out;
+        st->cache[free_slot].hash = h;
+        st->cache[free_slot].busy = 1;
+    }
+    pthread_mutex_unlock(&st->cache_lock);
+    return store_err(rc);
+}
+
+void store_finish(struct emu_store *st, sqlite3_stmt *s)
+{
+    if (!s)
+        return;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    pthread_mutex_lock(&st->cache_lock);
+    unsigned h = sql_hash(sqlite3_sql(s));
+    for (unsigned i = 0; i < STORE_CACHE_SIZE; i++) {
+        struct store_cached *e = &st->cache[(h + i) % STORE_CACHE_SIZE];
+        if (!e->stmt)
+            break;
+        if (e->stmt == s) {
+            e->busy = 0;
+            pthread_mutex_unlock(&st->cache_lock);
+            return;
+        }
+    }
+    pthread_mutex_unlock(&st->cache_lock);
+    sqlite3_finalize(s);
 }
 
 void store_bind_bk(sqlite3_stmt *s, const char *bucket, const char *key)
@@ -83,7 +143,7 @@ int store_query_ints_locked(struct emu_store *st, const char *sql, const char *a
             rc = store_err(rc);
         }
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     return rc;
 }
 
@@ -96,7 +156,7 @@ int store_none_locked(struct emu_store *st, const char *sql, const char *arg)
         rc = sqlite3_step(s);
         rc = rc == SQLITE_ROW ? -ENOTEMPTY : store_err(rc);
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     return rc;
 }
 
@@ -146,6 +206,7 @@ int emu_store_open(const char *dir, struct emu_store **out)
     if (!st)
         return -ENOMEM;
     pthread_mutex_init(&st->lock, NULL);
+    pthread_mutex_init(&st->cache_lock, NULL);
     st->dir = strdup(dir);
     st->objects_dir = path_join(dir, "objects");
     st->tmp_dir = path_join(dir, "tmp");
@@ -188,9 +249,12 @@ void emu_store_close(struct emu_store *st)
 {
     if (!st)
         return;
+    for (unsigned i = 0; i < STORE_CACHE_SIZE; i++)
+        sqlite3_finalize(st->cache[i].stmt);
     if (st->db)
         sqlite3_close(st->db);
     pthread_mutex_destroy(&st->lock);
+    pthread_mutex_destroy(&st->cache_lock);
     free(st->dir);
     free(st->objects_dir);
     free(st->tmp_dir);
@@ -234,7 +298,7 @@ int emu_store_bucket_create(struct emu_store *st, const struct emu_bucket *b)
         sqlite3_bind_int64(s, 7, (sqlite3_int64)b->created);
         rc = store_err(sqlite3_step(s));
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     pthread_mutex_unlock(&st->lock);
     return rc;
 }
@@ -257,7 +321,7 @@ int emu_store_bucket_get(struct emu_store *st, const char *name, struct emu_buck
             rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
         }
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     pthread_mutex_unlock(&st->lock);
     return rc;
 }
@@ -279,7 +343,7 @@ static int exec3(struct emu_store *st, const char *sql, const char *a, const cha
         if (rc == 0)
             rc = sqlite3_changes(st->db);
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     return rc;
 }
 
@@ -364,7 +428,7 @@ int emu_store_bucket_list(struct emu_store *st, const char *owner, const char *p
         }
         rc = store_err(rc);
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     pthread_mutex_unlock(&st->lock);
     if (rc < 0) {
         free(v);
@@ -395,7 +459,7 @@ int emu_store_setting_get(struct emu_store *st, const char *bucket, const char *
             rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
         }
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     pthread_mutex_unlock(&st->lock);
     return rc;
 }

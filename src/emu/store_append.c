@@ -32,7 +32,7 @@ static int current_locked(struct emu_store *st, const char *bucket, const char *
         else
             rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     return rc;
 }
 
@@ -96,7 +96,7 @@ static int update_locked(struct emu_store *st, const struct emu_object *o)
         sqlite3_bind_text(s, 6, o->key, -1, SQLITE_TRANSIENT);
         rc = store_err(sqlite3_step(s));
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     return rc;
 }
 

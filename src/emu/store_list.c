@@ -136,7 +136,7 @@ int emu_store_list(struct emu_store *st, const char *bucket, const char *prefix,
     after = after ? after : "";
     pthread_mutex_lock(&st->lock);
     rc = list_locked(st, bucket, prefix, delimiter, after, max, out, &w);
-    sqlite3_finalize(w.s);
+    store_finish(st, w.s);
     pthread_mutex_unlock(&st->lock);
     if (rc < 0)
         emu_list_result_cleanup(out);

@@ -124,7 +124,7 @@ int emu_store_upload_create(struct emu_store *st, struct emu_upload *u)
                           SQLITE_TRANSIENT);
         rc = store_err(sqlite3_step(s));
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     pthread_mutex_unlock(&st->lock);
     return rc;
 }
@@ -149,7 +149,7 @@ static int upload_get_locked(struct emu_store *st, const char *bucket, const cha
         else
             rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     return rc;
 }
 
@@ -180,7 +180,7 @@ static int part_file_locked(struct emu_store *st, const char *upload_id, unsigne
             rc = store_err(rc);
         }
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     return rc;
 }
 
@@ -219,7 +219,7 @@ int emu_store_part_put(struct emu_store *st, const char *upload_id, struct emu_p
             sqlite3_bind_text(s, 7, p->file, -1, SQLITE_TRANSIENT);
             rc = store_err(sqlite3_step(s));
         }
-        sqlite3_finalize(s);
+        store_finish(st, s);
         if (rc < 0) {
             rename(dst, data_path);
         } else if (old[0]) {
@@ -269,7 +269,7 @@ int emu_store_part_list(struct emu_store *st, const char *upload_id, unsigned af
         }
         rc = store_err(rc);
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     pthread_mutex_unlock(&st->lock);
     if (rc < 0) {
         free(v);
@@ -314,7 +314,7 @@ static int drop_upload_locked(struct emu_store *st, const char *upload_id)
         }
         rc = store_err(rc);
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     s = NULL;
     if (rc == 0)
         rc = store_err(sqlite3_exec(st->db, "SAVEPOINT emu_upload", NULL, NULL, NULL));
@@ -327,7 +327,7 @@ static int drop_upload_locked(struct emu_store *st, const char *upload_id)
                 sqlite3_bind_text(s, 1, upload_id, -1, SQLITE_TRANSIENT);
                 rc = store_err(sqlite3_step(s));
             }
-            sqlite3_finalize(s);
+            store_finish(st, s);
             s = NULL;
         }
         if (rc == 0)

@@ -56,7 +56,7 @@ int emu_store_upload_list(struct emu_store *st, const char *bucket, const char *
         }
         rc = store_err(rc);
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     pthread_mutex_unlock(&st->lock);
     if (rc < 0) {
         for (size_t i = 0; i < cnt; i++)

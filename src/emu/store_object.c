@@ -129,7 +129,7 @@ static int object_get_locked(struct emu_store *st, const char *bucket, const cha
                 col_copy(out->version_id, sizeof(out->version_id), s, 12);
         }
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     return rc;
 }
 
@@ -189,7 +189,7 @@ static int current_file_locked(struct emu_store *st, const char *bucket, const c
             rc = store_err(rc);
         }
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     return rc;
 }
 
@@ -221,7 +221,7 @@ int store_insert_object_locked(struct emu_store *st, const struct emu_object *o,
         sqlite3_bind_int64(s, 14, seq);
         rc = store_err(sqlite3_step(s));
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     return rc;
 }
 
@@ -307,7 +307,7 @@ int emu_store_object_delete_version(struct emu_store *st, const char *bucket, co
         sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
         rc = store_err(sqlite3_step(s));
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     if (rc == 0) {
         store_object_path(st, file, path, sizeof(path));
         unlink(path);
@@ -334,7 +334,7 @@ static int update_text(struct emu_store *st, const char *sql, const char *value,
         if (rc == 0 && sqlite3_changes(st->db) == 0)
             rc = -ENOENT;
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     pthread_mutex_unlock(&st->lock);
     return rc;
 }

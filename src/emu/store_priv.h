@@ -8,12 +8,22 @@
 
 #include "emu/store.h"
 
+/* A prepared statement kept for reuse (store.c). */
+#define STORE_CACHE_SIZE 128
+struct store_cached {
+    sqlite3_stmt *stmt; /* NULL: free slot */
+    unsigned hash;      /* of its SQL text */
+    int busy;           /* lent out by store_prepare, not yet back through store_finish */
+};
+
 struct emu_store {
     char *dir;
     char *objects_dir; /* DIR/objects */
     char *tmp_dir;     /* DIR/tmp */
     sqlite3 *db;
-    pthread_mutex_t lock; /* serializes every use of db and of the object files' lifetime */
+    pthread_mutex_t lock;       /* serializes every use of db and of the object files' lifetime */
+    pthread_mutex_t cache_lock; /* guards cache (a leaf lock) */
+    struct store_cached cache[STORE_CACHE_SIZE]; /* prepared statements by SQL text */
 };
 
 /* The columns of the objects table in the order store_row_to_object() expects them. */
@@ -28,8 +38,13 @@ int store_row_to_object(sqlite3_stmt *st, int col, struct emu_object *o);
 /* Maps an SQLite result code to a negative errno. */
 int store_err(int rc);
 
-/* Prepares sql on the store's connection; returns 0 or a negative errno. */
+/* Lends a prepared statement for sql on the store's connection (a cached one, reset, when
+ * there is one); returns 0 or a negative errno. Every statement it gives, and NULL, goes back
+ * through store_finish, never sqlite3_finalize. */
 int store_prepare(struct emu_store *st, const char *sql, sqlite3_stmt **out);
+/* Ends the use of s from store_prepare: resets it and clears its bindings for the next user
+ * (or finalizes it when it is not cached). s may be NULL. */
+void store_finish(struct emu_store *st, sqlite3_stmt *s);
 
 /* Runs sql, a query of one result row with ?1 bound to arg, and reads its first integer column
  * into *a and, when b is non-NULL, its second into *b. The caller holds the lock. 0 or a

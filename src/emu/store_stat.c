@@ -47,7 +47,7 @@ int emu_store_bucket_stat(struct emu_store *st, const char *bucket, struct emu_b
         }
         rc = store_err(rc);
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     pthread_mutex_unlock(&st->lock);
     return rc;
 }

@@ -32,7 +32,7 @@ int store_version_init(struct emu_store *st)
     /* The objects table of an older store lacks the version columns. */
     if (sqlite3_prepare_v2(st->db, "SELECT version_id, seq FROM objects LIMIT 0", -1, &s, NULL) ==
         SQLITE_OK) {
-        sqlite3_finalize(s);
+        store_finish(st, s);
         return 0;
     }
     rc = sqlite3_exec(st->db,
@@ -54,7 +54,7 @@ static int exec_bk(struct emu_store *st, const char *sql, const char *bucket, co
             sqlite3_bind_text(s, 3, third, -1, SQLITE_TRANSIENT);
         rc = store_err(sqlite3_step(s));
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     return rc;
 }
 
@@ -76,7 +76,7 @@ int store_versioning_locked(struct emu_store *st, const char *bucket, char out[1
             rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
         }
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     return rc;
 }
 
@@ -163,7 +163,7 @@ int store_version_next_seq(struct emu_store *st, const char *bucket, const char 
             rc = store_err(rc);
         }
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     return rc;
 }
 
@@ -188,7 +188,7 @@ int store_version_current(struct emu_store *st, const char *bucket, const char *
             rc = store_err(rc);
         }
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     return rc;
 }
 
@@ -228,7 +228,7 @@ static int drop_kept(struct emu_store *st, const char *bucket, const char *key, 
             rc = store_err(rc);
         }
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     if (rc == 0 && *found)
         rc = exec_bk(st, "DELETE FROM object_versions WHERE bucket=?1 AND key=?2 AND version_id=?3",
                      bucket, key, vid);
@@ -332,7 +332,7 @@ static int promote(struct emu_store *st, const char *bucket, const char *key)
             rc = store_err(rc);
         }
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     if (rc < 0 || dm)
         return rc;
     rc = exec_bk(st,
@@ -377,7 +377,7 @@ static int add_marker(struct emu_store *st, const char *bucket, const char *key,
         sqlite3_bind_int64(s, 5, seq);
         rc = store_err(sqlite3_step(s));
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     return rc;
 }
 

@@ -136,7 +136,7 @@ int emu_store_list_versions(struct emu_store *st, const char *bucket, const char
         seek(&w, from, strlen(from));
         rc = walk(&w);
     }
-    sqlite3_finalize(w.s);
+    store_finish(st, w.s);
     pthread_mutex_unlock(&st->lock);
     free(w.cur_key);
     if (rc < 0)

@@ -48,7 +48,7 @@ static int version_get_locked(struct emu_store *st, const char *bucket, const ch
             else
                 rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
         }
-        sqlite3_finalize(s);
+        store_finish(st, s);
         if (rc == 0 && i == 0)
             out->is_latest = 1;
         if (rc == 0 && i == 1 && !vid && !out->delete_marker) {
@@ -73,7 +73,7 @@ static int version_get_locked(struct emu_store *st, const char *bucket, const ch
                 if (sqlite3_step(s) == SQLITE_ROW)
                     out->is_latest = sqlite3_column_int64(s, 0) + 1 == seq;
             }
-            sqlite3_finalize(s);
+            store_finish(st, s);
         }
         if (rc < 0)
             emu_object_cleanup(out);
@@ -102,9 +102,16 @@ int emu_store_version_open(struct emu_store *st, const char *bucket, const char 
     return rc;
 }
 
-int emu_store_version_set_acl(struct emu_store *st, const char *bucket, const char *key,
-                              const char *version_id, const char *acl)
+/* Sets one text column (acl or headers) of one version (NULL: the current one); the latest
+ * data version is the current row of objects, the others are rows of object_versions. */
+static int version_set_text(struct emu_store *st, const char *bucket, const char *key,
+                            const char *version_id, int headers, const char *value)
 {
+    static const char *const sql[2][2] = {
+        {"UPDATE object_versions SET acl=?3 WHERE bucket=?1 AND key=?2 AND version_id=?4",
+         "UPDATE objects SET acl=?3 WHERE bucket=?1 AND key=?2"},
+        {"UPDATE object_versions SET headers=?3 WHERE bucket=?1 AND key=?2 AND version_id=?4",
+         "UPDATE objects SET headers=?3 WHERE bucket=?1 AND key=?2"}};
     sqlite3_stmt *s = NULL;
     struct emu_object o;
     int rc;
@@ -115,26 +122,33 @@ int emu_store_version_set_acl(struct emu_store *st, const char *bucket, const ch
         pthread_mutex_unlock(&st->lock);
         return rc;
     }
-    /* A data version that is the latest is the current row; the others are kept rows. */
     if (o.delete_marker)
         rc = -EISDIR;
     else
-        rc = store_prepare(st,
-                           o.is_latest ? "UPDATE objects SET acl=?3 WHERE bucket=?1 AND key=?2"
-                                       : "UPDATE object_versions SET acl=?3 WHERE bucket=?1 AND"
-                                         " key=?2 AND version_id=?4",
-                           &s);
+        rc = store_prepare(st, sql[headers][o.is_latest ? 1 : 0], &s);
     if (rc == 0) {
         store_bind_bk(s, bucket, key);
-        sqlite3_bind_text(s, 3, acl, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 3, value, -1, SQLITE_TRANSIENT);
         if (!o.is_latest)
             sqlite3_bind_text(s, 4, o.version_id, -1, SQLITE_TRANSIENT);
         rc = store_err(sqlite3_step(s));
     }
-    sqlite3_finalize(s);
+    store_finish(st, s);
     emu_object_cleanup(&o);
     pthread_mutex_unlock(&st->lock);
     return rc;
+}
+
+int emu_store_version_set_acl(struct emu_store *st, const char *bucket, const char *key,
+                              const char *version_id, const char *acl)
+{
+    return version_set_text(st, bucket, key, version_id, 0, acl);
+}
+
+int emu_store_version_set_headers(struct emu_store *st, const char *bucket, const char *key,
+                                  const char *version_id, const char *headers)
+{
+    return version_set_text(st, bucket, key, version_id, 1, headers);
 }
 
 int emu_store_version_count(struct emu_store *st, const char *bucket, uint64_t *count)

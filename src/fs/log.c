@@ -70,6 +70,9 @@ char *fs_lastval_get(struct fs_ctx *ctx, const char *entry, const struct ctl_tar
     return v;
 }
 
+/* Remembers value as the last known one. A value read from the server ends with the newline
+ * that reads add, a written one does not: final newlines are dropped so the audit log's old and
+ * new fields compare equal for the same setting. */
 void fs_lastval_set(struct fs_ctx *ctx, const char *entry, const struct ctl_target *t,
                     const char *value)
 {
@@ -79,6 +82,9 @@ void fs_lastval_set(struct fs_ctx *ctx, const char *entry, const struct ctl_targ
         free(v);
         return;
     }
+    size_t n = strlen(v);
+    while (n > 0 && (v[n - 1] == '\n' || v[n - 1] == '\r'))
+        v[--n] = 0;
     pthread_mutex_lock(&ctx->lock);
     struct fs_lastval *lv = find(ctx->lastvals, id);
     if (lv) {

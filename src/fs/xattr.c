@@ -266,13 +266,18 @@ void fs_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
     struct oss_buf v = OSS_BUF_INIT;
     pthread_mutex_lock(&ctx->lock);
     struct fs_inode *in = fs_inode_get_locked(ctx, ino);
-    size_t n = !in                     ? 0
-               : in->kind == FS_K_FILE ? sizeof(file_names) / sizeof(file_names[0])
+    /* symlinks have no attributes of their own (a HeadObject would describe the target) */
+    size_t n = !in                                     ? 0
+               : in->kind == FS_K_FILE && !in->is_link ? sizeof(file_names) / sizeof(file_names[0])
                : in->kind == FS_K_DIR && in->is_bucket_root ? 1
                                                             : 0;
     pthread_mutex_unlock(&ctx->lock);
+    /* user.oss.version-id and user.oss.crc64 are listed by fs_xattr_meta_list only when the
+     * object has them, so getfattr -d does not stumble on ENODATA */
     for (size_t i = 0; i < n; i++)
-        oss_buf_append(&v, file_names[i], strlen(file_names[i]) + 1);
+        if (strcmp(file_names[i], "user.oss.version-id") != 0 &&
+            strcmp(file_names[i], "user.oss.crc64") != 0)
+            oss_buf_append(&v, file_names[i], strlen(file_names[i]) + 1);
     struct fs_xobj o;
     int rc = n > 1 ? xobj_of(ctx, ino, &o) : -ENODATA;
     if (rc == 0) /* tags and user metadata: one HeadObject */

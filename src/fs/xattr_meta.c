@@ -74,6 +74,10 @@ int fs_xattr_meta_list(struct fs_ctx *ctx, const struct fs_xobj *o, struct oss_b
         rc = oss_head_object_headers(ctx->client, o->bucket, o->key, &m, &h, &err);
     if (rc < 0)
         fs_log_oss(ctx, "HeadObject", o->bucket, o->key, &err);
+    if (rc == 0 && m.version_id[0])
+        rc = oss_buf_append(names, "user.oss.version-id", sizeof("user.oss.version-id"));
+    if (rc == 0 && m.has_crc64)
+        rc = oss_buf_append(names, "user.oss.crc64", sizeof("user.oss.crc64"));
     if (rc == 0 && h.tagging_count)
         rc = oss_buf_append(names, XA_TAGGING, sizeof(XA_TAGGING));
     for (size_t i = 0; rc == 0 && i < m.nmeta; i++)

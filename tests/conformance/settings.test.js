@@ -471,6 +471,11 @@ for (const v4 of [false, true]) {
       await refused(A('GetSymlink', 'GET', 'nope'), 404, 'NoSuchKey', () => alice.getSymlink('nope'));
       const l = await ok(A('ListObjectsV2', 'GET'), () => alice.listV2({ prefix: 'link' }));
       assert.equal(l.objects[0].type, 'Symlink');
+      // oss-api.md 9: a Symlink's Size in listings is the length of its target key.
+      assert.equal(Number(l.objects[0].size), Buffer.byteLength(target), 'ListObjectsV2 Size of a link');
+      const l1 = await ok(A('ListObjects', 'GET'), () => alice.list({ prefix: 'link' }));
+      assert.equal(l1.objects[0].type, 'Symlink');
+      assert.equal(Number(l1.objects[0].size), Buffer.byteLength(target), 'ListObjects Size of a link');
     });
 
     test('object tags: x-oss-tagging on PutObject, count on GET/HEAD, put/get/delete, limits', async () => {

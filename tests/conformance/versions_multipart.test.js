@@ -252,6 +252,31 @@ for (const v4 of [false, true]) {
       await refused(A('GetObjectACL', 'GET', 'k'), 404, 'NoSuchVersion', () => alice.getACL('k', { versionId: 'CAEQnope' }));
     });
 
+    test('object tagging per version: Put/Get/DeleteObjectTagging with a versionId', async () => {
+      await ok(A('PutObjectTagging', 'PUT', 'k'), () => alice.putObjectTagging('k', { v: 'one' }, { versionId: vids.one }));
+      const t1 = await ok(A('GetObjectTagging', 'GET', 'k'), () => alice.getObjectTagging('k', { versionId: vids.one }));
+      assert.deepEqual(t1.tag, { v: 'one' });
+      assert.equal(t1.res.headers['x-oss-version-id'], vids.one);
+      // The current version (two) keeps its own (empty) tag set.
+      const t2 = await ok(A('GetObjectTagging', 'GET', 'k'), () => alice.getObjectTagging('k'));
+      assert.deepEqual(t2.tag, {});
+      await ok(A('PutObjectTagging', 'PUT', 'k'), () => alice.putObjectTagging('k', { v: 'two' }, { versionId: vids.two }));
+      const t3 = await ok(A('GetObjectTagging', 'GET', 'k'), () => alice.getObjectTagging('k'));
+      assert.deepEqual(t3.tag, { v: 'two' });
+      const d = await ok(A('DeleteObjectTagging', 'DELETE', 'k'), () => alice.deleteObjectTagging('k', { versionId: vids.one }));
+      assert.equal(d.res.status, 204);
+      const t4 = await ok(A('GetObjectTagging', 'GET', 'k'), () => alice.getObjectTagging('k', { versionId: vids.one }));
+      assert.deepEqual(t4.tag, {});
+      const t5 = await ok(A('GetObjectTagging', 'GET', 'k'), () => alice.getObjectTagging('k', { versionId: vids.two }));
+      assert.deepEqual(t5.tag, { v: 'two' });
+      // Data and ETag of the tagged old version are untouched.
+      const g = await ok(A('GetObject', 'GET', 'k'), () => alice.get('k', { versionId: vids.one }));
+      assert.equal(String(g.content), 'one');
+      await refused(A('GetObjectTagging', 'GET', 'k'), 404, 'NoSuchVersion', () =>
+        alice.getObjectTagging('k', { versionId: 'CAEQnope' }));
+      await ok(A('DeleteObjectTagging', 'DELETE', 'k'), () => alice.deleteObjectTagging('k', { versionId: vids.two }));
+    });
+
     test('DeleteObject without versionId adds a delete marker; reads then 404/405', async () => {
       const d = await ok(A('DeleteObject', 'DELETE', 'k'), () => alice.delete('k'));
       assert.equal(d.res.status, 204);

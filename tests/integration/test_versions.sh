@@ -47,6 +47,8 @@ expect_eq "server: version 1 unchanged" first \
     "$(oss_req alice GET "/$B/d/f.txt?versionId=$V1")"
 expect_eq "user.oss.version-id of a version" "$V2" \
     "$(getfattr --absolute-names --only-values -n user.oss.version-id "$M/d/.versions/f.txt/$V2")"
+expect_ok "listxattr of a versioned object names user.oss.version-id" \
+    "python3 -c 'import os,sys; sys.exit(\"user.oss.version-id\" not in os.listxattr(sys.argv[1]))' '$M/d/f.txt'"
 
 # ACLs of versions
 expect_eq "ls .acl.d of the version directory lists the versions" \
