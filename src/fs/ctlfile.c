@@ -182,7 +182,7 @@ int fs_ctl_write(fuse_req_t req, struct fs_ctx *ctx, struct fs_handle *h, const 
     const struct ctl_entry *e = h->in->entry;
     struct ctl_target t = {h->bucket, h->key, h->version_id};
     if ((uint64_t)off + size > e->max_input) {
-        audit(ctx, who, e, &t, NULL, NULL, EFBIG, "input larger than the largest valid value");
+        audit(ctx, who, e, &t, "", NULL, EFBIG, "input larger than the largest valid value");
         h->state = CTL_INVALID;
         h->wrote = 1; /* a refused write is a write: closing must not delete the setting */
         h->upload_err = -EFBIG;
@@ -294,7 +294,7 @@ int fs_ctl_apply(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, const 
     struct ctl_target t = {bucket, key, vid};
     rc = check_writer(ctx, who, e, &t);
     if (rc == 0 && len > e->max_input) {
-        audit(ctx, who, e, &t, NULL, NULL, EFBIG, "input larger than the largest valid value");
+        audit(ctx, who, e, &t, "", NULL, EFBIG, "input larger than the largest valid value");
         rc = -EFBIG;
     }
     enum ctl_parse st;

@@ -7,7 +7,7 @@
 
 require_root_fuse
 B=ctl-bad
-ctl_setup "$B"
+ctl_setup "$B" -o "audit_log=$T/audit.log"
 srv_set_bucket_acl $B public-read || die "cannot set the ACL"
 srv_set_access_monitor $B Enabled || die "cannot set the access monitor"
 ACL="$M/.acl"
@@ -87,6 +87,11 @@ refused "10 MB to .acl (cp)" "File too large" "cp '$T/big' '$ACL'"
 refused "10 MB to .access-monitor (cat)" "File too large" "cat '$T/blanks' > '$AM'"
 head -c $((64 * 1024 + 1)) "$T/blanks" >"$T/blanks64k1"
 refused "64 KB + 1 byte to .acl" "File too large" "cat '$T/blanks64k1' > '$ACL'"
+
+expect_eq "audit: oversized writes are refused sets, never deletes" 0 \
+    "$(jq -c 'select(.action=="delete")' "$T/audit.log" | wc -l)"
+expect_eq "audit: each oversized write is one refused set" 5 \
+    "$(jq -c 'select(.action=="set" and .errno==27)' "$T/audit.log" | wc -l)"
 
 # The daemon is still up and correct.
 expect_ok "still mounted" "mountpoint -q '$M'"
