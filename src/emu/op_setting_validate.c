@@ -158,7 +158,7 @@ static int referer_list(const struct oss_xml_node *root, const char *name, struc
 int emu_setting_check_referer(const struct emu_setting_ctx *ctx, const struct oss_xml_node *root,
                               struct oss_xml_writer *w, struct emu_setting_err *err)
 {
-    int empty, trunc_q, trunc_path;
+    int empty, trunc_q = 1, trunc_path = 0;
 
     (void)ctx;
     if (oss_xml_get_bool(root, "AllowEmptyReferer", &empty) < 0)

@@ -135,8 +135,12 @@ static int add_page(struct fs_lister *e, const struct oss_list_page *pg)
         const char *k = pg->objects[i].key;
         if (strncmp(k, prefix, pl) != 0 || strchr(k + pl, '/'))
             continue; /* the directory's own marker "prefix/" has an empty name: skipped */
-        rc = ents_add(e, k + pl, strlen(k + pl), 0, pg->objects[i].size, pg->objects[i].mtime);
-        if (rc == 0 && k[pl] && strcmp(pg->objects[i].type, "Symlink") == 0)
+        /* A link's listed Size is the length of its bucket-absolute target, not of the
+         * relative path readlink shows; 0 lets the size come from readlink instead. */
+        int link = k[pl] && strcmp(pg->objects[i].type, "Symlink") == 0;
+        rc = ents_add(e, k + pl, strlen(k + pl), 0, link ? 0 : pg->objects[i].size,
+                      pg->objects[i].mtime);
+        if (rc == 0 && link)
             e->v[e->n - 1].is_link = 1;
     }
     for (size_t i = 0; i < pg->nprefixes && rc == 0; i++) {

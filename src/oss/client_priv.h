@@ -58,6 +58,11 @@ void oss_req_init(struct oss_req *r, const char *method, const char *bucket, con
 void oss_req_cleanup(struct oss_req *r);
 /* value NULL or "": a bare parameter (?acl). */
 void oss_req_query(struct oss_req *r, const char *name, const char *value);
+/* Adds name=value only when value is set (non-NULL, non-empty); nothing otherwise. */
+void oss_req_query_opt(struct oss_req *r, const char *name, const char *value);
+/* Validates a listing page size (0: default 1000; else 1..1000) into its decimal text.
+ * Returns 0, or -EINVAL with err set. */
+int oss_req_max_keys(int max_keys, char out[16], struct oss_error *err);
 void oss_req_header(struct oss_req *r, const char *name, const char *value);
 /* Takes ownership of the malloc'ed name and value (either may be NULL on ENOMEM: the request
  * then fails with -ENOMEM). */

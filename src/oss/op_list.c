@@ -6,12 +6,6 @@
 
 #include "client_priv.h"
 
-static void opt_query(struct oss_req *r, const char *name, const char *value)
-{
-    if (value && *value)
-        oss_req_query(r, name, value);
-}
-
 int oss_list_objects_v2(struct oss_client *c, const char *bucket, const struct oss_list_params *p,
                         struct oss_list_page *out, struct oss_error *err)
 {
@@ -21,16 +15,16 @@ int oss_list_objects_v2(struct oss_client *c, const char *bucket, const struct o
     int rc;
 
     memset(out, 0, sizeof *out);
-    if (p && (p->max_keys < 0 || p->max_keys > 1000))
-        return oss_client_fail(err, EINVAL, "InvalidArgument", "max-keys must be 1..1000");
-    snprintf(maxkeys, sizeof maxkeys, "%d", p && p->max_keys ? p->max_keys : 1000);
+    rc = oss_req_max_keys(p ? p->max_keys : 0, maxkeys, err);
+    if (rc < 0)
+        return rc;
     oss_req_init(&r, "GET", bucket, NULL);
     oss_req_query(&r, "list-type", "2");
     if (p) {
-        opt_query(&r, "prefix", p->prefix);
-        opt_query(&r, "delimiter", p->delimiter);
-        opt_query(&r, "start-after", p->start_after);
-        opt_query(&r, "continuation-token", p->continuation_token);
+        oss_req_query_opt(&r, "prefix", p->prefix);
+        oss_req_query_opt(&r, "delimiter", p->delimiter);
+        oss_req_query_opt(&r, "start-after", p->start_after);
+        oss_req_query_opt(&r, "continuation-token", p->continuation_token);
     }
     oss_req_query(&r, "max-keys", maxkeys);
     oss_req_query(&r, "fetch-owner", "false");

@@ -8,6 +8,7 @@
 #include "oss/codec.h"
 #include "oss/parse.h"
 #include "oss/xml.h"
+#include "parse_priv.h"
 
 /* Parses and checks the root element's name. */
 static int parse_root(const char *xml, size_t len, const char *root, struct oss_xml_doc **doc,
@@ -25,15 +26,6 @@ static int parse_root(const char *xml, size_t len, const char *root, struct oss_
     return 0;
 }
 
-/* Optional string element copied into a fixed field; too long is malformed. */
-static int opt_str(const struct oss_xml_node *n, const char *path, char *dst, size_t dstlen)
-{
-    int rc = oss_xml_get_str(n, path, dst, dstlen);
-    if (rc == -ENOENT)
-        return 0;
-    return rc == -EOVERFLOW ? -EINVAL : rc;
-}
-
 static int opt_time(const struct oss_xml_node *n, const char *path, time_t *out)
 {
     char tmp[64];
@@ -43,18 +35,6 @@ static int opt_time(const struct oss_xml_node *n, const char *path, time_t *out)
     if (rc < 0)
         return -EINVAL;
     return oss_parse_iso8601(tmp, out) < 0 ? -EINVAL : 0;
-}
-
-/* ETag text without surrounding quotes. */
-static int etag_str(const struct oss_xml_node *n, const char *path, char *dst, size_t dstlen)
-{
-    int rc = opt_str(n, path, dst, dstlen);
-    size_t l = strlen(dst);
-    if (rc == 0 && l >= 2 && dst[0] == '"' && dst[l - 1] == '"') {
-        memmove(dst, dst + 1, l - 2);
-        dst[l - 2] = 0;
-    }
-    return rc;
 }
 
 static int is_true(const struct oss_xml_node *n, const char *path, int *out)
@@ -69,17 +49,17 @@ static int is_true(const struct oss_xml_node *n, const char *path, int *out)
 
 static int parse_bucket(const struct oss_xml_node *b, struct oss_bucket_entry *e)
 {
-    int rc = opt_str(b, "Name", e->name, sizeof e->name);
+    int rc = oss_parse_opt_str(b, "Name", e->name, sizeof e->name);
     if (rc == 0 && e->name[0] == 0)
         rc = -EINVAL;
     if (rc == 0)
         rc = opt_time(b, "CreationDate", &e->created);
     if (rc == 0)
-        rc = opt_str(b, "Location", e->location, sizeof e->location);
+        rc = oss_parse_opt_str(b, "Location", e->location, sizeof e->location);
     if (rc == 0)
-        rc = opt_str(b, "Region", e->region, sizeof e->region);
+        rc = oss_parse_opt_str(b, "Region", e->region, sizeof e->region);
     if (rc == 0)
-        rc = opt_str(b, "StorageClass", e->storage_class, sizeof e->storage_class);
+        rc = oss_parse_opt_str(b, "StorageClass", e->storage_class, sizeof e->storage_class);
     if (rc == 0 && e->region[0] == 0 && strncmp(e->location, "oss-", 4) == 0)
         snprintf(e->region, sizeof e->region, "%s", e->location + 4);
     return rc;
@@ -98,9 +78,10 @@ int oss_parse_list_buckets(const char *xml, size_t len, struct oss_bucket_list *
     if (rc < 0)
         return rc;
     if (out->owner_id[0] == 0) {
-        rc = opt_str(root, "Owner/ID", out->owner_id, sizeof out->owner_id);
+        rc = oss_parse_opt_str(root, "Owner/ID", out->owner_id, sizeof out->owner_id);
         if (rc == 0)
-            rc = opt_str(root, "Owner/DisplayName", out->owner_name, sizeof out->owner_name);
+            rc = oss_parse_opt_str(root, "Owner/DisplayName", out->owner_name,
+                                   sizeof out->owner_name);
     }
     bs = oss_xml_find(root, "Buckets");
     for (b = oss_xml_first(bs, "Bucket"); b; b = oss_xml_next(b, "Bucket"))
@@ -134,30 +115,9 @@ int oss_parse_list_buckets(const char *xml, size_t len, struct oss_bucket_list *
     return rc;
 }
 
-/* Text at path, percent-decoded when the answer is url-encoded; malloc'ed into *out. */
-static int get_decoded(const struct oss_xml_node *n, const char *path, int encoded, char **out)
-{
-    struct oss_buf raw = OSS_BUF_INIT, dec = OSS_BUF_INIT;
-    int rc = oss_xml_get(n, path, &raw);
-
-    *out = NULL;
-    if (rc == 0 && encoded) {
-        rc = oss_url_decode(oss_buf_str(&raw), raw.len, 0, &dec);
-        if (rc == 0)
-            *out = oss_buf_detach(&dec);
-    } else if (rc == 0) {
-        *out = oss_buf_detach(&raw);
-    }
-    if (rc == 0 && *out == NULL)
-        rc = -ENOMEM;
-    oss_buf_cleanup(&raw);
-    oss_buf_cleanup(&dec);
-    return rc;
-}
-
 static int parse_contents(const struct oss_xml_node *c, int encoded, struct oss_list_entry *e)
 {
-    int rc = get_decoded(c, "Key", encoded, &e->key);
+    int rc = oss_parse_decoded(c, "Key", encoded, &e->key);
     if (rc == 0 && e->key[0] == 0)
         rc = -EINVAL;
     if (rc == 0) {
@@ -168,11 +128,11 @@ static int parse_contents(const struct oss_xml_node *c, int encoded, struct oss_
     if (rc == 0)
         rc = opt_time(c, "LastModified", &e->mtime);
     if (rc == 0)
-        rc = etag_str(c, "ETag", e->etag, sizeof e->etag);
+        rc = oss_parse_etag(c, "ETag", e->etag, sizeof e->etag);
     if (rc == 0)
-        rc = opt_str(c, "Type", e->type, sizeof e->type);
+        rc = oss_parse_opt_str(c, "Type", e->type, sizeof e->type);
     if (rc == 0)
-        rc = opt_str(c, "StorageClass", e->storage_class, sizeof e->storage_class);
+        rc = oss_parse_opt_str(c, "StorageClass", e->storage_class, sizeof e->storage_class);
     return rc == -ENOENT ? -EINVAL : rc;
 }
 
@@ -183,7 +143,7 @@ static int parse_page(const struct oss_xml_node *root, struct oss_list_page *out
     int rc, encoded;
     size_t n = 0, np = 0;
 
-    rc = opt_str(root, "EncodingType", enc, sizeof enc);
+    rc = oss_parse_opt_str(root, "EncodingType", enc, sizeof enc);
     if (rc < 0)
         return rc;
     encoded = strcmp(enc, "url") == 0;
@@ -201,7 +161,7 @@ static int parse_page(const struct oss_xml_node *root, struct oss_list_page *out
     }
     for (c = oss_xml_first(root, "CommonPrefixes"); rc == 0 && c;
          c = oss_xml_next(c, "CommonPrefixes")) {
-        rc = get_decoded(c, "Prefix", encoded, &out->prefixes[out->nprefixes]);
+        rc = oss_parse_decoded(c, "Prefix", encoded, &out->prefixes[out->nprefixes]);
         if (rc == -ENOENT)
             rc = -EINVAL;
         if (rc == 0)
@@ -210,7 +170,7 @@ static int parse_page(const struct oss_xml_node *root, struct oss_list_page *out
     if (rc == 0)
         rc = is_true(root, "IsTruncated", &out->truncated);
     if (rc == 0 && out->truncated) {
-        rc = get_decoded(root, "NextContinuationToken", encoded, &out->next_token);
+        rc = oss_parse_decoded(root, "NextContinuationToken", encoded, &out->next_token);
         if (rc == -ENOENT || (rc == 0 && out->next_token[0] == 0))
             rc = -EINVAL;
     }

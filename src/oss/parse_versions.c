@@ -7,48 +7,19 @@
 #include "oss/codec.h"
 #include "oss/parse.h"
 #include "oss/xml.h"
-
-/* Optional text into a fixed field; too long is malformed. */
-static int opt_str(const struct oss_xml_node *n, const char *path, char *dst, size_t dstlen)
-{
-    int rc = oss_xml_get_str(n, path, dst, dstlen);
-    if (rc == -ENOENT)
-        return 0;
-    return rc == -EOVERFLOW ? -EINVAL : rc;
-}
-
-/* Text at path (required), percent-decoded when encoded; malloc'ed into *out. */
-static int get_decoded(const struct oss_xml_node *n, const char *path, int encoded, char **out)
-{
-    struct oss_buf raw = OSS_BUF_INIT, dec = OSS_BUF_INIT;
-    int rc = oss_xml_get(n, path, &raw);
-
-    *out = NULL;
-    if (rc == 0 && encoded) {
-        rc = oss_url_decode(oss_buf_str(&raw), raw.len, 0, &dec);
-        if (rc == 0)
-            *out = oss_buf_detach(&dec);
-    } else if (rc == 0) {
-        *out = oss_buf_detach(&raw);
-    }
-    if (rc == 0 && *out == NULL)
-        rc = -ENOMEM;
-    oss_buf_cleanup(&raw);
-    oss_buf_cleanup(&dec);
-    return rc == -ENOENT ? -EINVAL : rc;
-}
+#include "parse_priv.h"
 
 static int parse_entry(const struct oss_xml_node *v, int encoded, int marker,
                        struct oss_version_entry *e)
 {
     char tmp[64] = "";
-    int rc = get_decoded(v, "Key", encoded, &e->key);
+    int rc = oss_parse_decoded(v, "Key", encoded, &e->key);
 
     e->delete_marker = marker;
     if (rc == 0 && e->key[0] == 0)
         rc = -EINVAL;
     if (rc == 0)
-        rc = opt_str(v, "VersionId", e->version_id, sizeof e->version_id);
+        rc = oss_parse_opt_str(v, "VersionId", e->version_id, sizeof e->version_id);
     if (rc == 0 && e->version_id[0] == 0)
         rc = -EINVAL;
     if (rc == 0) {
@@ -57,7 +28,7 @@ static int parse_entry(const struct oss_xml_node *v, int encoded, int marker,
             rc = 0;
     }
     if (rc == 0)
-        rc = opt_str(v, "LastModified", tmp, sizeof tmp);
+        rc = oss_parse_opt_str(v, "LastModified", tmp, sizeof tmp);
     if (rc == 0 && tmp[0] && oss_parse_iso8601(tmp, &e->mtime) < 0)
         rc = -EINVAL;
     if (rc == 0 && !marker) {
@@ -65,16 +36,11 @@ static int parse_entry(const struct oss_xml_node *v, int encoded, int marker,
         if (rc == -ENOENT)
             rc = 0;
         if (rc == 0)
-            rc = opt_str(v, "ETag", e->etag, sizeof e->etag);
-        size_t l = strlen(e->etag);
-        if (rc == 0 && l >= 2 && e->etag[0] == '"' && e->etag[l - 1] == '"') {
-            memmove(e->etag, e->etag + 1, l - 2);
-            e->etag[l - 2] = 0;
-        }
+            rc = oss_parse_etag(v, "ETag", e->etag, sizeof e->etag);
         if (rc == 0)
-            rc = opt_str(v, "Type", e->type, sizeof e->type);
+            rc = oss_parse_opt_str(v, "Type", e->type, sizeof e->type);
         if (rc == 0)
-            rc = opt_str(v, "StorageClass", e->storage_class, sizeof e->storage_class);
+            rc = oss_parse_opt_str(v, "StorageClass", e->storage_class, sizeof e->storage_class);
     }
     return rc == -ENOENT ? -EINVAL : rc;
 }
@@ -84,7 +50,7 @@ static int parse_page(const struct oss_xml_node *root, struct oss_version_page *
     const struct oss_xml_node *c;
     char enc[16] = "";
     size_t n = 0, np = 0;
-    int rc = opt_str(root, "EncodingType", enc, sizeof enc), encoded;
+    int rc = oss_parse_opt_str(root, "EncodingType", enc, sizeof enc), encoded;
 
     if (rc < 0)
         return rc;
@@ -107,7 +73,9 @@ static int parse_page(const struct oss_xml_node *root, struct oss_version_page *
             rc = parse_entry(c, encoded, marker, &out->versions[out->n]);
             out->n++; /* counted even on failure so cleanup frees a partial key */
         } else if (!strcmp(name, "CommonPrefixes")) {
-            rc = get_decoded(c, "Prefix", encoded, &out->prefixes[out->nprefixes]);
+            rc = oss_parse_decoded(c, "Prefix", encoded, &out->prefixes[out->nprefixes]);
+            if (rc == -ENOENT)
+                rc = -EINVAL;
             if (rc == 0)
                 out->nprefixes++;
         }
@@ -120,8 +88,8 @@ static int parse_page(const struct oss_xml_node *root, struct oss_version_page *
         }
     }
     if (rc == 0 && out->truncated) {
-        rc = get_decoded(root, "NextKeyMarker", encoded, &out->next_key_marker);
-        if (rc == 0 && out->next_key_marker[0] == 0)
+        rc = oss_parse_decoded(root, "NextKeyMarker", encoded, &out->next_key_marker);
+        if (rc == -ENOENT || (rc == 0 && out->next_key_marker[0] == 0))
             rc = -EINVAL;
         if (rc == 0) {
             rc = oss_xml_get_dup(root, "NextVersionIdMarker", &out->next_version_id_marker);

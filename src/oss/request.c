@@ -62,6 +62,24 @@ void oss_req_query(struct oss_req *r, const char *name, const char *value)
     r->nquery++;
 }
 
+/* Listing parameters are optional: an unset (NULL or empty) one is left out of the query rather
+ * than sent bare. */
+void oss_req_query_opt(struct oss_req *r, const char *name, const char *value)
+{
+    if (value && *value)
+        oss_req_query(r, name, value);
+}
+
+/* Checks a listing's max-keys (0 means the 1000 default) and writes its decimal form to out.
+ * Returns 0, or -EINVAL with err set when it lies outside 1..1000. */
+int oss_req_max_keys(int max_keys, char out[16], struct oss_error *err)
+{
+    if (max_keys < 0 || max_keys > 1000)
+        return oss_client_fail(err, EINVAL, "InvalidArgument", "max-keys must be 1..1000");
+    snprintf(out, 16, "%d", max_keys ? max_keys : 1000);
+    return 0;
+}
+
 void oss_req_header(struct oss_req *r, const char *name, const char *value)
 {
     if (r->nheaders == OSS_REQ_MAX_HEADERS) {

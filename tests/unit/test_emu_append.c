@@ -15,50 +15,23 @@
 #include <unistd.h>
 
 #include "emu/store.h"
+#include "emu_fixture.h"
 #include "oss/codec.h"
 #include "oss/crc64.h"
 
-struct fixture {
-    char dir[PATH_MAX];
-    struct emu_store *st;
-};
-
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof(*f));
-    const char *tmp = getenv("TMPDIR");
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof(f->dir), "%s/test_emu_append.XXXXXX", tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir) || emu_store_open(f->dir, &f->st) != 0)
-        return -1;
-    *state = f;
-    return 0;
+    return fixture_setup(state, "test_emu_append");
 }
 
 static int teardown(void **state)
 {
-    struct fixture *f = *state;
-    char cmd[PATH_MAX + 16];
-    emu_store_close(f->st);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
-    free(f);
-    return 0;
+    return fixture_teardown(state);
 }
 
 static void make_bucket(struct emu_store *st, const char *name, const char *owner)
 {
-    struct emu_bucket b = {0};
-    snprintf(b.name, sizeof(b.name), "%s", name);
-    snprintf(b.owner, sizeof(b.owner), "%s", owner);
-    strcpy(b.acl, "private");
-    strcpy(b.access_monitor, "Disabled");
-    strcpy(b.region, "cn-hangzhou");
-    strcpy(b.storage_class, "Standard");
-    b.created = 1700000000;
-    assert_int_equal(emu_store_bucket_create(st, &b), 0);
+    assert_int_equal(fixture_bucket(st, name, owner, 1700000000), 0);
 }
 
 /* A temp file holding data. */

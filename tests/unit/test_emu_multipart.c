@@ -18,44 +18,20 @@
 #include <unistd.h>
 
 #include "emu/store.h"
+#include "emu_fixture.h"
 
-struct fixture {
-    char dir[PATH_MAX];
-    struct emu_store *st;
-};
-
+/* A store holding bucket bk of owner 1001. */
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof(*f));
-    const char *tmp = getenv("TMPDIR");
-    struct emu_bucket b = {0};
-    if (!f)
+    if (fixture_setup(state, "test_emu_multipart") != 0)
         return -1;
-    snprintf(f->dir, sizeof(f->dir), "%s/test_emu_multipart.XXXXXX", tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir) || emu_store_open(f->dir, &f->st) != 0)
-        return -1;
-    strcpy(b.name, "bk");
-    strcpy(b.owner, "1001");
-    strcpy(b.acl, "private");
-    strcpy(b.access_monitor, "Disabled");
-    strcpy(b.region, "cn-hangzhou");
-    strcpy(b.storage_class, "Standard");
-    if (emu_store_bucket_create(f->st, &b) != 0)
-        return -1;
-    *state = f;
-    return 0;
+    struct fixture *f = *state;
+    return fixture_bucket(f->st, "bk", "1001", 0) == 0 ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-    struct fixture *f = *state;
-    char cmd[PATH_MAX + 16];
-    emu_store_close(f->st);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
-    free(f);
-    return 0;
+    return fixture_teardown(state);
 }
 
 static int count_files(const char *dir, const char *sub)

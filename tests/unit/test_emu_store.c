@@ -16,54 +16,21 @@
 #include <unistd.h>
 
 #include "emu/store.h"
-
-struct fixture {
-    char dir[PATH_MAX];
-    struct emu_store *st;
-};
-
-static int rm_tree(const char *path)
-{
-    char cmd[PATH_MAX + 16];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
-    return system(cmd);
-}
+#include "emu_fixture.h"
 
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof(*f));
-    const char *tmp = getenv("TMPDIR");
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof(f->dir), "%s/test_emu_store.XXXXXX", tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
-        return -1;
-    if (emu_store_open(f->dir, &f->st) != 0)
-        return -1;
-    *state = f;
-    return 0;
+    return fixture_setup(state, "test_emu_store");
 }
 
 static int teardown(void **state)
 {
-    struct fixture *f = *state;
-    emu_store_close(f->st);
-    rm_tree(f->dir);
-    free(f);
-    return 0;
+    return fixture_teardown(state);
 }
 
 static void make_bucket(struct emu_store *st, const char *name, const char *owner)
 {
-    struct emu_bucket b = {0};
-    snprintf(b.name, sizeof(b.name), "%s", name);
-    snprintf(b.owner, sizeof(b.owner), "%s", owner);
-    strcpy(b.acl, "private");
-    strcpy(b.access_monitor, "Disabled");
-    strcpy(b.region, "cn-hangzhou");
-    strcpy(b.storage_class, "Standard");
-    b.created = 1700000000;
-    assert_int_equal(emu_store_bucket_create(st, &b), 0);
+    assert_int_equal(fixture_bucket(st, name, owner, 1700000000), 0);
 }
 
 /* Stores bucket/key with data as its bytes; returns emu_store_object_put's result. */
