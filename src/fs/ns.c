@@ -9,24 +9,45 @@
 
 #include "fs/fs.h"
 
+/* Answers EROFS when the mount is read-only; returns whether it did (the caller then returns
+ * without another reply). */
+static int reply_if_ro(fuse_req_t req, const struct fs_ctx *ctx)
+{
+    if (!ctx->opts.ro)
+        return 0;
+    fuse_reply_err(req, EROFS);
+    return 1;
+}
+
+/* Under ctx->lock, for mkdir and rmdir: the parent inode (NULL when gone), its kind (FS_K_FILE
+ * when gone), a copy of its bucket and, under a directory, the key name has as a directory
+ * ("a/name/"). The caller frees both copies; either is NULL when it does not apply or on
+ * ENOMEM. */
+static struct fs_inode *dir_parent_locked(struct fs_ctx *ctx, fuse_ino_t parent, const char *name,
+                                          enum fs_kind *pk, char **bucket, char **key)
+{
+    struct fs_inode *p = fs_inode_get_locked(ctx, parent);
+    *pk = p ? p->kind : FS_K_FILE;
+    *bucket = p && p->bucket ? strdup(p->bucket) : NULL;
+    *key = p && *pk == FS_K_DIR ? fs_child_key(p->key, name, 1) : NULL;
+    return p;
+}
+
 void fs_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 {
     (void)mode;
     struct fs_ctx *ctx = fuse_req_userdata(req);
-    if (ctx->opts.ro) {
-        fuse_reply_err(req, EROFS);
+    if (reply_if_ro(req, ctx))
         return;
-    }
     if (!fs_valid_name(name)) {
         fuse_reply_err(req, EINVAL);
         return;
     }
     pthread_mutex_lock(&ctx->lock);
-    struct fs_inode *p = fs_inode_get_locked(ctx, parent);
+    enum fs_kind pk;
+    char *bucket, *key;
+    struct fs_inode *p = dir_parent_locked(ctx, parent, name, &pk, &bucket, &key);
     int rc = 0;
-    enum fs_kind pk = p ? p->kind : FS_K_FILE;
-    char *bucket = p && p->bucket ? strdup(p->bucket) : NULL;
-    char *key = p && pk == FS_K_DIR ? fs_child_key(p->key, name, 1) : NULL;
     if (!p)
         rc = -ENOENT;
     else if (pk != FS_K_DIR && pk != FS_K_ACCOUNT)
@@ -95,16 +116,13 @@ static int dir_is_empty(struct fs_ctx *ctx, const char *bucket, const char *key)
 void fs_op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
     struct fs_ctx *ctx = fuse_req_userdata(req);
-    if (ctx->opts.ro) {
-        fuse_reply_err(req, EROFS);
+    if (reply_if_ro(req, ctx))
         return;
-    }
     pthread_mutex_lock(&ctx->lock);
-    struct fs_inode *p = fs_inode_get_locked(ctx, parent);
+    enum fs_kind pk;
+    char *bucket, *key;
+    struct fs_inode *p = dir_parent_locked(ctx, parent, name, &pk, &bucket, &key);
     int rc = 0;
-    enum fs_kind pk = p ? p->kind : FS_K_FILE;
-    char *bucket = p && p->bucket ? strdup(p->bucket) : NULL;
-    char *key = p && pk == FS_K_DIR ? fs_child_key(p->key, name, 1) : NULL;
     if (!p)
         rc = -ENOENT;
     else if (fs_is_reserved_in(ctx, p, name))
@@ -156,10 +174,8 @@ static void ctl_stub(struct fs_inode *stub, enum fs_kind kind, const struct ctl_
 void fs_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
     struct fs_ctx *ctx = fuse_req_userdata(req);
-    if (ctx->opts.ro) {
-        fuse_reply_err(req, EROFS);
+    if (reply_if_ro(req, ctx))
         return;
-    }
     pthread_mutex_lock(&ctx->lock);
     struct fs_inode *p = fs_inode_get_locked(ctx, parent);
     struct fs_inode *c = p ? fs_inode_child_locked(ctx, parent, name) : NULL;

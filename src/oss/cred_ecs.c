@@ -10,23 +10,10 @@
 
 #include "oss/buf.h"
 #include "oss/credentials.h"
+#include "cred_priv.h"
 
 #define ECS_MAX       (64 * 1024)
 #define ECS_CRED_PATH "/latest/meta-data/ram/security-credentials/"
-
-static int say(char *why, size_t whylen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int say(char *why, size_t whylen, int rc, const char *fmt, ...)
-{
-    va_list ap;
-    if (why && whylen) {
-        va_start(ap, fmt);
-        vsnprintf(why, whylen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
 
 static size_t collect(char *data, size_t size, size_t n, void *arg)
 {
@@ -95,13 +82,13 @@ static int role_name_ok(const char *r)
 static int http_fail(char *why, size_t whylen, int rc, const char *url)
 {
     if (rc == -ETIMEDOUT)
-        return say(why, whylen, -ETIMEDOUT, "ram_role: %s timed out", url);
+        return oss_cred_say(why, whylen, -ETIMEDOUT, "ram_role: %s timed out", url);
     if (rc < 0)
-        return say(why, whylen, rc == -ENOMEM ? -ENOMEM : -EIO,
-                   "ram_role: cannot reach the metadata service at %s", url);
+        return oss_cred_say(why, whylen, rc == -ENOMEM ? -ENOMEM : -EIO,
+                            "ram_role: cannot reach the metadata service at %s", url);
     if (rc == 404)
-        return say(why, whylen, -ENOENT, "ram_role: %s: HTTP 404 (no such role?)", url);
-    return say(why, whylen, -EIO, "ram_role: %s: HTTP %d", url, rc);
+        return oss_cred_say(why, whylen, -ENOENT, "ram_role: %s: HTTP 404 (no such role?)", url);
+    return oss_cred_say(why, whylen, -EIO, "ram_role: %s: HTTP %d", url, rc);
 }
 
 int oss_cred_from_ecs(const char *base_url, const char *role, long timeout_ms,
@@ -125,7 +112,7 @@ int oss_cred_from_ecs(const char *base_url, const char *role, long timeout_ms,
 
     /* hardened mode: a session token, when the service grants one */
     if (oss_buf_printf(&url, "%.*s/latest/api/token", (int)bl, base_url) < 0) {
-        rc = say(why, whylen, -ENOMEM, "out of memory");
+        rc = oss_cred_say(why, whylen, -ENOMEM, "out of memory");
         goto out;
     }
     rc = ecs_request("PUT", oss_buf_str(&url), "X-aliyun-ecs-metadata-token-ttl-seconds: 21600",
@@ -142,7 +129,7 @@ int oss_cred_from_ecs(const char *base_url, const char *role, long timeout_ms,
         explicit_bzero(body.data, body.cap);
     oss_buf_reset(&body);
     if (rc < 0) {
-        rc = say(why, whylen, -ENOMEM, "out of memory");
+        rc = oss_cred_say(why, whylen, -ENOMEM, "out of memory");
         goto out;
     }
     const char *hdr = tokhdr.len ? oss_buf_str(&tokhdr) : NULL;
@@ -159,22 +146,22 @@ int oss_cred_from_ecs(const char *base_url, const char *role, long timeout_ms,
         picked = strndup(oss_buf_str(&body), n);
         oss_buf_reset(&body);
         if (!picked) {
-            rc = say(why, whylen, -ENOMEM, "out of memory");
+            rc = oss_cred_say(why, whylen, -ENOMEM, "out of memory");
             goto out;
         }
         if (!*picked) {
-            rc = say(why, whylen, -ENOENT, "ram_role: the instance has no RAM role");
+            rc = oss_cred_say(why, whylen, -ENOENT, "ram_role: the instance has no RAM role");
             goto out;
         }
         role = picked;
     }
     if (!role_name_ok(role)) {
-        rc = say(why, whylen, -EINVAL, "ram_role: '%.64s' is not a role name", role);
+        rc = oss_cred_say(why, whylen, -EINVAL, "ram_role: '%.64s' is not a role name", role);
         goto out;
     }
     oss_buf_reset(&url);
     if (oss_buf_printf(&url, "%.*s" ECS_CRED_PATH "%s", (int)bl, base_url, role) < 0) {
-        rc = say(why, whylen, -ENOMEM, "out of memory");
+        rc = oss_cred_say(why, whylen, -ENOMEM, "out of memory");
         goto out;
     }
     rc = ecs_request("GET", oss_buf_str(&url), hdr, timeout_ms, &body);
@@ -186,7 +173,7 @@ int oss_cred_from_ecs(const char *base_url, const char *role, long timeout_ms,
     rc = oss_cred_parse_json(body.data ? body.data : "", body.len, cr, expires, inner,
                              sizeof(inner));
     if (rc < 0)
-        say(why, whylen, rc, "ram_role %s: %s", role, inner);
+        oss_cred_say(why, whylen, rc, "ram_role %s: %s", role, inner);
 out:
     if (body.data)
         explicit_bzero(body.data, body.cap);

@@ -12,20 +12,7 @@
 
 #include "oss/buf.h"
 #include "oss/credentials.h"
-
-static int say(char *why, size_t whylen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int say(char *why, size_t whylen, int rc, const char *fmt, ...)
-{
-    va_list ap;
-    if (why && whylen) {
-        va_start(ap, fmt);
-        vsnprintf(why, whylen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
+#include "cred_priv.h"
 
 struct jr {
     const char *p, *end;
@@ -246,7 +233,7 @@ int oss_cred_parse_json(const char *text, size_t len, struct oss_credentials *cr
         oss_buf_init(&v[i]);
     ws(&j);
     if (j.p >= j.end || *j.p != '{') {
-        rc = say(why, whylen, -EINVAL, "credentials are not a JSON object");
+        rc = oss_cred_say(why, whylen, -EINVAL, "credentials are not a JSON object");
         goto out;
     }
     j.p++;
@@ -276,7 +263,8 @@ int oss_cred_parse_json(const char *text, size_t len, struct oss_credentials *cr
             } else if (f >= 0 && j.p < j.end && j.end - j.p >= 4 && !memcmp(j.p, "null", 4)) {
                 j.p += 4; /* like absent */
             } else if (f >= 0) {
-                rc = say(why, whylen, -EINVAL, "credentials: %s is not a string", field_names[f]);
+                rc = oss_cred_say(why, whylen, -EINVAL, "credentials: %s is not a string",
+                                  field_names[f]);
                 goto out;
             } else {
                 rc = jvalue_skip(&j);
@@ -295,27 +283,29 @@ int oss_cred_parse_json(const char *text, size_t len, struct oss_credentials *cr
     if (rc == 0 && j.p != j.end)
         rc = -EINVAL;
     if (rc == -ENOMEM) {
-        say(why, whylen, rc, "out of memory");
+        oss_cred_say(why, whylen, rc, "out of memory");
         goto out;
     }
     if (rc < 0) {
-        rc = say(why, whylen, -EINVAL, "credentials are not valid JSON (at byte %zu)",
-                 (size_t)(j.p - text));
+        rc = oss_cred_say(why, whylen, -EINVAL, "credentials are not valid JSON (at byte %zu)",
+                          (size_t)(j.p - text));
         goto out;
     }
     if (seen[F_CODE] && strcmp(oss_buf_str(&v[F_CODE]), "Success") != 0) {
-        rc = say(why, whylen, -EINVAL, "credentials answer has Code \"%.64s\", not Success",
-                 oss_buf_str(&v[F_CODE]));
+        rc =
+            oss_cred_say(why, whylen, -EINVAL, "credentials answer has Code \"%.64s\", not Success",
+                         oss_buf_str(&v[F_CODE]));
         goto out;
     }
     if (!seen[F_ID] || v[F_ID].len == 0 || !seen[F_SECRET] || v[F_SECRET].len == 0) {
-        rc = say(why, whylen, -EINVAL, "credentials lack %s",
-                 !seen[F_ID] || v[F_ID].len == 0 ? "AccessKeyId" : "AccessKeySecret");
+        rc = oss_cred_say(why, whylen, -EINVAL, "credentials lack %s",
+                          !seen[F_ID] || v[F_ID].len == 0 ? "AccessKeyId" : "AccessKeySecret");
         goto out;
     }
     if (seen[F_EXP] && v[F_EXP].len && oss_cred_parse_time(oss_buf_str(&v[F_EXP]), expires) < 0) {
-        rc = say(why, whylen, -EINVAL, "credentials: Expiration \"%.40s\" is not an ISO 8601 time",
-                 oss_buf_str(&v[F_EXP]));
+        rc = oss_cred_say(why, whylen, -EINVAL,
+                          "credentials: Expiration \"%.40s\" is not an ISO 8601 time",
+                          oss_buf_str(&v[F_EXP]));
         goto out;
     }
     cr->akid = strdup(oss_buf_str(&v[F_ID]));
@@ -324,7 +314,7 @@ int oss_cred_parse_json(const char *text, size_t len, struct oss_credentials *cr
         cr->token = strdup(oss_buf_str(&v[F_TOKEN]));
     if (!cr->akid || !cr->secret || (seen[F_TOKEN] && v[F_TOKEN].len && !cr->token)) {
         oss_credentials_cleanup(cr);
-        rc = say(why, whylen, -ENOMEM, "out of memory");
+        rc = oss_cred_say(why, whylen, -ENOMEM, "out of memory");
     }
 out:
     bufs_free(v);

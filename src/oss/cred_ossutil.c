@@ -14,22 +14,9 @@
 
 #include "oss/buf.h"
 #include "oss/credentials.h"
+#include "cred_priv.h"
 
 #define INI_MAX (64 * 1024)
-
-static int say(char *why, size_t whylen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int say(char *why, size_t whylen, int rc, const char *fmt, ...)
-{
-    va_list ap;
-    if (why && whylen) {
-        va_start(ap, fmt);
-        vsnprintf(why, whylen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
 
 char *oss_cred_ossutil_path(void)
 {
@@ -40,42 +27,6 @@ char *oss_cred_ossutil_path(void)
     if (asprintf(&p, "%s/.ossutilconfig", home) < 0)
         return NULL;
     return p;
-}
-
-/* Reads a small regular file that group and others cannot touch. */
-static int read_private(const char *path, struct oss_buf *out, char *why, size_t whylen)
-{
-    struct stat st;
-    char chunk[4096];
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    int rc = 0;
-
-    if (fd < 0)
-        return say(why, whylen, -errno, "cannot open %s: %s", path, strerror(errno));
-    if (fstat(fd, &st) < 0)
-        rc = say(why, whylen, -errno, "cannot stat %s: %s", path, strerror(errno));
-    else if (!S_ISREG(st.st_mode))
-        rc = say(why, whylen, -EINVAL, "%s is not a regular file", path);
-    else if (st.st_mode & (S_IRWXG | S_IRWXO))
-        rc = say(why, whylen, -EPERM,
-                 "%s has mode %04o: it must not be accessible by group or others (chmod 600 %s)",
-                 path, (unsigned)(st.st_mode & 07777), path);
-    while (rc == 0) {
-        ssize_t n = read(fd, chunk, sizeof(chunk));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            rc = say(why, whylen, -errno, "cannot read %s: %s", path, strerror(errno));
-        else if (n == 0)
-            break;
-        else if (out->len + (size_t)n > INI_MAX)
-            rc = say(why, whylen, -EFBIG, "%s is larger than %d bytes", path, INI_MAX);
-        else if (oss_buf_append(out, chunk, (size_t)n) < 0)
-            rc = say(why, whylen, -ENOMEM, "out of memory");
-    }
-    explicit_bzero(chunk, sizeof(chunk));
-    close(fd);
-    return rc;
 }
 
 static char *trim(char *s)
@@ -120,8 +71,9 @@ int oss_cred_from_ossutil(const char *path, struct oss_credentials *cr, char **e
     if (why && whylen)
         why[0] = 0;
     if (!path || !*path)
-        return say(why, whylen, -ENOENT, "no ossutil configuration file (HOME is not set)");
-    rc = read_private(path, &text, why, whylen);
+        return oss_cred_say(why, whylen, -ENOENT,
+                            "no ossutil configuration file (HOME is not set)");
+    rc = oss_cred_read_private(path, "", INI_MAX, &text, why, whylen);
     char *p = rc == 0 && text.data ? text.data : NULL;
     while (rc == 0 && p && *p) {
         char *nl = strchr(p, '\n');
@@ -135,8 +87,8 @@ int oss_cred_from_ossutil(const char *path, struct oss_credentials *cr, char **e
         if (*line == '[') {
             char *end = strchr(line, ']');
             if (!end || *trim(end + 1)) {
-                rc = say(why, whylen, -EINVAL, "%s, line %d: malformed section header", path,
-                         lineno);
+                rc = oss_cred_say(why, whylen, -EINVAL, "%s, line %d: malformed section header",
+                                  path, lineno);
                 break;
             }
             *end = 0;
@@ -145,7 +97,8 @@ int oss_cred_from_ossutil(const char *path, struct oss_credentials *cr, char **e
         }
         char *eq = strpbrk(line, "=:");
         if (!eq) {
-            rc = say(why, whylen, -EINVAL, "%s, line %d: expected name = value", path, lineno);
+            rc = oss_cred_say(why, whylen, -EINVAL, "%s, line %d: expected name = value", path,
+                              lineno);
             break;
         }
         *eq = 0;
@@ -154,8 +107,8 @@ int oss_cred_from_ossutil(const char *path, struct oss_credentials *cr, char **e
             val[k] = trim(eq + 1);
     }
     if (rc == 0 && (!val[K_ID] || !*val[K_ID] || !val[K_SECRET] || !*val[K_SECRET]))
-        rc = say(why, whylen, -ENOENT, "%s has no accessKeyID and accessKeySecret in [Credentials]",
-                 path);
+        rc = oss_cred_say(why, whylen, -ENOENT,
+                          "%s has no accessKeyID and accessKeySecret in [Credentials]", path);
     if (rc == 0) {
         cr->akid = strdup(val[K_ID]);
         cr->secret = strdup(val[K_SECRET]);
@@ -175,7 +128,7 @@ int oss_cred_from_ossutil(const char *path, struct oss_credentials *cr, char **e
                 free(*endpoint);
                 *endpoint = NULL;
             }
-            rc = say(why, whylen, -ENOMEM, "out of memory");
+            rc = oss_cred_say(why, whylen, -ENOMEM, "out of memory");
         }
     }
     if (text.data)

@@ -16,24 +16,11 @@
 
 #include "oss/buf.h"
 #include "oss/credentials.h"
+#include "cred_priv.h"
 
 extern char **environ;
 
 #define OUT_MAX (64 * 1024)
-
-static int say(char *why, size_t whylen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int say(char *why, size_t whylen, int rc, const char *fmt, ...)
-{
-    va_list ap;
-    if (why && whylen) {
-        va_start(ap, fmt);
-        vsnprintf(why, whylen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
 
 void oss_cred_free_argv(char **argv)
 {
@@ -79,7 +66,8 @@ int oss_cred_split_command(const char *cmd, char ***argv_out, char *why, size_t 
             if (!q) {
                 oss_cred_free_argv(argv);
                 oss_buf_cleanup(&w);
-                return say(why, whylen, -EINVAL, "credential_process: unterminated ' quote");
+                return oss_cred_say(why, whylen, -EINVAL,
+                                    "credential_process: unterminated ' quote");
             }
             rc = oss_buf_append(&w, p, (size_t)(q - p));
             p = q + 1;
@@ -94,24 +82,27 @@ int oss_cred_split_command(const char *cmd, char ***argv_out, char *why, size_t 
             if (*p != '"') {
                 oss_cred_free_argv(argv);
                 oss_buf_cleanup(&w);
-                return say(why, whylen, -EINVAL, "credential_process: unterminated \" quote");
+                return oss_cred_say(why, whylen, -EINVAL,
+                                    "credential_process: unterminated \" quote");
             }
             p++;
         } else if (c == '\\') {
             if (!*p) {
                 oss_cred_free_argv(argv);
                 oss_buf_cleanup(&w);
-                return say(why, whylen, -EINVAL, "credential_process: ends with a backslash");
+                return oss_cred_say(why, whylen, -EINVAL,
+                                    "credential_process: ends with a backslash");
             }
             rc = oss_buf_putc(&w, *p++);
             in_word = 1;
         } else if (strchr("|&;<>()$`\n\r", c)) {
             oss_cred_free_argv(argv);
             oss_buf_cleanup(&w);
-            return say(why, whylen, -EINVAL,
-                       "credential_process: '%c' needs a shell, which is not used: put the "
-                       "pipeline in a script or write sh -c '...'",
-                       c == '\n' || c == '\r' ? ' ' : c);
+            return oss_cred_say(
+                why, whylen, -EINVAL,
+                "credential_process: '%c' needs a shell, which is not used: put the "
+                "pipeline in a script or write sh -c '...'",
+                c == '\n' || c == '\r' ? ' ' : c);
         } else {
             rc = oss_buf_putc(&w, c);
             in_word = 1;
@@ -122,11 +113,11 @@ int oss_cred_split_command(const char *cmd, char ***argv_out, char *why, size_t 
     oss_buf_cleanup(&w);
     if (rc < 0) {
         oss_cred_free_argv(argv);
-        return say(why, whylen, rc, "out of memory");
+        return oss_cred_say(why, whylen, rc, "out of memory");
     }
     if (n == 0) {
         free(argv);
-        return say(why, whylen, -EINVAL, "credential_process: empty command");
+        return oss_cred_say(why, whylen, -EINVAL, "credential_process: empty command");
     }
     *argv_out = argv;
     return 0;
@@ -234,24 +225,24 @@ int oss_cred_from_process(const char *command, long timeout_ms, struct oss_crede
         return rc;
     /* the daemon changes to / after the first fetch: "./x" would name another file later */
     if (argv[0][0] != '/' && strchr(argv[0], '/')) {
-        rc = say(why, whylen, -EINVAL,
-                 "credential_process: %s is a relative path; give an absolute path or a "
-                 "program name found in PATH",
-                 argv[0]);
+        rc = oss_cred_say(why, whylen, -EINVAL,
+                          "credential_process: %s is a relative path; give an absolute path or a "
+                          "program name found in PATH",
+                          argv[0]);
         oss_cred_free_argv(argv);
         return rc;
     }
     env = child_env();
     if (!env || pipe2(pipefd, O_CLOEXEC) < 0) {
-        rc = say(why, whylen, env ? -errno : -ENOMEM, "credential_process: %s",
-                 strerror(env ? errno : ENOMEM));
+        rc = oss_cred_say(why, whylen, env ? -errno : -ENOMEM, "credential_process: %s",
+                          strerror(env ? errno : ENOMEM));
         goto out;
     }
     fa_ok = posix_spawn_file_actions_init(&fa) == 0;
     if (!fa_ok || posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) ||
         posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1) ||
         posix_spawn_file_actions_addclosefrom_np(&fa, 3)) {
-        rc = say(why, whylen, -ENOMEM, "credential_process: out of memory");
+        rc = oss_cred_say(why, whylen, -ENOMEM, "credential_process: out of memory");
         goto out;
     }
     /* its own process group, so a timeout kills whatever it started too */
@@ -272,8 +263,8 @@ int oss_cred_from_process(const char *command, long timeout_ms, struct oss_crede
     pipefd[1] = -1;
     if (err) {
         pid = -1;
-        rc = say(why, whylen, -EINVAL, "credential_process: cannot run %s: %s", argv[0],
-                 strerror(err));
+        rc = oss_cred_say(why, whylen, -EINVAL, "credential_process: cannot run %s: %s", argv[0],
+                          strerror(err));
         goto out;
     }
     int rrc = read_output(pipefd[0], &out, deadline);
@@ -284,25 +275,26 @@ int oss_cred_from_process(const char *command, long timeout_ms, struct oss_crede
         kill(-pid, SIGKILL); /* leftovers of the group still holding the pipe */
     pid = -1;
     if (rrc == -ETIMEDOUT || timed_out) {
-        rc = say(why, whylen, -ETIMEDOUT, "credential_process: %s did not finish within %ld ms",
-                 argv[0], timeout_ms);
+        rc = oss_cred_say(why, whylen, -ETIMEDOUT,
+                          "credential_process: %s did not finish within %ld ms", argv[0],
+                          timeout_ms);
     } else if (rrc < 0) {
-        rc = say(why, whylen, rrc == -EFBIG ? -EINVAL : rrc,
-                 "credential_process: reading the output of %s: %s", argv[0],
-                 rrc == -EFBIG ? "more than 64 KiB" : strerror(-rrc));
+        rc = oss_cred_say(why, whylen, rrc == -EFBIG ? -EINVAL : rrc,
+                          "credential_process: reading the output of %s: %s", argv[0],
+                          rrc == -EFBIG ? "more than 64 KiB" : strerror(-rrc));
     } else if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
         if (st >= 0 && WIFSIGNALED(st))
-            rc = say(why, whylen, -EIO, "credential_process: %s was killed by signal %d", argv[0],
-                     WTERMSIG(st));
+            rc = oss_cred_say(why, whylen, -EIO, "credential_process: %s was killed by signal %d",
+                              argv[0], WTERMSIG(st));
         else
-            rc = say(why, whylen, -EIO, "credential_process: %s exited with status %d", argv[0],
-                     st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+            rc = oss_cred_say(why, whylen, -EIO, "credential_process: %s exited with status %d",
+                              argv[0], st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1);
     } else {
         char inner[200] = "";
         rc = oss_cred_parse_json(out.data ? out.data : "", out.len, cr, expires, inner,
                                  sizeof(inner));
         if (rc < 0)
-            say(why, whylen, rc, "credential_process: output of %s: %s", argv[0], inner);
+            oss_cred_say(why, whylen, rc, "credential_process: output of %s: %s", argv[0], inner);
     }
 out:
     if (sa_ok)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "oss/client.h"
+#include "cred_priv.h"
 
 #define PASSWD_MAX (64 * 1024)
 
@@ -57,55 +58,6 @@ int oss_credentials_from_env(struct oss_credentials *cr)
     if (id == NULL || *id == 0 || secret == NULL || *secret == 0)
         return -ENOENT;
     return creds_set(cr, id, strlen(id), secret, strlen(secret), getenv("OSS_SESSION_TOKEN"));
-}
-
-static int say(char *why, size_t whylen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int say(char *why, size_t whylen, int rc, const char *fmt, ...)
-{
-    va_list ap;
-    if (why && whylen) {
-        va_start(ap, fmt);
-        vsnprintf(why, whylen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
-
-/* Reads the whole file from an open descriptor, after checking it is a small regular file
- * that group and others cannot touch. */
-static int read_passwd(int fd, const char *path, struct oss_buf *out, char *why, size_t whylen)
-{
-    struct stat st;
-    char chunk[4096];
-
-    if (fstat(fd, &st) < 0)
-        return say(why, whylen, -errno, "cannot stat passwd file %s: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return say(why, whylen, -EINVAL, "passwd file %s is not a regular file", path);
-    if (st.st_mode & (S_IRWXG | S_IRWXO))
-        return say(why, whylen, -EPERM,
-                   "passwd file %s has mode %04o: it must not be accessible by group or others "
-                   "(chmod 600 %s)",
-                   path, (unsigned)(st.st_mode & 07777), path);
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return say(why, whylen, -errno, "cannot read passwd file %s: %s", path,
-                       strerror(errno));
-        if (n == 0)
-            break;
-        if (out->len + (size_t)n > PASSWD_MAX)
-            return say(why, whylen, -EFBIG, "passwd file %s is larger than %d bytes", path,
-                       PASSWD_MAX);
-        if (oss_buf_append(out, chunk, (size_t)n) < 0)
-            return say(why, whylen, -ENOMEM, "out of memory");
-    }
-    explicit_bzero(chunk, sizeof chunk);
-    return 0;
 }
 
 struct field {
@@ -168,8 +120,9 @@ static int pick(const char *text, size_t len, const char *path, const char *buck
         for (int i = 0; !bad && i < n; i++)
             bad = f[i].len == 0 || memchr(f[i].p, ' ', f[i].len) || memchr(f[i].p, '\t', f[i].len);
         if (bad)
-            return say(why, whylen, -EINVAL,
-                       "passwd file %s, line %d: expected AK:SK or bucket:AK:SK", path, lineno);
+            return oss_cred_say(why, whylen, -EINVAL,
+                                "passwd file %s, line %d: expected AK:SK or bucket:AK:SK", path,
+                                lineno);
         if (n == 2 && !have_plain) {
             plain[0] = f[0];
             plain[1] = f[1];
@@ -182,11 +135,11 @@ static int pick(const char *text, size_t len, const char *path, const char *buck
         }
     }
     if (!have_best && !have_plain)
-        return say(why, whylen, -ENOENT, "passwd file %s has no credentials%s%s", path,
-                   bucket ? " for bucket " : "", bucket ? bucket : "");
+        return oss_cred_say(why, whylen, -ENOENT, "passwd file %s has no credentials%s%s", path,
+                            bucket ? " for bucket " : "", bucket ? bucket : "");
     struct field *use = have_best ? best : plain;
     if (creds_set(cr, use[0].p, use[0].len, use[1].p, use[1].len, NULL) < 0)
-        return say(why, whylen, -ENOMEM, "out of memory");
+        return oss_cred_say(why, whylen, -ENOMEM, "out of memory");
     return 0;
 }
 
@@ -194,18 +147,14 @@ int oss_credentials_from_passwd(const char *path, const char *bucket, struct oss
                                 char *why, size_t whylen)
 {
     struct oss_buf text = OSS_BUF_INIT;
-    int fd, rc;
+    int rc;
 
     memset(cr, 0, sizeof *cr);
     if (why && whylen)
         why[0] = 0;
     if (path == NULL || *path == 0)
-        return say(why, whylen, -EINVAL, "no passwd file given");
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0)
-        return say(why, whylen, -errno, "cannot open passwd file %s: %s", path, strerror(errno));
-    rc = read_passwd(fd, path, &text, why, whylen);
-    close(fd);
+        return oss_cred_say(why, whylen, -EINVAL, "no passwd file given");
+    rc = oss_cred_read_private(path, "passwd file ", PASSWD_MAX, &text, why, whylen);
     if (rc == 0)
         rc = pick(oss_buf_str(&text), text.len, path, bucket, cr, why, whylen);
     if (text.data)

@@ -7,13 +7,8 @@
 
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
-const { spawn } = require('node:child_process');
 const OSS = require('ali-oss');
-const { OSSEMU, ALICE, BOB, AUDITOR, Emu, rawRequest, xmlField, sleep } = require('./helpers');
-
-const REGION = 'cn-hangzhou';
+const { REGION, ALICE, BOB, AUDITOR, accountsDoc: baseAccountsDoc, Emu, rawRequest, xmlField, sleep } = require('./helpers');
 const WRITER = { akid: 'LTAIwriter001', secret: 'writer-secret', id: '2000000000000002' };
 const STS_OK = { akid: 'STS.alice01', secret: 'sts-secret-1', token: 'tok-alice-01' };
 const STS_OLD = { akid: 'STS.alice02', secret: 'sts-secret-2', token: 'tok-alice-02' };
@@ -21,82 +16,25 @@ const STS_OLD = { akid: 'STS.alice02', secret: 'sts-secret-2', token: 'tok-alice
 // The accounts of helpers.js plus alice's RAM user "writer" (may do anything) and two STS keys
 // of alice: one valid until 2099, one that expired in 2020.
 function accountsDoc() {
-  return {
-    accounts: [
-      {
-        id: ALICE.id,
-        name: 'alice',
-        keys: [
-          { id: ALICE.akid, secret: ALICE.secret },
-          { id: STS_OK.akid, secret: STS_OK.secret, security_token: STS_OK.token, expiration: '2099-01-01T00:00:00Z' },
-          {
-            id: STS_OLD.akid,
-            secret: STS_OLD.secret,
-            security_token: STS_OLD.token,
-            expiration: '2020-01-01T00:00:00Z',
-          },
-        ],
-        users: [
-          {
-            id: AUDITOR.id,
-            name: 'auditor',
-            keys: [{ id: AUDITOR.akid, secret: AUDITOR.secret }],
-            policy: {
-              Version: '1',
-              Statement: [{ Effect: 'Allow', Action: ['oss:Get*', 'oss:List*'], Resource: ['acs:oss:*:*:*'] }],
-            },
-          },
-          {
-            id: WRITER.id,
-            name: 'writer',
-            keys: [{ id: WRITER.akid, secret: WRITER.secret }],
-            policy: { Version: '1', Statement: [{ Effect: 'Allow', Action: 'oss:*', Resource: 'acs:oss:*:*:*' }] },
-          },
-        ],
-      },
-      { id: BOB.id, name: 'bob', keys: [{ id: BOB.akid, secret: BOB.secret }], users: [] },
-    ],
-  };
+  const doc = baseAccountsDoc();
+  const alice = doc.accounts.find(a => a.id === ALICE.id);
+  alice.keys.push(
+    { id: STS_OK.akid, secret: STS_OK.secret, security_token: STS_OK.token, expiration: '2099-01-01T00:00:00Z' },
+    { id: STS_OLD.akid, secret: STS_OLD.secret, security_token: STS_OLD.token, expiration: '2020-01-01T00:00:00Z' },
+  );
+  alice.users.push({
+    id: WRITER.id,
+    name: 'writer',
+    keys: [{ id: WRITER.akid, secret: WRITER.secret }],
+    policy: { Version: '1', Statement: [{ Effect: 'Allow', Action: 'oss:*', Resource: 'acs:oss:*:*:*' }] },
+  });
+  return doc;
 }
 
-// AuthEmu is helpers.js's Emu with this file's accounts document (start() is the same
-// sequence: write the accounts, spawn ossemu on a free port, wait for the ready file).
+// AuthEmu is helpers.js's Emu with this file's accounts document.
 class AuthEmu extends Emu {
-  async start() {
-    if (!fs.existsSync(OSSEMU)) throw new Error(`ossemu binary not found at ${OSSEMU} (build it, or set OSSEMU)`);
-    const dataDir = path.join(this.dir, 'data');
-    fs.mkdirSync(dataDir);
-    const accounts = path.join(this.dir, 'accounts.json');
-    fs.writeFileSync(accounts, JSON.stringify(accountsDoc(), null, 2), { mode: 0o600 });
-    const ready = path.join(this.dir, 'ready');
-    const errFd = fs.openSync(this.stderrFile, 'w');
-    const args = ['--data', dataDir, '--listen', '127.0.0.1:0', '--accounts', accounts,
-      '--request-log', this.logFile, '--ready-file', ready, '--region', REGION];
-    this.proc = spawn(OSSEMU, args, { stdio: ['ignore', errFd, errFd] });
-    fs.closeSync(errFd);
-    let exited = null;
-    this.proc.on('exit', (code, sig) => {
-      exited = `exit code ${code} signal ${sig}`;
-      this.proc = null;
-    });
-    const deadline = Date.now() + 15000;
-    while (Date.now() < deadline) {
-      if (exited) throw new Error(`ossemu exited before ready (${exited}): ${this.stderrTail()}`);
-      let txt = '';
-      try {
-        txt = fs.readFileSync(ready, 'utf8');
-      } catch (e) {
-        /* not yet */
-      }
-      const m = /^127\.0\.0\.1:(\d+)\n/.exec(txt);
-      if (m) {
-        this.port = Number(m[1]);
-        return;
-      }
-      await sleep(50);
-    }
-    this.kill();
-    throw new Error(`ossemu not ready within 15 s: ${this.stderrTail()}`);
+  accountsDoc() {
+    return accountsDoc();
   }
 }
 
@@ -108,19 +46,7 @@ after(async () => {
   await emu.stop();
 });
 
-function client(who, v4, bucket, extra = {}) {
-  const conf = {
-    endpoint: `http://127.0.0.1:${emu.port}`,
-    accessKeyId: who.akid,
-    accessKeySecret: who.secret,
-    region: `oss-${REGION}`,
-    authorizationV4: v4,
-    timeout: 15000,
-    ...extra,
-  };
-  if (bucket) conf.bucket = bucket;
-  return new OSS(conf);
-}
+const client = (who, v4, bucket, extra) => emu.client(who, v4, bucket, extra);
 
 // A client that only signs URLs: ali-oss refuses to presign for an IP endpoint, so it signs
 // for the public host name; the path and query then go to ossemu with that Host header.

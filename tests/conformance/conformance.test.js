@@ -13,9 +13,7 @@ const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const OSS = require('ali-oss');
-const { ALICE, BOB, AUDITOR, Emu, rawRequest, xmlField, crc64, sleep } = require('./helpers');
-
-const REGION = 'cn-hangzhou';
+const { REGION, ALICE, BOB, AUDITOR, Emu, rawRequest, xmlField, crc64, sleep } = require('./helpers');
 const emu = new Emu();
 
 // ledger: one entry per request sent, in order, with what its request-log line must say.
@@ -30,19 +28,7 @@ after(async () => {
   await emu.stop();
 });
 
-function client(who, v4, bucket, extra = {}) {
-  const conf = {
-    endpoint: `http://127.0.0.1:${emu.port}`,
-    accessKeyId: who.akid,
-    accessKeySecret: who.secret,
-    region: `oss-${REGION}`,
-    authorizationV4: v4,
-    timeout: 15000,
-    ...extra,
-  };
-  if (bucket) conf.bucket = bucket;
-  return new OSS(conf);
-}
+const client = (who, v4, bucket, extra) => emu.client(who, v4, bucket, extra);
 
 function md5Etag(buf) {
   return `"${crypto.createHash('md5').update(buf).digest('hex').toUpperCase()}"`;

@@ -11,6 +11,9 @@ const path = require('node:path');
 const REPO = path.resolve(__dirname, '..', '..');
 const OSSEMU = process.env.OSSEMU || path.join(REPO, 'build', 'bin', 'ossemu');
 
+// The region ossemu runs in (--region) and the clients name.
+const REGION = 'cn-hangzhou';
+
 const ALICE = { akid: 'LTAIalice0001', secret: 'alice-secret', id: '1000000000000001' };
 const BOB = { akid: 'LTAIbob000001', secret: 'bob-secret', id: '1000000000000002' };
 const AUDITOR = { akid: 'LTAIauditor01', secret: 'auditor-secret', id: '2000000000000001' };
@@ -64,24 +67,54 @@ class Emu {
     process.on('SIGTERM', this._onSignal);
   }
 
+  // accountsDoc is the --accounts document start() writes; a suite that needs more accounts or
+  // keys subclasses Emu and overrides it.
+  accountsDoc() {
+    return accountsDoc();
+  }
+
   async start() {
     if (!fs.existsSync(OSSEMU)) {
       throw new Error(`ossemu binary not found at ${OSSEMU} (build it, or set OSSEMU)`);
     }
-    const dataDir = path.join(this.dir, 'data');
-    fs.mkdirSync(dataDir);
+    fs.mkdirSync(path.join(this.dir, 'data'));
     const accounts = path.join(this.dir, 'accounts.json');
-    fs.writeFileSync(accounts, JSON.stringify(accountsDoc(), null, 2), { mode: 0o600 });
+    fs.writeFileSync(accounts, JSON.stringify(this.accountsDoc(), null, 2), { mode: 0o600 });
+    await this.launch('w');
+  }
+
+  // restart stops ossemu and starts a new one on the same data directory, accounts and
+  // request log (its stderr is appended to the first one's).
+  async restart() {
+    await this.halt();
+    await this.launch('a');
+  }
+
+  // halt kills ossemu and waits for it to exit, keeping its directory.
+  async halt() {
+    const p = this.proc;
+    if (!p) return;
+    const gone = new Promise(r => p.once('exit', r));
+    this.kill();
+    await gone;
+  }
+
+  // launch spawns ossemu on the directory start() prepared and resolves once the ready file
+  // names its port; stderrMode is the fs.openSync flag of the stderr file ('w' or 'a').
+  async launch(stderrMode) {
     const ready = path.join(this.dir, 'ready');
-    const errFd = fs.openSync(this.stderrFile, 'w');
-    const args = ['--data', dataDir, '--listen', '127.0.0.1:0', '--accounts', accounts,
-      '--request-log', this.logFile, '--ready-file', ready, '--region', 'cn-hangzhou'];
-    this.proc = spawn(OSSEMU, args, { stdio: ['ignore', errFd, errFd] });
+    fs.rmSync(ready, { force: true });
+    const errFd = fs.openSync(this.stderrFile, stderrMode);
+    const args = ['--data', path.join(this.dir, 'data'), '--listen', '127.0.0.1:0', '--accounts',
+      path.join(this.dir, 'accounts.json'), '--request-log', this.logFile, '--ready-file', ready,
+      '--region', REGION];
+    const child = spawn(OSSEMU, args, { stdio: ['ignore', errFd, errFd] });
+    this.proc = child;
     fs.closeSync(errFd);
     let exited = null;
-    this.proc.on('exit', (code, sig) => {
+    child.on('exit', (code, sig) => {
       exited = `exit code ${code} signal ${sig}`;
-      this.proc = null;
+      if (this.proc === child) this.proc = null;
     });
     const deadline = Date.now() + 15000;
     while (Date.now() < deadline) {
@@ -101,6 +134,23 @@ class Emu {
     }
     this.kill();
     throw new Error(`ossemu not ready within 15 s: ${this.stderrTail()}`);
+  }
+
+  // client is an ali-oss client of who on this ossemu (V4 signatures when v4), optionally bound
+  // to bucket; extra overrides any option.
+  client(who, v4, bucket, extra = {}) {
+    const OSS = require('ali-oss');
+    const conf = {
+      endpoint: `http://127.0.0.1:${this.port}`,
+      accessKeyId: who.akid,
+      accessKeySecret: who.secret,
+      region: `oss-${REGION}`,
+      authorizationV4: v4,
+      timeout: 15000,
+      ...extra,
+    };
+    if (bucket) conf.bucket = bucket;
+    return new OSS(conf);
   }
 
   stderrTail() {
@@ -206,4 +256,4 @@ function crc64(buf) {
   return ((crc ^ MASK64) & MASK64).toString(10);
 }
 
-module.exports = { OSSEMU, ALICE, BOB, AUDITOR, Emu, rawRequest, xmlField, crc64, sleep };
+module.exports = { OSSEMU, REGION, ALICE, BOB, AUDITOR, accountsDoc, Emu, rawRequest, xmlField, crc64, sleep };

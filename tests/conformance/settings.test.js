@@ -7,39 +7,10 @@
 
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
-const OSS = require('ali-oss');
 const { policy2Str } = require('ali-oss/lib/common/utils/policy2Str');
-const { ALICE, BOB, AUDITOR, Emu, crc64, sleep, xmlField } = require('./helpers');
+const { REGION, ALICE, BOB, AUDITOR, Emu, crc64, sleep, xmlField } = require('./helpers');
 
-const REGION = 'cn-hangzhou';
-
-// An Emu that can be stopped and started again on the same data directory.
-class RestartableEmu extends Emu {
-  async halt() {
-    const p = this.proc;
-    if (!p) return;
-    const gone = new Promise(r => p.once('exit', r));
-    this.kill();
-    await gone;
-  }
-
-  async restart() {
-    await this.halt();
-    const dataDir = path.join(this.dir, 'data');
-    fs.rmSync(path.join(this.dir, 'ready'), { force: true });
-    const real = fs.mkdirSync;
-    fs.mkdirSync = (p, ...a) => (p === dataDir ? undefined : real(p, ...a));
-    try {
-      await this.start();
-    } finally {
-      fs.mkdirSync = real;
-    }
-  }
-}
-
-const emu = new RestartableEmu();
+const emu = new Emu();
 const ledger = []; // one entry per request: what its request-log line must say
 
 before(async () => {
@@ -49,18 +20,7 @@ after(async () => {
   await emu.stop();
 });
 
-function client(who, v4, bucket) {
-  const conf = {
-    endpoint: `http://127.0.0.1:${emu.port}`,
-    accessKeyId: who.akid,
-    accessKeySecret: who.secret,
-    region: `oss-${REGION}`,
-    authorizationV4: v4,
-    timeout: 15000,
-  };
-  if (bucket) conf.bucket = bucket;
-  return new OSS(conf);
-}
+const client = (who, v4, bucket, extra) => emu.client(who, v4, bucket, extra);
 
 async function ok(meta, fn) {
   let r;

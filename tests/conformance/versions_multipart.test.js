@@ -9,49 +9,10 @@
 
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
-const fs = require('node:fs');
-const path = require('node:path');
-const OSS = require('ali-oss');
-const { OSSEMU, ALICE, BOB, AUDITOR, Emu, rawRequest, crc64, sleep } = require('./helpers');
+const { REGION, ALICE, BOB, AUDITOR, Emu, rawRequest, crc64, sleep } = require('./helpers');
 
-const REGION = 'cn-hangzhou';
-
-// An Emu that can be stopped and started again on the same data directory.
-class RestartableEmu extends Emu {
-  async restart() {
-    const p = this.proc;
-    if (p) {
-      const gone = new Promise(r => p.once('exit', r));
-      this.kill();
-      await gone;
-    }
-    const ready = path.join(this.dir, 'ready');
-    fs.rmSync(ready, { force: true });
-    const errFd = fs.openSync(this.stderrFile, 'a');
-    const args = ['--data', path.join(this.dir, 'data'), '--listen', '127.0.0.1:0', '--accounts',
-      path.join(this.dir, 'accounts.json'), '--request-log', this.logFile, '--ready-file', ready,
-      '--region', REGION];
-    this.proc = spawn(OSSEMU, args, { stdio: ['ignore', errFd, errFd] });
-    fs.closeSync(errFd);
-    const child = this.proc;
-    child.on('exit', () => {
-      if (this.proc === child) this.proc = null;
-    });
-    for (const deadline = Date.now() + 15000; Date.now() < deadline; await sleep(50)) {
-      if (!this.proc) throw new Error(`ossemu exited on restart: ${this.stderrTail()}`);
-      const m = /^127\.0\.0\.1:(\d+)\n/.exec(fs.existsSync(ready) ? fs.readFileSync(ready, 'utf8') : '');
-      if (m) {
-        this.port = Number(m[1]);
-        return;
-      }
-    }
-    throw new Error(`ossemu not ready after restart: ${this.stderrTail()}`);
-  }
-}
-
-const emu = new RestartableEmu();
+const emu = new Emu();
 const ledger = []; // { op, method, bucket, key, status, code, rid }
 
 before(async () => {
@@ -62,17 +23,7 @@ after(async () => {
   await emu.stop();
 });
 
-function client(who, v4, bucket) {
-  return new OSS({
-    endpoint: `http://127.0.0.1:${emu.port}`,
-    accessKeyId: who.akid,
-    accessKeySecret: who.secret,
-    region: `oss-${REGION}`,
-    authorizationV4: v4,
-    timeout: 15000,
-    bucket,
-  });
-}
+const client = (who, v4, bucket, extra) => emu.client(who, v4, bucket, extra);
 
 // PutBucketVersioning through ali-oss's generic request(): its putBucketVersioning() treats
 // every status as success, which would hide refusals.

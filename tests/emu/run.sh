@@ -16,27 +16,7 @@ done
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ossemu-test.XXXXXX")
 DATA=$WORK/data
 LOG=$WORK/requests.jsonl
-PID=
-FAILS=0
-
-stop_server() {
-    if [ -n "$PID" ]; then
-        kill -TERM "$PID" 2>/dev/null
-        wait "$PID" 2>/dev/null
-        local rc=$?
-        PID=
-        if [ "$rc" -ne 0 ]; then # a crash, or a leak report of a sanitizer build
-            echo "FAIL: ossemu exited with status $rc on SIGTERM"; cat "$WORK/stderr"
-            FAILS=$((FAILS + 1))
-        fi
-    fi
-}
-cleanup() {
-    stop_server
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$(dirname "$0")/lib.sh"
 
 cat >"$WORK/accounts.json" <<'EOF'
 {"accounts":[
@@ -56,24 +36,9 @@ cat >"$WORK/accounts.json" <<'EOF'
 EOF
 
 start_server() {
-    rm -f "$WORK/ready"
-    "$OSSEMU" --data "$DATA" --listen 127.0.0.1:0 --accounts "$WORK/accounts.json" \
-        --request-log "$LOG" --ready-file "$WORK/ready" >"$WORK/stdout" 2>"$WORK/stderr" &
-    PID=$!
-    for _ in $(seq 100); do
-        [ -s "$WORK/ready" ] && break
-        kill -0 "$PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    if [ ! -s "$WORK/ready" ]; then
-        echo "FAIL: ossemu did not start"; cat "$WORK/stderr"; exit 1
-    fi
-    ADDR=$(cat "$WORK/ready")
+    start_ossemu --data "$DATA" --accounts "$WORK/accounts.json" --request-log "$LOG"
     URL=http://$ADDR
 }
-
-fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
-pass() { echo "ok: $*"; }
 
 # ---- signing helpers ----
 AK=LTAIalice0001

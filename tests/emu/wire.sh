@@ -18,55 +18,21 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/ossemu-wire.XXXXXX")
 LOG=$WORK/requests.jsonl
 DOMAIN=oss-local.test
 B=mybucket
-PID=
-FAILS=0
 SENT=0
-
-stop_server() {
-    if [ -n "$PID" ]; then
-        kill -TERM "$PID" 2>/dev/null
-        wait "$PID" 2>/dev/null
-        local rc=$?
-        PID=
-        if [ "$rc" -ne 0 ]; then
-            echo "FAIL: ossemu exited with status $rc on SIGTERM"; cat "$WORK/stderr"
-            FAILS=$((FAILS + 1))
-        fi
-    fi
-}
-cleanup() {
-    stop_server
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$(dirname "$0")/lib.sh"
 
 cat >"$WORK/accounts.json" <<'EOF'
 {"accounts":[{"id":"1000000000000001","name":"alice",
   "keys":[{"id":"LTAIalice0001","secret":"alice-secret"}]}]}
 EOF
 
-"$OSSEMU" --data "$WORK/data" --listen 127.0.0.1:0 --accounts "$WORK/accounts.json" \
-    --domain "$DOMAIN" --request-log "$LOG" --ready-file "$WORK/ready" \
-    >"$WORK/stdout" 2>"$WORK/stderr" &
-PID=$!
-for _ in $(seq 100); do
-    [ -s "$WORK/ready" ] && break
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [ ! -s "$WORK/ready" ]; then
-    echo "FAIL: ossemu did not start"; cat "$WORK/stderr"; exit 1
-fi
-ADDR=$(cat "$WORK/ready")
+start_ossemu --data "$WORK/data" --accounts "$WORK/accounts.json" --domain "$DOMAIN" \
+    --request-log "$LOG"
 PORT=${ADDR##*:}
 PATHURL=http://$ADDR              # path style: /<bucket>/<key>, Host 127.0.0.1:PORT
 VHOST=$B.$DOMAIN:$PORT            # virtual-hosted: Host <bucket>.<domain>
 VURL=http://$VHOST
 RESOLVE=(--resolve "$VHOST:127.0.0.1" --resolve "$DOMAIN:$PORT:127.0.0.1")
-
-fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
-pass() { echo "ok: $*"; }
 
 AK=LTAIalice0001
 SK=alice-secret

@@ -1,6 +1,7 @@
 /* Shared cmocka fixture for the ossemu store unit tests: a store opened on a fresh temp data
  * directory, removed again on teardown, plus a helper that creates a bucket with the defaults
- * the emulator gives one. Header-only so each test program stays one source file. */
+ * the emulator gives one. Header-only so each test program stays one source file; include it
+ * after <cmocka.h>, whose assertions fixture_tmp_with uses. */
 #ifndef TESTS_UNIT_EMU_FIXTURE_H
 #define TESTS_UNIT_EMU_FIXTURE_H
 
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "emu/store.h"
 
@@ -31,6 +33,16 @@ static inline int fixture_bucket(struct emu_store *st, const char *name, const c
     strcpy(b.storage_class, "Standard");
     b.created = created;
     return emu_store_bucket_create(st, &b);
+}
+
+/* Fills path (of len bytes) with the name of a new store temp file holding data, as an upload
+ * would leave it; fails the test when that cannot be done. */
+static inline void fixture_tmp_with(struct emu_store *st, const char *data, char *path, size_t len)
+{
+    int fd = emu_store_tmp_create(st, path, len);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, strlen(data)), (ssize_t)strlen(data));
+    close(fd);
 }
 
 /* cmocka setup body: opens a store on a new directory $TMPDIR/<name>.XXXXXX and hands the

@@ -34,15 +34,6 @@ static void make_bucket(struct emu_store *st, const char *name, const char *owne
     assert_int_equal(fixture_bucket(st, name, owner, 1700000000), 0);
 }
 
-/* A temp file holding data. */
-static void tmp_with(struct emu_store *st, const char *data, char *path, size_t len)
-{
-    int fd = emu_store_tmp_create(st, path, len);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, data, strlen(data)), (ssize_t)strlen(data));
-    close(fd);
-}
-
 /* Appends data to bucket/key at pos; returns the store's answer; fills *out and *cur as the store
  * does. */
 static int append(struct emu_store *st, const char *key, uint64_t pos, const char *data,
@@ -51,7 +42,7 @@ static int append(struct emu_store *st, const char *key, uint64_t pos, const cha
     char path[PATH_MAX];
     unsigned char md5[16];
     struct emu_object t = {0};
-    tmp_with(st, data, path, sizeof(path));
+    fixture_tmp_with(st, data, path, sizeof(path));
     oss_md5(data, strlen(data), md5);
     t.bucket = "bk";
     t.key = (char *)key;
@@ -113,7 +104,7 @@ static void test_append(void **state)
     /* an object written otherwise is not appendable */
     char path[PATH_MAX];
     struct emu_object n = {0};
-    tmp_with(f->st, "abc", path, sizeof(path));
+    fixture_tmp_with(f->st, "abc", path, sizeof(path));
     n.bucket = "bk";
     n.key = "normal";
     n.size = 3;
@@ -129,7 +120,7 @@ static void test_append(void **state)
     /* no bucket */
     struct emu_object t = {.bucket = "nobucket", .key = "k", .headers = "{}"};
     unsigned char md5[16] = {0};
-    tmp_with(f->st, "z", path, sizeof(path));
+    fixture_tmp_with(f->st, "z", path, sizeof(path));
     assert_int_equal(emu_store_object_append(f->st, &t, 0, path, 1, 0, md5, &o, &cur), -ENOENT);
     unlink(path);
 

@@ -50,14 +50,6 @@ static int count_files(const char *dir, const char *sub)
     return n;
 }
 
-static void tmp_with(struct emu_store *st, const char *data, char *path)
-{
-    int fd = emu_store_tmp_create(st, path, PATH_MAX);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, data, strlen(data)), (ssize_t)strlen(data));
-    close(fd);
-}
-
 static void create(struct emu_store *st, const char *key, char id[40])
 {
     struct emu_upload u = {0};
@@ -75,7 +67,7 @@ static int part(struct emu_store *st, const char *id, unsigned n, const char *da
 {
     char path[PATH_MAX];
     struct emu_part p = {0};
-    tmp_with(st, data, path);
+    fixture_tmp_with(st, data, path, PATH_MAX);
     p.part_number = n;
     p.size = strlen(data);
     snprintf(p.etag, sizeof(p.etag), "P%u-%s", n, data);
@@ -162,7 +154,7 @@ static void test_complete(void **state)
     create(f->st, "obj", id);
     assert_int_equal(part(f->st, id, 1, "hello "), 0);
     assert_int_equal(part(f->st, id, 2, "world"), 0);
-    tmp_with(f->st, "hello world", path);
+    fixture_tmp_with(f->st, "hello world", path, PATH_MAX);
     o.bucket = "bk";
     o.key = "obj";
     o.size = 11;
@@ -178,14 +170,14 @@ static void test_complete(void **state)
     assert_int_equal(got.size, 11);
     emu_object_cleanup(&got);
     /* Gone once completed. */
-    tmp_with(f->st, "x", path);
+    fixture_tmp_with(f->st, "x", path, PATH_MAX);
     assert_int_equal(emu_store_upload_complete(f->st, id, &o, path, 0), -ENOENT);
     unlink(path);
 
     /* forbid-overwrite: refused and the upload stays; versioned: ignored, new version. */
     create(f->st, "obj", id2);
     assert_int_equal(part(f->st, id2, 1, "again"), 0);
-    tmp_with(f->st, "again", path);
+    fixture_tmp_with(f->st, "again", path, PATH_MAX);
     assert_int_equal(emu_store_upload_complete(f->st, id2, &o, path, 1), -EEXIST);
     assert_int_equal(emu_store_versioning_set(f->st, "bk", "Enabled"), 0);
     assert_int_equal(emu_store_upload_complete(f->st, id2, &o, path, 1), 0);

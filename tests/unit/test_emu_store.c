@@ -39,10 +39,7 @@ static int put(struct emu_store *st, const char *bucket, const char *key, const 
 {
     char path[PATH_MAX];
     struct emu_object o = {0};
-    int fd = emu_store_tmp_create(st, path, sizeof(path));
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, data, strlen(data)), (ssize_t)strlen(data));
-    close(fd);
+    fixture_tmp_with(st, data, path, sizeof(path));
     o.bucket = (char *)bucket;
     o.key = (char *)key;
     o.size = strlen(data);
