@@ -213,6 +213,17 @@ class Emu {
         }
       });
   }
+
+  // readLogAtLeast returns the request-log lines once there are n of them, or whatever is there
+  // after 2 s (ossemu writes a line after its answer, so the last ones may lag the client).
+  async readLogAtLeast(n) {
+    let entries = this.readLog();
+    for (let i = 0; i < 40 && entries.length < n; i++) {
+      await sleep(50);
+      entries = this.readLog();
+    }
+    return entries;
+  }
 }
 
 // rawRequest sends one request without ali-oss (no signature unless the caller adds one).

@@ -5,6 +5,7 @@
 #ifndef TESTS_UNIT_EMU_FIXTURE_H
 #define TESTS_UNIT_EMU_FIXTURE_H
 
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,25 @@ static inline void fixture_tmp_with(struct emu_store *st, const char *data, char
     assert_true(fd >= 0);
     assert_int_equal(write(fd, data, strlen(data)), (ssize_t)strlen(data));
     close(fd);
+}
+
+/* How many entries (dot files aside) the store directory dir/sub holds; -1 when it cannot be
+ * opened. The store keeps data files under objects/, parts/ and tmp/. */
+static inline int fixture_count_files(const char *dir, const char *sub)
+{
+    char path[PATH_MAX];
+    struct dirent *e;
+    int n = 0;
+    if (snprintf(path, sizeof(path), "%s/%s", dir, sub) >= (int)sizeof(path))
+        return -1;
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n;
 }
 
 /* cmocka setup body: opens a store on a new directory $TMPDIR/<name>.XXXXXX and hands the

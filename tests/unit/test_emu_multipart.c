@@ -34,22 +34,6 @@ static int teardown(void **state)
     return fixture_teardown(state);
 }
 
-static int count_files(const char *dir, const char *sub)
-{
-    char path[PATH_MAX];
-    struct dirent *e;
-    int n = 0;
-    snprintf(path, sizeof(path), "%s/%s", dir, sub);
-    DIR *d = opendir(path);
-    if (!d)
-        return -1;
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n;
-}
-
 static void create(struct emu_store *st, const char *key, char id[40])
 {
     struct emu_upload u = {0};
@@ -112,8 +96,8 @@ static void test_upload_and_parts(void **state)
     assert_int_equal(part(f->st, id, 2, "bb"), 0);
     assert_int_equal(part(f->st, id, 2, "BBBB"), 0); /* replaces part 2 and its file */
     assert_int_equal(part(f->st, "FFFF", 1, "x"), -ENOENT);
-    assert_int_equal(count_files(f->dir, "parts"), 3);
-    assert_int_equal(count_files(f->dir, "tmp"), 0);
+    assert_int_equal(fixture_count_files(f->dir, "parts"), 3);
+    assert_int_equal(fixture_count_files(f->dir, "tmp"), 0);
 
     assert_int_equal(emu_store_part_list(f->st, id, 0, 2, &p, &n, &trunc), 0);
     assert_int_equal(n, 2);
@@ -141,7 +125,7 @@ static void test_upload_and_parts(void **state)
     assert_int_equal(cnt, 1);
     assert_int_equal(emu_store_upload_abort(f->st, "bk", id), 0);
     assert_int_equal(emu_store_upload_abort(f->st, "bk", id), -ENOENT);
-    assert_int_equal(count_files(f->dir, "parts"), 0);
+    assert_int_equal(fixture_count_files(f->dir, "parts"), 0);
     assert_int_equal(emu_store_bucket_delete(f->st, "bk"), 0);
 }
 
@@ -163,7 +147,7 @@ static void test_complete(void **state)
     o.content_type = "text/x-test";
     o.headers = "{}";
     assert_int_equal(emu_store_upload_complete(f->st, id, &o, path, 0), 0);
-    assert_int_equal(count_files(f->dir, "parts"), 0);
+    assert_int_equal(fixture_count_files(f->dir, "parts"), 0);
     assert_int_equal(emu_store_object_get(f->st, "bk", "obj", &got), 0);
     assert_string_equal(got.type, "Multipart");
     assert_string_equal(got.etag, "ABC-2");
@@ -182,7 +166,7 @@ static void test_complete(void **state)
     assert_int_equal(emu_store_versioning_set(f->st, "bk", "Enabled"), 0);
     assert_int_equal(emu_store_upload_complete(f->st, id2, &o, path, 1), 0);
     assert_int_equal(strncmp(o.version_id, "CAEQ", 4), 0);
-    assert_int_equal(count_files(f->dir, "objects"), 2);
+    assert_int_equal(fixture_count_files(f->dir, "objects"), 2);
 }
 
 /* Renders an upload listing as "key:n," with n the order of creation, '+' when truncated. */

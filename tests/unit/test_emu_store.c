@@ -72,22 +72,6 @@ static void read_object(struct emu_store *st, const char *bucket, const char *ke
     emu_object_cleanup(&o);
 }
 
-static int count_files(const char *dir, const char *sub)
-{
-    char path[PATH_MAX];
-    int n = 0;
-    snprintf(path, sizeof(path), "%s/%s", dir, sub);
-    DIR *d = opendir(path);
-    struct dirent *e;
-    if (!d)
-        return -1;
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n;
-}
-
 static void test_buckets(void **state)
 {
     struct fixture *f = *state;
@@ -165,7 +149,7 @@ static void test_objects(void **state)
     assert_int_equal(put(f->st, "bk", "k", "first", 0), 0);
     read_object(f->st, "bk", "k", buf, sizeof(buf));
     assert_string_equal(buf, "first");
-    assert_int_equal(count_files(f->dir, "objects"), 1);
+    assert_int_equal(fixture_count_files(f->dir, "objects"), 1);
 
     /* A reader holding the old file keeps its bytes across a replace. */
     struct emu_object old;
@@ -179,7 +163,7 @@ static void test_objects(void **state)
     emu_object_cleanup(&old);
     read_object(f->st, "bk", "k", buf, sizeof(buf));
     assert_string_equal(buf, "second!");
-    assert_int_equal(count_files(f->dir, "objects"), 1); /* the old file is gone */
+    assert_int_equal(fixture_count_files(f->dir, "objects"), 1); /* the old file is gone */
 
     /* forbid_overwrite: refused, nothing changes. */
     assert_int_equal(put(f->st, "bk", "k", "third", 1), -EEXIST);
@@ -210,8 +194,8 @@ static void test_objects(void **state)
     assert_int_equal(emu_store_object_delete(f->st, "bk", "k"), 0);
     assert_int_equal(emu_store_object_delete(f->st, "bk", "k"), -ENOENT);
     assert_int_equal(emu_store_object_get(f->st, "bk", "k", &o), -ENOENT);
-    assert_int_equal(count_files(f->dir, "objects"), 1);
-    assert_int_equal(count_files(f->dir, "tmp"), 0);
+    assert_int_equal(fixture_count_files(f->dir, "objects"), 1);
+    assert_int_equal(fixture_count_files(f->dir, "tmp"), 0);
 }
 
 /* Lists and renders the page as "a,b/,c" with a trailing '+' when truncated. */
@@ -307,7 +291,7 @@ static void test_restart(void **state)
     f->st = NULL;
     assert_int_equal(emu_store_open(f->dir, &f->st), 0);
 
-    assert_int_equal(count_files(f->dir, "tmp"), 0);
+    assert_int_equal(fixture_count_files(f->dir, "tmp"), 0);
     assert_int_equal(emu_store_bucket_get(f->st, "bk", &b), 0);
     assert_string_equal(b.acl, "public-read-write");
     assert_string_equal(b.owner, "1001");

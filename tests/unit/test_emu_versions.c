@@ -78,22 +78,6 @@ static void read_version(struct emu_store *st, const char *key, const char *vid,
     emu_object_cleanup(&o);
 }
 
-static int count_files(const char *dir, const char *sub)
-{
-    char path[PATH_MAX];
-    struct dirent *e;
-    int n = 0;
-    snprintf(path, sizeof(path), "%s/%s", dir, sub);
-    DIR *d = opendir(path);
-    if (!d)
-        return -1;
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n;
-}
-
 /* Renders a version listing as "key:data-or-dm:L," entries ("key/" for prefixes) plus '+'. */
 static void list_str(struct emu_store *st, const char *prefix, const char *delim, const char *km,
                      const char *vm, size_t max, char *out, size_t len,
@@ -142,7 +126,7 @@ static void test_unversioned(void **state)
     assert_int_equal(emu_store_object_delete_version(f->st, "bk", "k", NULL, &info), 0);
     assert_string_equal(info.version_id, "");
     assert_int_equal(info.delete_marker, 0);
-    assert_int_equal(count_files(f->dir, "objects"), 0);
+    assert_int_equal(fixture_count_files(f->dir, "objects"), 0);
 }
 
 static void test_enabled(void **state)
@@ -159,7 +143,7 @@ static void test_enabled(void **state)
     assert_int_equal(strlen(v1), 36);
     assert_int_equal(put(f->st, "k", "two", 0, v2), 0);
     assert_string_not_equal(v1, v2);
-    assert_int_equal(count_files(f->dir, "objects"), 3);
+    assert_int_equal(fixture_count_files(f->dir, "objects"), 3);
 
     /* The plain get sees the latest with its id; every version stays readable. */
     assert_int_equal(emu_store_object_get(f->st, "bk", "k", &o), 0);
@@ -197,7 +181,7 @@ static void test_enabled(void **state)
     emu_object_cleanup(&o);
     assert_int_equal(emu_store_version_set_acl(f->st, "bk", "k", v0, "private"), -EISDIR);
     assert_int_equal(emu_store_version_set_acl(f->st, "bk", "k", NULL, "private"), -EISDIR);
-    assert_int_equal(count_files(f->dir, "objects"), 3);
+    assert_int_equal(fixture_count_files(f->dir, "objects"), 3);
     list_str(f->st, NULL, NULL, NULL, NULL, 100, s, sizeof(s), NULL);
     assert_string_equal(s, "k:dm:L,k:two,k:one,k:zero,");
 
@@ -216,7 +200,7 @@ static void test_enabled(void **state)
     assert_string_equal(o.acl, "public-read");
     assert_string_equal(o.version_id, v1);
     emu_object_cleanup(&o);
-    assert_int_equal(count_files(f->dir, "objects"), 2);
+    assert_int_equal(fixture_count_files(f->dir, "objects"), 2);
     /* An unknown version id is not an error and changes nothing. */
     assert_int_equal(emu_store_object_delete_version(f->st, "bk", "k", "CAEQ-nope", &info), 0);
     list_str(f->st, NULL, NULL, NULL, NULL, 100, s, sizeof(s), NULL);
@@ -226,7 +210,7 @@ static void test_enabled(void **state)
     assert_int_equal(emu_store_object_delete_version(f->st, "bk", "k", v1, NULL), 0);
     assert_int_equal(emu_store_bucket_delete(f->st, "bk"), -ENOTEMPTY);
     assert_int_equal(emu_store_object_delete_version(f->st, "bk", "k", "null", NULL), 0);
-    assert_int_equal(count_files(f->dir, "objects"), 0);
+    assert_int_equal(fixture_count_files(f->dir, "objects"), 0);
     assert_int_equal(emu_store_bucket_delete(f->st, "bk"), 0);
 }
 
@@ -245,14 +229,14 @@ static void test_suspended(void **state)
     assert_string_equal(vid, "null");
     list_str(f->st, NULL, NULL, NULL, NULL, 100, s, sizeof(s), NULL);
     assert_string_equal(s, "k:three:L,k:one,");
-    assert_int_equal(count_files(f->dir, "objects"), 2);
+    assert_int_equal(fixture_count_files(f->dir, "objects"), 2);
     /* A delete marker with id "null" replaces the null version too. */
     assert_int_equal(emu_store_object_delete_version(f->st, "bk", "k", NULL, &info), 0);
     assert_string_equal(info.version_id, "null");
     assert_int_equal(info.delete_marker, 1);
     list_str(f->st, NULL, NULL, NULL, NULL, 100, s, sizeof(s), NULL);
     assert_string_equal(s, "k:dm:L,k:one,");
-    assert_int_equal(count_files(f->dir, "objects"), 1);
+    assert_int_equal(fixture_count_files(f->dir, "objects"), 1);
     read_version(f->st, "k", NULL, buf, sizeof(buf));
     assert_string_equal(buf, "<dm>");
     read_version(f->st, "k", v1, buf, sizeof(buf));
