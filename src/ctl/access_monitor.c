@@ -2,7 +2,6 @@
  * word, as JSON ({"Status":"Enabled"}) or as the AccessMonitorConfiguration XML, as ossutil
  * accepts; read back as the word. */
 #include <errno.h>
-#include <string.h>
 
 #include "ctl_priv.h"
 
@@ -24,18 +23,10 @@ int ctl_access_monitor_get(struct oss_client *c, const struct ctl_target *t, str
     return rc ? rc : oss_buf_printf(out, "%s\n", status);
 }
 
-/* Disabling access tracking while a lifecycle rule uses last-access time is refused by OSS
- * as a conflict with the bucket's state (409 InvalidRequest, EC 0036-00000005); the generic
- * table would make that EEXIST ("File exists"). The setting is in use: EBUSY. */
+/* Applies Enabled or Disabled. Disabling while a lifecycle rule uses last-access time is
+ * refused by OSS with 409 (EC 0036-00000005), which the client reports as EBUSY. */
 int ctl_access_monitor_put(struct oss_client *c, const struct ctl_target *t, const char *canon,
                            struct oss_error *err)
 {
-    int rc = oss_put_bucket_access_monitor(c, t->bucket, canon, err);
-
-    if (rc == -EEXIST && err && err->http_status == 409 &&
-        strcmp(err->code, "InvalidRequest") == 0) {
-        rc = -EBUSY;
-        err->err = rc;
-    }
-    return rc;
+    return oss_put_bucket_access_monitor(c, t->bucket, canon, err);
 }

@@ -23,7 +23,8 @@ struct pf_chunk {
     struct fs_prefetch *pf;
     uint64_t off;
     size_t want;
-    char *buf; /* want bytes (fs_big_alloc), len of them filled */
+    char *buf; /* cap >= want bytes (fs_big_alloc), len of them filled */
+    size_t cap;
     size_t len;
     int threaded; /* th must be joined */
     pthread_t th;
@@ -87,32 +88,50 @@ static void *chunk_thread(void *arg)
     return NULL;
 }
 
-/* A buffer of n bytes for a new chunk, a spare one when its size fits. pf->mu held. */
-static char *buf_get(struct fs_prefetch *pf, size_t n)
+/* A buffer of at least n bytes for a new chunk, its size in *cap: the smallest spare that
+ * fits, else a fresh mapping of n bytes. pf->mu held. */
+static char *buf_get(struct fs_prefetch *pf, size_t n, size_t *cap)
 {
-    for (int i = 0; i < PF_SPARE; i++) {
-        if (pf->spare[i] && pf->spare_len[i] == n) {
-            char *b = pf->spare[i];
-            pf->spare[i] = NULL;
-            return b;
-        }
+    int best = -1;
+    for (int i = 0; i < PF_SPARE; i++)
+        if (pf->spare[i] && pf->spare_len[i] >= n &&
+            (best < 0 || pf->spare_len[i] < pf->spare_len[best]))
+            best = i;
+    if (best >= 0) {
+        char *b = pf->spare[best];
+        *cap = pf->spare_len[best];
+        pf->spare[best] = NULL;
+        return b;
     }
+    *cap = n;
     return fs_big_alloc(n);
 }
 
-/* Joins the chunk's thread and keeps its buffer as a spare or unmaps it. pf->mu held. */
+/* Joins the chunk's thread and keeps its buffer as a spare (in a free slot, else in place of
+ * the smallest spare if that is smaller, so the window's ramp-up does not leave small buffers
+ * in the slots for good) or unmaps it. At most PF_SPARE spares. pf->mu held. */
 static void chunk_free(struct fs_prefetch *pf, struct pf_chunk *c)
 {
     if (c->threaded)
         pthread_join(c->th, NULL); /* done already: returns at once */
-    for (int i = 0; c->buf && i < PF_SPARE; i++) {
-        if (!pf->spare[i]) {
-            pf->spare[i] = c->buf;
-            pf->spare_len[i] = c->want;
+    if (c->buf) {
+        int slot = -1;
+        for (int i = 0; i < PF_SPARE; i++) {
+            if (!pf->spare[i]) {
+                slot = i;
+                break;
+            }
+            if (slot < 0 || pf->spare_len[i] < pf->spare_len[slot])
+                slot = i;
+        }
+        if (slot >= 0 && (!pf->spare[slot] || pf->spare_len[slot] < c->cap)) {
+            fs_big_free(pf->spare[slot], pf->spare_len[slot]);
+            pf->spare[slot] = c->buf;
+            pf->spare_len[slot] = c->cap;
             c->buf = NULL;
         }
     }
-    fs_big_free(c->buf, c->want);
+    fs_big_free(c->buf, c->cap);
     free(c);
 }
 
@@ -172,9 +191,9 @@ static void schedule(struct fs_prefetch *pf, uint64_t pos, uint64_t size)
         c->off = pf->sched_end;
         c->want = want;
         c->threaded = 1;
-        c->buf = buf_get(pf, want);
+        c->buf = buf_get(pf, want, &c->cap);
         if (!c->buf || pthread_create(&c->th, NULL, chunk_thread, c) != 0) {
-            fs_big_free(c->buf, want);
+            fs_big_free(c->buf, c->cap);
             free(c);
             return;
         }
@@ -280,7 +299,7 @@ int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t
             c->want = size - got > PF_MIN ? size - got : PF_MIN;
             if (p + c->want > osize)
                 c->want = (size_t)(osize - p);
-            c->buf = buf_get(pf, c->want);
+            c->buf = buf_get(pf, c->want, &c->cap);
             if (!c->buf) {
                 free(c);
                 rc = -ENOMEM;

@@ -32,7 +32,7 @@ static const struct {
 };
 
 /* Known codes first, then any NoSuch* (an unset configuration reads as absent), then the
- * status. Statuses beyond those DESIGN.md names map to their nearest meaning; anything else,
+ * status (409 without a known code is EBUSY). Statuses beyond those DESIGN.md names map to their nearest meaning; anything else,
  * including 0 (no answer), is EIO. */
 int oss_errno_for(const char *code, int http_status)
 {
@@ -52,7 +52,10 @@ int oss_errno_for(const char *code, int http_status)
     case 405:
         return EPERM;
     case 409:
-        return EEXIST;
+        /* A conflict with the resource's state that no code above names (the access
+         * monitor cannot be disabled while a lifecycle rule uses it, a restore is in
+         * progress): the resource is busy, not "already there". */
+        return EBUSY;
     case 400:
     case 411:
     case 412:

@@ -52,7 +52,9 @@ static void test_design_table(void **state)
         /* Unknown or absent codes: by status. */
         {"SomethingNew", 403, EACCES},
         {"", 404, ENOENT},
-        {NULL, 409, EEXIST},
+        {NULL, 409, EBUSY},
+        {"InvalidRequest", 409, EBUSY},
+        {"InvalidRequest", 400, EINVAL},
         {NULL, 412, EINVAL},
         {"PreconditionFailed", 412, EINVAL},
         {NULL, 400, EINVAL},
@@ -76,7 +78,7 @@ static int errno_by_name(const char *name)
         const char *name;
         int err;
     } names[] = {{"EACCES", EACCES}, {"ENOENT", ENOENT},       {"EINVAL", EINVAL},
-                 {"EPERM", EPERM},   {"ENOTEMPTY", ENOTEMPTY}, {"EEXIST", EEXIST},
+                 {"EPERM", EPERM},   {"ENOTEMPTY", ENOTEMPTY}, {"EEXIST", EEXIST}, {"EBUSY", EBUSY},
                  {"EFBIG", EFBIG},   {"EDQUOT", EDQUOT},       {"EIO", EIO}};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (!strcmp(name, names[i].name))
