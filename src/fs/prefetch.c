@@ -274,7 +274,12 @@ int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t
     pthread_mutex_lock(&pf->mu);
     reap_dead(pf, 0);
     int sequential = find(pf, pos) != NULL || (pos == pf->last_end && pos > 0);
-    if (!sequential) {
+    /* A read a little behind the last one (FUSE threads answer the kernel's concurrent
+     * read-ahead in any order) is served by a one-off GET that leaves the window alone:
+     * dropping everything ahead would refetch (and remap) the whole window. */
+    int straggler =
+        !sequential && pf->window && pos < pf->last_end && pf->last_end - pos <= PF_CHUNK_MAX;
+    if (!sequential && !straggler) {
         drop_all(pf);
     } else if (pf->window == 0) {
         pf->window = PF_WINDOW_MIN;
@@ -305,18 +310,25 @@ int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t
                 rc = -ENOMEM;
                 break;
             }
-            drop_all(pf); /* what was ahead does not follow this chunk (pieces taken stay
-                           * valid: dead chunks are freed after the reply) */
-            if (sequential)
-                pf->window = PF_WINDOW_MIN;
+            if (!straggler) {
+                drop_all(pf); /* what was ahead does not follow this chunk (pieces taken
+                               * stay valid: dead chunks are freed after the reply) */
+                if (sequential)
+                    pf->window = PF_WINDOW_MIN;
+            }
             pthread_mutex_unlock(&pf->mu);
             c->rc = fetch(pf, c);
             pthread_mutex_lock(&pf->mu);
             c->done = 1;
-            append_chunk(pf, c);
-            pf->sched_end = c->off + c->want;
+            if (straggler) {
+                c->next = pf->dead; /* freed after the reply, by fs_prefetch_done */
+                pf->dead = c;
+            } else {
+                append_chunk(pf, c);
+                pf->sched_end = c->off + c->want;
+            }
         }
-        if (pf->window)
+        if (pf->window && !straggler)
             schedule(pf, p, osize);
         while (!c->done)
             pthread_cond_wait(&pf->cv, &pf->mu);
@@ -340,7 +352,7 @@ int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t
         if (c->len < c->want)
             break; /* short chunk: the object ends here */
     }
-    if (rc == 0) {
+    if (rc == 0 && !straggler) {
         pf->last_end = pos + got;
         if (pf->window) {
             /* Each read served while sequential widens the window, up to the maximum. */
