@@ -1,7 +1,6 @@
 /* Error mapping tests: the errno table of DESIGN.md 1.2 with its status fallbacks, and
  * oss_error_from_response over the bodies under $OSS_TEST_DATA/errors (format in its README),
  * including hostile documents whose entities must never be expanded. */
-#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +11,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "data_files.h"
 
 #include "oss/codec.h"
 #include "oss/error.h"
@@ -77,9 +78,9 @@ static int errno_by_name(const char *name)
     static const struct {
         const char *name;
         int err;
-    } names[] = {{"EACCES", EACCES}, {"ENOENT", ENOENT},       {"EINVAL", EINVAL},
-                 {"EPERM", EPERM},   {"ENOTEMPTY", ENOTEMPTY}, {"EEXIST", EEXIST}, {"EBUSY", EBUSY},
-                 {"EFBIG", EFBIG},   {"EDQUOT", EDQUOT},       {"EIO", EIO}};
+    } names[] = {{"EACCES", EACCES},       {"ENOENT", ENOENT}, {"EINVAL", EINVAL}, {"EPERM", EPERM},
+                 {"ENOTEMPTY", ENOTEMPTY}, {"EEXIST", EEXIST}, {"EBUSY", EBUSY},   {"EFBIG", EFBIG},
+                 {"EDQUOT", EDQUOT},       {"EIO", EIO}};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (!strcmp(name, names[i].name))
             return names[i].err;
@@ -219,44 +220,13 @@ static void test_format(void **state)
     assert_string_equal(e.message, "a b  c");
 }
 
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int main(void)
 {
-    const char *data = getenv("OSS_TEST_DATA");
-    char dir[4096];
-    snprintf(dir, sizeof(dir), "%s/errors", data ? data : "tests/data");
-    DIR *d = opendir(dir);
-    if (!d) {
-        fprintf(stderr, "cannot open %s (set OSS_TEST_DATA)\n", dir);
-        return 1;
-    }
-    char *bases[128];
-    size_t n = 0;
-    struct dirent *ent;
-    while ((ent = readdir(d)) && n < 128) {
-        size_t len = strlen(ent->d_name);
-        if (len > 5 && !strcmp(ent->d_name + len - 5, ".body") &&
-            asprintf(&bases[n], "%s/%.*s", dir, (int)(len - 5), ent->d_name) > 0)
-            n++;
-    }
-    closedir(d);
-    qsort(bases, n, sizeof(bases[0]), by_name);
-
-    struct CMUnitTest *tests = calloc(n + 3, sizeof(*tests));
-    size_t t = 0;
-    tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_design_table);
-    tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_head_x_oss_err);
-    tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_format);
-    for (size_t i = 0; i < n; i++)
-        tests[t++] =
-            (struct CMUnitTest){strrchr(bases[i], '/') + 1, test_error_file, NULL, NULL, bases[i]};
-    int failed = _cmocka_run_group_tests("errno", tests, t, NULL, NULL);
-    for (size_t i = 0; i < n; i++)
-        free(bases[i]);
-    free(tests);
-    return failed || n < 9;
+    const struct CMUnitTest fixed[] = {
+        cmocka_unit_test(test_design_table),
+        cmocka_unit_test(test_head_x_oss_err),
+        cmocka_unit_test(test_format),
+    };
+    /* Each case is NAME.body with NAME.expect beside it; the test gets the path without .body. */
+    return data_files_run("errno", fixed, 3, "errors", ".body", 1, test_error_file, 9);
 }

@@ -1,7 +1,6 @@
 /* Signature V1/V4 tests: walks the vector files under $OSS_TEST_DATA/sign (format in its
  * README), checks every given intermediate string byte for byte, and verifies each result again
  * the way ossemu does, from the parsed Authorization header or presigned query. */
-#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +11,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "data_files.h"
 
 #include "oss/codec.h"
 #include "oss/sign.h"
@@ -519,47 +520,13 @@ static void test_v4_rules(void **state)
     oss_buf_cleanup(&b);
 }
 
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int main(void)
 {
-    const char *data = getenv("OSS_TEST_DATA");
-    char dir[4096];
-    snprintf(dir, sizeof(dir), "%s/sign", data ? data : "tests/data");
-    DIR *d = opendir(dir);
-    if (!d) {
-        fprintf(stderr, "cannot open %s (set OSS_TEST_DATA)\n", dir);
-        return 1;
-    }
-    char *paths[256];
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < 256) {
-        size_t len = strlen(e->d_name);
-        if (len > 4 && !strcmp(e->d_name + len - 4, ".vec") &&
-            asprintf(&paths[n], "%s/%s", dir, e->d_name) > 0)
-            n++;
-    }
-    closedir(d);
-    qsort(paths, n, sizeof(paths[0]), by_name);
-
-    struct CMUnitTest *tests = calloc(n + 4, sizeof(*tests));
-    size_t t = 0;
-    tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_subresources);
-    tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_core_subresources);
-    tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_v1_rules);
-    tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_v4_rules);
-    for (size_t i = 0; i < n; i++)
-        tests[t++] =
-            (struct CMUnitTest){strrchr(paths[i], '/') + 1, test_vector, NULL, NULL, paths[i]};
-    if (n < 15)
-        fprintf(stderr, "only %zu vector files under %s\n", n, dir);
-    int failed = _cmocka_run_group_tests("sign", tests, t, NULL, NULL);
-    for (size_t i = 0; i < n; i++)
-        free(paths[i]);
-    free(tests);
-    return failed || n < 15;
+    const struct CMUnitTest fixed[] = {
+        cmocka_unit_test(test_subresources),
+        cmocka_unit_test(test_core_subresources),
+        cmocka_unit_test(test_v1_rules),
+        cmocka_unit_test(test_v4_rules),
+    };
+    return data_files_run("sign", fixed, 4, "sign", ".vec", 0, test_vector, 15);
 }
