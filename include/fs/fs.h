@@ -84,6 +84,7 @@ struct fs_inode {
     time_t mtime;
     double attr_expires;
     unsigned writers; /* open write handles: while >0 attributes are authoritative */
+    struct fs_ofile *of; /* FS_K_FILE while open: the shared open-file state (ofile.h) */
 
     struct oss_buf local; /* FS_K_LOCAL content */
 
@@ -150,6 +151,10 @@ struct fs_ctx {
     struct fs_lastval *lastvals;
     /* real objects shadowed by reserved names, logged once each */
     struct fs_lastval *shadowed;
+    /* open files, for rmdir and listings (ofile.c) */
+    struct fs_ofile *ofiles;
+    /* the mount point as an absolute path (flush looks for other descriptors of a file) */
+    char *mount_abs;
     /* buckets of the account (account mode), for lookups */
     char **buckets;
     size_t nbuckets;
@@ -212,6 +217,10 @@ int fs_is_editor_temp(const char *name);
 /* A name that readdir of dir must hide because a control file shadows it. */
 int fs_is_reserved_in(struct fs_ctx *ctx, const struct fs_inode *dir, const char *name);
 int fs_valid_name(const char *name);
+/* OSS keys end at 1023 bytes; a create, mkdir, symlink or rename past it is ENAMETOOLONG. */
+#define FS_KEY_MAX 1023
+/* Whether name under dir (as a directory: with its '/') would make a key past FS_KEY_MAX. */
+int fs_key_too_long(const struct fs_inode *dir, const char *name, int as_dir);
 
 /* ---- low-level operations, one file per concern ---- */
 /* lookup.c */
@@ -250,6 +259,7 @@ void fs_op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 void fs_op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 /* file.c (open, create, flush, release), io.c (read, write), setattr.c; control files are
  * handed on to ctlfile.c */
+void fs_op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev);
 void fs_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void fs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
                   struct fuse_file_info *fi);
@@ -287,12 +297,7 @@ int fs_xattr_meta_set(struct fs_ctx *ctx, const struct fs_xobj *o, const char *n
 int fs_xattr_meta_remove(struct fs_ctx *ctx, const struct fs_xobj *o, const char *name);
 int fs_xattr_meta_list(struct fs_ctx *ctx, const struct fs_xobj *o, struct oss_buf *names);
 
-/* ---- file handles ---- */
-/* The read-ahead window of an object handle: from FS_RA_MIN, doubling while the reader is
- * sequential, up to FS_RA_MAX (io.c). */
-#define FS_RA_MIN (128u * 1024)
-#define FS_RA_MAX (8u * 1024 * 1024)
-
+/* ---- files ---- */
 /* Who made a request (for permission checks and the audit log). */
 struct fs_who {
     unsigned uid;
@@ -300,46 +305,7 @@ struct fs_who {
 };
 struct fs_who fs_who_of(fuse_req_t req);
 
-enum fs_hkind { FS_H_OBJ, FS_H_CTL, FS_H_LOCAL };
-
-struct fs_handle {
-    enum fs_hkind hk;
-    struct fs_inode *in; /* valid while open: the kernel holds a lookup reference */
-    int accmode;         /* O_RDONLY, O_WRONLY or O_RDWR */
-    pthread_mutex_t lock;
-    /* objects */
-    char *bucket, *key; /* copied at open */
-    char *version_id;   /* a past version: read-only */
-    struct oss_buf ra;  /* read-ahead window [ra_off, ra_off + ra.len) */
-    uint64_t ra_off, ra_next;
-    size_t ra_window;
-    int stage_fd;           /* -1 until the first write */
-    int loaded;             /* staging holds the object's bytes (or O_TRUNC/new) */
-    int dirty;              /* staging differs from the object: upload at flush */
-    int upload_err;         /* last upload failure (negative errno), reported again by fsync */
-    struct fs_upload *up;   /* streaming multipart upload of sequential writes (upload.c) */
-    int no_stream;          /* the handle left the sequential pattern: staging only */
-    int upload_broken;      /* a streamed upload failed: every flush reports upload_err */
-    struct fs_prefetch *pf; /* parallel read-ahead (prefetch.c) */
-    /* control files */
-    struct oss_buf content; /* value read at open */
-    struct oss_buf input;   /* bytes written so far */
-    struct oss_buf applied; /* canonical value this handle applied last */
-    int wrote;              /* a byte was written (objects: or the file truncated) */
-    int truncated;          /* control files: 1 after O_TRUNC, 2 after ftruncate(0) */
-    struct fs_who who;      /* control files: who opened it */
-    int finished;
-    enum ctl_parse state;
-};
-
-/* ctlfile.c: entry points used by file.c's dispatch and ns.c */
-int fs_ctl_open(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, struct fuse_file_info *fi,
-                struct fs_handle **out);
-int fs_ctl_write(fuse_req_t req, struct fs_ctx *ctx, struct fs_handle *h, const char *buf,
-                 size_t size, off_t off);
-int fs_ctl_flush(fuse_req_t req, struct fs_ctx *ctx, struct fs_handle *h);
-/* At release: a truncated write handle that never got a byte deletes the setting. */
-void fs_ctl_release(struct fs_ctx *ctx, struct fs_handle *h);
+/* ctlfile.c: control files by name, for ns.c, rename.c and setattr.c */
 /* Deletes the setting behind a control inode (unlink, or a write handle closed empty). */
 int fs_ctl_delete(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in);
 /* Applies bytes as the new value of a control inode (rename of a temporary onto it). */
@@ -350,41 +316,27 @@ void fs_ctl_target(const struct fs_inode *in, struct ctl_target *t);
 /* Whether files created in dir under name stay local (editor temporaries). */
 int fs_create_is_local(struct fs_ctx *ctx, const struct fs_inode *dir, const char *name);
 
-void fs_handle_free(struct fs_handle *h);
-/* stage.c: object staging. ensure_loaded downloads the object into the handle's staging file
- * unless it was truncated or created; upload sends a dirty staging file with one PutObject. */
-int fs_obj_ensure_loaded(struct fs_ctx *ctx, struct fs_handle *h);
-int fs_obj_upload(struct fs_ctx *ctx, struct fs_handle *h);
-struct fs_handle *fs_handle_new(enum fs_hkind hk, struct fs_inode *in, int accmode);
-
+/* stage.c: the mount's private staging directory, and one new unlinked read-write staging
+ * file in it (a descriptor, or -errno). */
 int fs_stage_open(struct fs_ctx *ctx);
-/* upload.c: sequential writes of a handle opened with O_TRUNC (or created) stream into a
- * multipart upload; all under h->lock. fs_upload_write takes a write when it continues the
- * stream (returns 1 when taken, 0 when the handle must use staging, or -errno);
- * fs_upload_to_staging moves a streaming handle to its staging file (completing the parts
- * already sent and downloading them); fs_upload_finish ends the stream at flush/fsync (one
- * PutObject when no part was sent); fs_upload_discard aborts it (release). */
-int fs_upload_write(struct fs_ctx *ctx, struct fs_handle *h, const char *buf, size_t size,
-                    off_t off);
-int fs_upload_to_staging(struct fs_ctx *ctx, struct fs_handle *h);
-int fs_upload_finish(struct fs_ctx *ctx, struct fs_handle *h);
-void fs_upload_discard(struct fs_ctx *ctx, struct fs_handle *h);
-/* Part and read-ahead buffers straight from mmap, so that memory given back is returned to
- * the system at once (malloc arenas would keep it resident): NULL on failure. */
-void *fs_big_alloc(size_t n);
-void fs_big_free(void *p, size_t n);
-/* Uploads size bytes of fd (from offset 0) as a multipart upload with parallel parts, aborted
- * on failure; m (may be NULL) receives the result. Returns 0 or -errno. */
+/* upload.c: uploads size bytes of fd (from offset 0) as a multipart upload with parallel
+ * parts, aborted on failure; m (may be NULL) receives the result. Returns 0 or -errno. */
 int fs_upload_from_fd(struct fs_ctx *ctx, const char *bucket, const char *key, int fd,
                       uint64_t size, struct oss_object_meta *m);
-/* prefetch.c: reads of an object handle through concurrent ranged GETs ahead of a sequential
- * reader (h->lock held). Fills iov (FS_PREFETCH_IOV entries) with up to size bytes, pointing
- * into the prefetcher's buffers, valid until fs_prefetch_done or the next read of the handle. */
+/* bigmem.c: part and read-ahead buffers straight from mmap (NULL on failure). */
+void *fs_big_alloc(size_t n);
+void fs_big_free(void *p, size_t n);
+/* prefetch.c: reads of an object through concurrent ranged GETs ahead of a sequential
+ * reader. The caller serialises calls on one prefetcher. read fills iov (FS_PREFETCH_IOV
+ * entries) with up to size bytes of an object of osize bytes, pointing into the
+ * prefetcher's buffers, valid until fs_prefetch_done or the next read. */
 #define FS_PREFETCH_IOV 16
-int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t off,
+struct fs_prefetch *fs_prefetch_new(struct fs_ctx *ctx, const char *bucket, const char *key,
+                                    const char *version_id);
+int fs_prefetch_read(struct fs_prefetch *pf, uint64_t osize, size_t size, off_t off,
                      struct iovec *iov, int *niov);
-/* After the reply to a read at off: frees what lies wholly before it. h->lock held. */
-void fs_prefetch_done(struct fs_handle *h, off_t off);
+/* After the reply to a read at off: frees what lies wholly before it. */
+void fs_prefetch_done(struct fs_prefetch *pf, off_t off);
 void fs_prefetch_free(struct fs_prefetch *pf);
 int fs_stage_dir_create(struct fs_ctx *ctx);
 void fs_stage_dir_remove(struct fs_ctx *ctx);

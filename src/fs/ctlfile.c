@@ -10,7 +10,7 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "fs/fs.h"
+#include "handle.h"
 
 void fs_ctl_target(const struct fs_inode *in, struct ctl_target *t)
 {
@@ -130,8 +130,20 @@ static int parse_and_put(struct fs_ctx *ctx, const struct fs_who *who, const str
 
 static int ctl_delete(const struct fs_who *who, struct fs_ctx *ctx, struct fs_inode *in);
 
+static void ctlh_free(struct fs_ctlh *h)
+{
+    free(h->bucket);
+    free(h->key);
+    free(h->version_id);
+    oss_buf_cleanup(&h->content);
+    oss_buf_cleanup(&h->input);
+    oss_buf_cleanup(&h->applied);
+    pthread_mutex_destroy(&h->lock);
+    free(h);
+}
+
 int fs_ctl_open(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, struct fuse_file_info *fi,
-                struct fs_handle **out)
+                struct fs_ctlh **out)
 {
     int acc = fi->flags & O_ACCMODE;
     const struct ctl_entry *e;
@@ -141,13 +153,20 @@ int fs_ctl_open(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, struct 
     if (rc < 0)
         return rc;
     struct ctl_target t = {bucket, key, vid};
-    struct fs_who w = fs_who_of(req);
-    const struct fs_who *who = &w;
+    struct fs_who who = fs_who_of(req);
     if (acc != O_RDONLY)
-        rc = check_writer(ctx, who, e, &t);
-    struct fs_handle *h = rc == 0 ? fs_handle_new(FS_H_CTL, in, acc) : NULL;
+        rc = check_writer(ctx, &who, e, &t);
+    struct fs_ctlh *h = rc == 0 ? calloc(1, sizeof(*h)) : NULL;
     if (rc == 0 && !h)
         rc = -ENOMEM;
+    if (h) {
+        h->fh = (struct fs_fh){FS_H_CTL, in, acc};
+        pthread_mutex_init(&h->lock, NULL);
+        h->bucket = bucket;
+        h->key = key;
+        h->version_id = vid;
+        h->state = CTL_INCOMPLETE;
+    }
     if (rc == 0 && acc != O_WRONLY) {
         struct oss_error err;
         oss_error_clear(&err);
@@ -158,34 +177,64 @@ int fs_ctl_open(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, struct 
             fs_lastval_set(ctx, e->name, &t, oss_buf_str(&h->content));
     }
     if (rc < 0) {
-        fs_handle_free(h);
-        free(bucket);
-        free(key);
-        free(vid);
+        if (h) {
+            ctlh_free(h);
+        } else {
+            free(bucket);
+            free(key);
+            free(vid);
+        }
         return rc;
     }
-    h->bucket = bucket;
-    h->key = key;
-    h->version_id = vid;
     h->truncated = (fi->flags & O_TRUNC) ? 1 : 0;
-    h->who = w;
+    h->who = who;
     fi->direct_io = 1;
     *out = h;
     return 0;
 }
 
-int fs_ctl_write(fuse_req_t req, struct fs_ctx *ctx, struct fs_handle *h, const char *buf,
-                 size_t size, off_t off)
+void fs_ctl_read(fuse_req_t req, struct fs_ctlh *h, size_t size, off_t off)
 {
-    (void)req;
+    pthread_mutex_lock(&h->lock);
+    const struct oss_buf *b = &h->content;
+    const char *data = NULL;
+    size_t len = 0;
+    if ((size_t)off < b->len) {
+        data = b->data + off;
+        len = b->len - (size_t)off < size ? b->len - (size_t)off : size;
+    }
+    fuse_reply_buf(req, data, len);
+    pthread_mutex_unlock(&h->lock);
+}
+
+void fs_ctl_truncate(struct fs_ctlh *h)
+{
+    pthread_mutex_lock(&h->lock);
+    if (!h->wrote)
+        h->truncated = 2;
+    pthread_mutex_unlock(&h->lock);
+}
+
+int fs_ctl_fsync(struct fs_ctlh *h)
+{
+    pthread_mutex_lock(&h->lock);
+    int rc = h->wrote && h->state == CTL_INVALID ? -EINVAL : 0;
+    pthread_mutex_unlock(&h->lock);
+    return rc;
+}
+
+/* h->lock held */
+static int ctl_write_locked(struct fs_ctx *ctx, struct fs_ctlh *h, const char *buf, size_t size,
+                            off_t off)
+{
     const struct fs_who *who = &h->who;
-    const struct ctl_entry *e = h->in->entry;
+    const struct ctl_entry *e = h->fh.in->entry;
     struct ctl_target t = {h->bucket, h->key, h->version_id};
     if ((uint64_t)off + size > e->max_input) {
         audit(ctx, who, e, &t, "", NULL, EFBIG, "input larger than the largest valid value");
         h->state = CTL_INVALID;
         h->wrote = 1; /* a refused write is a write: closing must not delete the setting */
-        h->upload_err = -EFBIG;
+        h->err = -EFBIG;
         return -EFBIG;
     }
     struct oss_buf *b = &h->input;
@@ -201,41 +250,58 @@ int fs_ctl_write(fuse_req_t req, struct fs_ctx *ctx, struct fs_handle *h, const 
     h->wrote = 1;
     int rc =
         parse_and_put(ctx, who, e, &t, b->data, b->len, 0, &h->applied, &h->applied, &h->state);
-    h->upload_err = rc;
+    h->err = rc;
     return rc;
 }
 
-int fs_ctl_flush(fuse_req_t req, struct fs_ctx *ctx, struct fs_handle *h)
+int fs_ctl_write(struct fs_ctx *ctx, struct fs_ctlh *h, const char *buf, size_t size, off_t off)
 {
-    (void)req;
+    pthread_mutex_lock(&h->lock);
+    int rc = ctl_write_locked(ctx, h, buf, size, off);
+    pthread_mutex_unlock(&h->lock);
+    return rc;
+}
+
+/* h->lock held */
+static int ctl_flush_locked(struct fs_ctx *ctx, struct fs_ctlh *h)
+{
     const struct fs_who *who = &h->who;
-    if (h->accmode == O_RDONLY)
+    if (h->fh.accmode == O_RDONLY)
         return 0;
     if (!h->wrote) {
         /* Only ftruncate(0) deletes at flush (truncate -s 0 sees the error). O_TRUNC alone waits
          * for release: bash's `> f` closes a duplicate descriptor before echo writes. */
         if (h->truncated != 2 || h->finished)
-            return h->upload_err;
+            return h->err;
         h->finished = 1;
-        h->upload_err = ctl_delete(who, ctx, h->in);
-        return h->upload_err;
+        h->err = ctl_delete(who, ctx, h->fh.in);
+        return h->err;
     }
     if (h->state == CTL_INCOMPLETE && !h->finished) {
-        const struct ctl_entry *e = h->in->entry;
+        const struct ctl_entry *e = h->fh.in->entry;
         struct ctl_target t = {h->bucket, h->key, h->version_id};
         h->finished = 1;
-        h->upload_err = parse_and_put(ctx, who, e, &t, h->input.data, h->input.len, 1, &h->applied,
+        h->err = parse_and_put(ctx, who, e, &t, h->input.data, h->input.len, 1, &h->applied,
                                       &h->applied, &h->state);
     }
-    return h->upload_err;
+    return h->err;
 }
 
-void fs_ctl_release(struct fs_ctx *ctx, struct fs_handle *h)
+int fs_ctl_flush(struct fs_ctx *ctx, struct fs_ctlh *h)
 {
-    if (h->accmode != O_RDONLY && !h->wrote && h->truncated && !h->finished) {
+    pthread_mutex_lock(&h->lock);
+    int rc = ctl_flush_locked(ctx, h);
+    pthread_mutex_unlock(&h->lock);
+    return rc;
+}
+
+void fs_ctl_release(struct fs_ctx *ctx, struct fs_ctlh *h)
+{
+    if (h->fh.accmode != O_RDONLY && !h->wrote && h->truncated && !h->finished) {
         h->finished = 1;
-        ctl_delete(&h->who, ctx, h->in); /* logged and audited; nobody to tell */
+        ctl_delete(&h->who, ctx, h->fh.in); /* logged and audited; nobody to tell */
     }
+    ctlh_free(h);
 }
 
 static int ctl_delete(const struct fs_who *who, struct fs_ctx *ctx, struct fs_inode *in)

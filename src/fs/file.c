@@ -1,93 +1,88 @@
 /* File handles: open and create of objects, control files and editor temporaries, and the
- * end of a handle's life: flush and fsync (which report upload failures) and release. Reads and
- * writes are in io.c, staging and uploads in stage.c, control file semantics in ctlfile.c. */
+ * end of a handle's life: flush and fsync (which report upload failures) and release. An
+ * object's handles share the inode's open-file state (ofile.c): its content is uploaded once,
+ * when the last writer closes or on fsync. Reads and writes are in io.c, control file
+ * semantics in ctlfile.c. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fs/fs.h"
+#include "handle.h"
+#include "ofile.h"
 
-struct fs_handle *fs_handle_new(enum fs_hkind hk, struct fs_inode *in, int accmode)
+static void objh_free(struct fs_objh *h)
 {
-    struct fs_handle *h = calloc(1, sizeof(*h));
-    if (!h)
-        return NULL;
-    h->hk = hk;
-    h->in = in;
-    h->accmode = accmode;
-    h->stage_fd = -1;
-    h->ra_window = FS_RA_MIN;
-    h->state = CTL_INCOMPLETE;
-    pthread_mutex_init(&h->lock, NULL);
-    return h;
-}
-
-void fs_handle_free(struct fs_handle *h)
-{
-    if (!h)
-        return;
-    if (h->stage_fd >= 0)
-        close(h->stage_fd);
     fs_prefetch_free(h->pf);
-    free(h->bucket);
-    free(h->key);
+    free(h->pf_key);
     free(h->version_id);
-    oss_buf_cleanup(&h->ra);
-    oss_buf_cleanup(&h->content);
-    oss_buf_cleanup(&h->input);
-    oss_buf_cleanup(&h->applied);
     pthread_mutex_destroy(&h->lock);
     free(h);
 }
 
-static struct fs_handle *handle_of(struct fuse_file_info *fi)
+/* Opens an object (ctx->lock held; the network is not touched here: O_TRUNC happens below,
+ * outside the lock). A past version is read-only and has no shared state: it never changes. */
+static int obj_open_locked(struct fs_ctx *ctx, struct fs_inode *in, int flags,
+                           struct fs_objh **out)
 {
-    return (struct fs_handle *)(uintptr_t)fi->fh;
-}
-
-static int obj_open(struct fs_ctx *ctx, struct fs_inode *in, struct fuse_file_info *fi,
-                    struct fs_handle **out)
-{
-    int acc = fi->flags & O_ACCMODE;
+    int acc = flags & O_ACCMODE;
     if (in->version_id && acc != O_RDONLY)
-        return -EACCES; /* a past version is read-only */
-    struct fs_handle *h = fs_handle_new(FS_H_OBJ, in, acc);
+        return -EACCES;
+    struct fs_objh *h = calloc(1, sizeof(*h));
     if (!h)
         return -ENOMEM;
-    h->bucket = strdup(in->bucket);
-    h->key = strdup(in->key);
-    h->version_id = in->version_id ? strdup(in->version_id) : NULL;
-    if (!h->bucket || !h->key || (in->version_id && !h->version_id)) {
-        fs_handle_free(h);
+    h->fh = (struct fs_fh){FS_H_OBJ, in, acc};
+    h->append = (flags & O_APPEND) != 0;
+    pthread_mutex_init(&h->lock, NULL);
+    if (in->version_id && !(h->version_id = strdup(in->version_id))) {
+        objh_free(h);
         return -ENOMEM;
     }
-    if (acc != O_RDONLY) {
-        if (fi->flags & O_TRUNC) {
-            h->stage_fd = fs_stage_open(ctx);
-            if (h->stage_fd < 0) {
-                int rc = h->stage_fd;
-                fs_handle_free(h);
-                return rc;
-            }
-            h->loaded = h->dirty = 1;
-            in->size = 0;
-        }
-        in->writers++;
+    if (!in->version_id && !(h->of = fs_ofile_get_locked(ctx, in, acc != O_RDONLY))) {
+        objh_free(h);
+        return -ENOMEM;
     }
     *out = h;
     return 0;
+}
+
+/* Releases an object handle: drops its share of the open-file state (the last writer uploads
+ * what is still dirty) and frees it. */
+static void obj_close(struct fs_objh *h)
+{
+    if (h->of)
+        fs_ofile_put(h->of, h->fh.accmode != O_RDONLY);
+    objh_free(h);
+}
+
+/* O_TRUNC of an object being opened for writing: the shared content becomes empty. */
+static int obj_trunc(struct fs_objh *h)
+{
+    pthread_mutex_lock(&h->of->lock);
+    int rc = fs_ofile_truncate(h->of, 0);
+    pthread_mutex_unlock(&h->of->lock);
+    return rc;
+}
+
+static struct fs_localh *local_open(struct fs_inode *in, int acc)
+{
+    struct fs_localh *h = calloc(1, sizeof(*h));
+    if (h)
+        h->fh = (struct fs_fh){FS_H_LOCAL, in, acc};
+    return h;
 }
 
 void fs_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     struct fs_ctx *ctx = fuse_req_userdata(req);
     int acc = fi->flags & O_ACCMODE;
-    struct fs_handle *h = NULL;
-    int rc;
+    struct fs_fh *h = NULL;
+    struct fs_objh *oh = NULL;
+    int rc = 0;
     pthread_mutex_lock(&ctx->lock);
     struct fs_inode *in = fs_inode_get_locked(ctx, ino);
     if (!in) {
@@ -95,21 +90,29 @@ void fs_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     } else if (acc != O_RDONLY && ctx->opts.ro) {
         rc = -EROFS;
     } else if (in->kind == FS_K_FILE) {
-        rc = obj_open(ctx, in, fi, &h);
+        rc = obj_open_locked(ctx, in, fi->flags, &oh);
+        h = oh ? &oh->fh : NULL;
     } else if (in->kind == FS_K_LOCAL) {
-        h = fs_handle_new(FS_H_LOCAL, in, acc);
-        rc = h ? 0 : -ENOMEM;
-        if (h && acc != O_RDONLY && (fi->flags & O_TRUNC))
+        struct fs_localh *lh = local_open(in, acc);
+        rc = lh ? 0 : -ENOMEM;
+        h = lh ? &lh->fh : NULL;
+        if (lh && acc != O_RDONLY && (fi->flags & O_TRUNC))
             oss_buf_reset(&in->local);
         fi->direct_io = 1;
     } else if (fs_is_ctl_kind(in->kind)) {
         pthread_mutex_unlock(&ctx->lock);
-        rc = fs_ctl_open(req, ctx, in, fi, &h); /* may spend one GET: not under the lock */
+        struct fs_ctlh *ch = NULL;
+        rc = fs_ctl_open(req, ctx, in, fi, &ch); /* may spend one GET: not under the lock */
+        h = ch ? &ch->fh : NULL;
         pthread_mutex_lock(&ctx->lock);
     } else {
         rc = -EISDIR;
     }
     pthread_mutex_unlock(&ctx->lock);
+    if (rc == 0 && oh && acc != O_RDONLY && (fi->flags & O_TRUNC) && (rc = obj_trunc(oh)) < 0) {
+        obj_close(oh);
+        h = NULL;
+    }
     if (rc < 0) {
         fuse_reply_err(req, -rc);
         return;
@@ -117,6 +120,17 @@ void fs_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     fi->fh = (uint64_t)(uintptr_t)h;
     if (fuse_reply_open(req, fi) == -ENOENT) /* interrupted: nobody will release it */
         fs_op_release(req, ino, fi);
+}
+
+/* The byte length of the key that name gets under dir (as a directory: one more). */
+static size_t child_key_len(const struct fs_inode *dir, const char *name, int as_dir)
+{
+    return strlen(dir->key) + strlen(name) + (as_dir ? 1 : 0);
+}
+
+int fs_key_too_long(const struct fs_inode *dir, const char *name, int as_dir)
+{
+    return dir->kind != FS_K_ACCOUNT && child_key_len(dir, name, as_dir) > FS_KEY_MAX;
 }
 
 void fs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
@@ -130,7 +144,7 @@ void fs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mo
         return;
     }
     if (!fs_valid_name(name)) {
-        fuse_reply_err(req, strlen(name) >= 1024 ? ENAMETOOLONG : EINVAL);
+        fuse_reply_err(req, strlen(name) > FS_KEY_MAX ? ENAMETOOLONG : EINVAL);
         return;
     }
     pthread_mutex_lock(&ctx->lock);
@@ -155,6 +169,8 @@ void fs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mo
             rc = -ENOMEM;
         else
             in->mtime = time(NULL);
+    } else if (fs_key_too_long(p, name, 0)) {
+        rc = -ENAMETOOLONG; /* nothing sent: OSS keys end at 1023 bytes */
     } else {
         char *key = fs_child_key(p->key, name, 0);
         in = key ? fs_inode_ref_child_locked(ctx, p, name, FS_K_FILE, p->bucket, key) : NULL;
@@ -162,51 +178,126 @@ void fs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mo
         if (!in) {
             rc = -ENOMEM;
         } else {
-            in->size = 0;
+            if (!in->of)
+                in->size = 0;
             in->mtime = time(NULL);
             fs_dir_changed_locked(ctx, parent);
         }
     }
-    struct fs_handle *h = NULL;
+    struct fs_fh *h = NULL;
+    struct fs_objh *oh = NULL;
     if (rc == 0 && in->kind == FS_K_LOCAL) {
-        h = fs_handle_new(FS_H_LOCAL, in, acc);
+        struct fs_localh *lh = local_open(in, acc);
+        h = lh ? &lh->fh : NULL;
         fi->direct_io = 1;
     } else if (rc == 0) {
-        fi->flags |= O_TRUNC; /* a new object starts empty and is uploaded even if unwritten */
+        /* A new object starts empty and is uploaded even if unwritten. */
         if (acc == O_RDONLY)
-            fi->flags = (fi->flags & ~O_ACCMODE) | O_RDWR;
-        rc = obj_open(ctx, in, fi, &h);
+            acc = O_RDWR;
+        rc = obj_open_locked(ctx, in, (fi->flags & ~O_ACCMODE) | acc, &oh);
+        h = oh ? &oh->fh : NULL;
     }
     if (rc == 0 && !h)
         rc = -ENOMEM;
     if (rc < 0 && in)
         fs_inode_forget_locked(ctx, in->ino, 1);
-    struct fuse_entry_param e;
-    if (rc == 0)
-        fs_make_entry(ctx, in, &e);
     pthread_mutex_unlock(&ctx->lock);
+    if (rc == 0 && oh && (rc = obj_trunc(oh)) < 0) {
+        obj_close(oh);
+        pthread_mutex_lock(&ctx->lock);
+        fs_inode_forget_locked(ctx, in->ino, 1);
+        pthread_mutex_unlock(&ctx->lock);
+    }
     if (rc < 0) {
         fuse_reply_err(req, -rc);
         return;
     }
+    struct fuse_entry_param e;
+    pthread_mutex_lock(&ctx->lock);
+    fs_make_entry(ctx, in, &e);
+    pthread_mutex_unlock(&ctx->lock);
     fi->fh = (uint64_t)(uintptr_t)h;
-    fuse_reply_create(req, &e, fi);
+    if (fuse_reply_create(req, &e, fi) == -ENOENT)
+        fs_op_release(req, e.ino, fi);
+}
+
+void fs_op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
+{
+    (void)parent;
+    (void)name;
+    (void)mode;
+    (void)rdev;
+    /* Regular files come through create; OSS has no FIFOs, sockets or devices. */
+    fuse_reply_err(req, EPERM);
+}
+
+/* Whether process pid holds another descriptor on the file (ino) than the one being closed:
+ * bash's `> f` closes the descriptor it opened after duplicating it, before the command
+ * writes, and uploading the still empty file then would cost a second PutObject. The
+ * descriptor being closed is already gone from the process's table. On any doubt: 0. */
+static int held_elsewhere(struct fs_ctx *ctx, pid_t pid, fuse_ino_t ino)
+{
+    char dirpath[64];
+    if (pid <= 0 || !ctx->mount_abs)
+        return 0;
+    snprintf(dirpath, sizeof(dirpath), "/proc/%d/fd", (int)pid);
+    DIR *d = opendir(dirpath);
+    if (!d)
+        return 0;
+    size_t ml = strlen(ctx->mount_abs);
+    int found = 0;
+    struct dirent *de;
+    while (!found && (de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char path[320], target[4096];
+        snprintf(path, sizeof(path), "/proc/%d/fd/%s", (int)pid, de->d_name);
+        ssize_t n = readlink(path, target, sizeof(target) - 1);
+        if (n <= (ssize_t)ml || strncmp(target, ctx->mount_abs, ml) != 0 || target[ml] != '/')
+            continue;
+        snprintf(path, sizeof(path), "/proc/%d/fdinfo/%s", (int)pid, de->d_name);
+        FILE *f = fopen(path, "r");
+        char line[128];
+        unsigned long long fino = 0;
+        while (f && fgets(line, sizeof(line), f))
+            if (sscanf(line, "ino: %llu", &fino) == 1)
+                break;
+        if (f)
+            fclose(f);
+        found = fino == (unsigned long long)ino;
+    }
+    closedir(d);
+    return found;
+}
+
+/* flush comes with every close(2) of a descriptor. The last writer's flush uploads, so that
+ * close reports the outcome and the data is stored when close returns; other writers leave
+ * it to the last one. */
+static int obj_flush(fuse_req_t req, struct fs_ctx *ctx, struct fs_objh *h)
+{
+    struct fs_ofile *of = h->of;
+    if (!of || h->fh.accmode == O_RDONLY)
+        return 0;
+    pthread_mutex_lock(&of->lock);
+    int rc = of->state == FS_W_FAILED ? of->err : 0;
+    if (rc == 0 && of->dirty && __atomic_load_n(&of->nwriters, __ATOMIC_RELAXED) == 1 &&
+        !(fs_ofile_fresh_empty(of) &&
+          held_elsewhere(ctx, fuse_req_ctx(req)->pid, h->fh.in->ino)))
+        rc = fs_ofile_commit(of);
+    pthread_mutex_unlock(&of->lock);
+    return rc;
 }
 
 void fs_op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     (void)ino;
     struct fs_ctx *ctx = fuse_req_userdata(req);
-    struct fs_handle *h = handle_of(fi);
+    struct fs_fh *h = fs_fh_of(fi);
     int rc = 0;
-    pthread_mutex_lock(&h->lock);
-    if (h->hk == FS_H_OBJ && h->wrote)
-        rc = fs_obj_upload(ctx, h);
-    else if (h->hk == FS_H_OBJ && h->dirty)
-        rc = h->upload_err; /* created or truncated, nothing written yet: see fs_op_release */
+    if (h->hk == FS_H_OBJ)
+        rc = obj_flush(req, ctx, (struct fs_objh *)h);
     else if (h->hk == FS_H_CTL)
-        rc = fs_ctl_flush(req, ctx, h);
-    pthread_mutex_unlock(&h->lock);
+        rc = fs_ctl_flush(ctx, (struct fs_ctlh *)h);
     fuse_reply_err(req, -rc);
 }
 
@@ -214,18 +305,16 @@ void fs_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_
 {
     (void)datasync;
     (void)ino;
-    struct fs_ctx *ctx = fuse_req_userdata(req);
-    struct fs_handle *h = handle_of(fi);
+    struct fs_fh *h = fs_fh_of(fi);
     int rc = 0;
-    pthread_mutex_lock(&h->lock);
-    if (h->hk == FS_H_OBJ) {
-        rc = fs_obj_upload(ctx, h);
-        if (rc == 0 && h->upload_err)
-            rc = h->upload_err;
-    } else if (h->hk == FS_H_CTL && h->wrote && h->state == CTL_INVALID) {
-        rc = -EINVAL;
+    if (h->hk == FS_H_OBJ && ((struct fs_objh *)h)->of) {
+        struct fs_ofile *of = ((struct fs_objh *)h)->of;
+        pthread_mutex_lock(&of->lock);
+        rc = fs_ofile_commit(of);
+        pthread_mutex_unlock(&of->lock);
+    } else if (h->hk == FS_H_CTL) {
+        rc = fs_ctl_fsync((struct fs_ctlh *)h);
     }
-    pthread_mutex_unlock(&h->lock);
     fuse_reply_err(req, -rc);
 }
 
@@ -233,25 +322,12 @@ void fs_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     (void)ino;
     struct fs_ctx *ctx = fuse_req_userdata(req);
-    struct fs_handle *h = handle_of(fi);
-    /* A file created or truncated and closed without a byte written is uploaded here, not at
-     * flush: bash's `> f` closes a duplicate descriptor before the first write, and uploading
-     * the empty file then would cost a second PutObject. */
-    if (h->hk == FS_H_OBJ && h->dirty && !h->wrote)
-        fs_obj_upload(ctx, h);
-    if (h->hk == FS_H_OBJ && h->up) /* flush never came (or failed): abort the parts */
-        fs_upload_discard(ctx, h);
-    if (h->hk == FS_H_CTL)
-        fs_ctl_release(ctx, h);
-    if (h->hk == FS_H_OBJ && h->dirty)
-        fs_log(ctx, LOG_ERR, "%s/%s: closed with an upload that failed; the data is not stored",
-               h->bucket, h->key);
-    if (h->hk == FS_H_OBJ && h->accmode != O_RDONLY) {
-        pthread_mutex_lock(&ctx->lock);
-        if (h->in->writers > 0)
-            h->in->writers--;
-        pthread_mutex_unlock(&ctx->lock);
-    }
-    fs_handle_free(h);
+    struct fs_fh *h = fs_fh_of(fi);
+    if (h->hk == FS_H_OBJ)
+        obj_close((struct fs_objh *)h);
+    else if (h->hk == FS_H_CTL)
+        fs_ctl_release(ctx, (struct fs_ctlh *)h);
+    else
+        free(h);
     fuse_reply_err(req, 0);
 }

@@ -1,112 +1,159 @@
-/* Reads and writes on open files: objects through the prefetcher's ranged GETs (prefetch.c) or
- * from the staging file once the handle has one, writes streamed into a multipart upload
- * (upload.c) or into the staging file; control files from and into their handle buffers,
- * editor temporaries in memory. */
+/* Reads and writes on open files. Objects: writes go to the inode's shared open-file state
+ * (ofile.c: streamed into a multipart upload, or into the staging file); reads come from the
+ * staging file when the content is local, else from the object through the handle's
+ * prefetcher (concurrent ranged GETs ahead of a sequential reader). Control files read from and
+ * write into their handle (ctlfile.c); editor temporaries live in memory. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "fs/fs.h"
+#include "handle.h"
+#include "ofile.h"
 
-static struct fs_handle *handle_of(struct fuse_file_info *fi)
+/* Editor temporaries hold a control file's value: a few times the largest one is plenty. */
+#define LOCAL_MAX (16u * 1024 * 1024)
+
+/* The handle's prefetcher for the object's current key: a rename of the open file moves the
+ * object, and a reader opened before it keeps reading the file it opened. h->lock held. */
+static struct fs_prefetch *reader_for(struct fs_ctx *ctx, struct fs_objh *h, uint64_t *size)
 {
-    return (struct fs_handle *)(uintptr_t)fi->fh;
+    pthread_mutex_lock(&ctx->lock);
+    struct fs_inode *in = h->fh.in;
+    char *key = NULL;
+    if (!h->pf_key || strcmp(h->pf_key, in->key) != 0)
+        key = strdup(in->key);
+    char *bucket = key ? strdup(in->bucket) : NULL;
+    *size = in->size; /* mirrored from the open-file state, which is clean here */
+    pthread_mutex_unlock(&ctx->lock);
+    if (key) {
+        struct fs_prefetch *pf = bucket ? fs_prefetch_new(ctx, bucket, key, h->version_id) : NULL;
+        free(bucket);
+        if (!pf) {
+            free(key);
+            return NULL;
+        }
+        fs_prefetch_free(h->pf);
+        free(h->pf_key);
+        h->pf = pf;
+        h->pf_key = key;
+    }
+    return h->pf;
+}
+
+static void obj_read(fuse_req_t req, struct fs_ctx *ctx, struct fs_objh *h, size_t size, off_t off)
+{
+    struct fs_ofile *of = h->of;
+    if (of) {
+        pthread_mutex_lock(&of->lock);
+        int local = fs_ofile_read_local(of);
+        if (local != 0) {
+            char *buf = local > 0 ? malloc(size ? size : 1) : NULL;
+            ssize_t n = local < 0 ? local : buf ? fs_ofile_pread(of, buf, size, off) : -ENOMEM;
+            pthread_mutex_unlock(&of->lock);
+            if (n < 0)
+                fuse_reply_err(req, (int)-n);
+            else
+                fuse_reply_buf(req, buf, (size_t)n);
+            free(buf);
+            return;
+        }
+        pthread_mutex_unlock(&of->lock);
+    }
+    /* The object is the content: replied from the prefetcher's buffers, which stay put while
+     * h->lock is held. A rename racing with the read may leave the old key gone: once more. */
+    pthread_mutex_lock(&h->lock);
+    struct iovec iov[FS_PREFETCH_IOV];
+    int niov = 0, rc = -ENOMEM;
+    for (int tries = 0; tries < 2; tries++) {
+        uint64_t osize;
+        struct fs_prefetch *pf = reader_for(ctx, h, &osize);
+        rc = pf ? fs_prefetch_read(pf, osize, size, off, iov, &niov) : -ENOMEM;
+        if (rc != -ENOENT)
+            break;
+    }
+    if (rc < 0)
+        fuse_reply_err(req, -rc);
+    else
+        fuse_reply_iov(req, iov, niov);
+    if (rc == 0)
+        fs_prefetch_done(h->pf, off);
+    pthread_mutex_unlock(&h->lock);
+}
+
+static void local_read(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, size_t size,
+                       off_t off)
+{
+    pthread_mutex_lock(&ctx->lock);
+    const struct oss_buf *b = &in->local;
+    char *copy = NULL;
+    size_t len = 0;
+    if ((size_t)off < b->len) {
+        len = b->len - (size_t)off < size ? b->len - (size_t)off : size;
+        copy = malloc(len);
+        if (copy)
+            memcpy(copy, b->data + off, len);
+        else
+            len = 0;
+    }
+    pthread_mutex_unlock(&ctx->lock);
+    fuse_reply_buf(req, copy, len);
+    free(copy);
 }
 
 void fs_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
 {
     (void)ino;
     struct fs_ctx *ctx = fuse_req_userdata(req);
-    struct fs_handle *h = handle_of(fi);
-    const char *data = NULL;
-    size_t len = 0;
-    int rc = 0;
-    pthread_mutex_lock(&h->lock);
-    if (h->hk == FS_H_OBJ && h->up) {
-        rc = fs_upload_to_staging(ctx, h); /* reading back what is being streamed */
-        if (rc < 0) {
-            pthread_mutex_unlock(&h->lock);
-            fuse_reply_err(req, -rc);
-            return;
-        }
-    }
-    if (h->hk == FS_H_OBJ && h->stage_fd >= 0) {
-        char *buf = malloc(size ? size : 1);
-        ssize_t n = buf ? pread(h->stage_fd, buf, size, off) : -1;
-        pthread_mutex_unlock(&h->lock);
-        if (n < 0)
-            fuse_reply_err(req, buf ? errno : ENOMEM);
-        else
-            fuse_reply_buf(req, buf, (size_t)n);
-        free(buf);
-        return;
-    }
-    if (h->hk == FS_H_OBJ) {
-        /* Replied from the prefetcher's buffers, which stay put while h->lock is held. */
-        struct iovec iov[FS_PREFETCH_IOV];
-        int niov = 0;
-        rc = fs_prefetch_read(ctx, h, size, off, iov, &niov);
-        if (rc < 0)
-            fuse_reply_err(req, -rc);
-        else
-            fuse_reply_iov(req, iov, niov);
-        if (rc == 0)
-            fs_prefetch_done(h, off);
-        pthread_mutex_unlock(&h->lock);
-        return;
-    } else if (h->hk == FS_H_CTL) {
-        const struct oss_buf *b = &h->content;
-        if ((size_t)off < b->len) {
-            data = b->data + off;
-            len = b->len - (size_t)off < size ? b->len - (size_t)off : size;
-        }
-    } else {
-        pthread_mutex_lock(&ctx->lock);
-        const struct oss_buf *b = &h->in->local;
-        char *copy = NULL;
-        if ((size_t)off < b->len) {
-            len = b->len - (size_t)off < size ? b->len - (size_t)off : size;
-            copy = malloc(len);
-            if (copy)
-                memcpy(copy, b->data + off, len);
-            else
-                len = 0;
-        }
-        pthread_mutex_unlock(&ctx->lock);
-        pthread_mutex_unlock(&h->lock);
-        fuse_reply_buf(req, copy, len);
-        free(copy);
-        return;
-    }
-    if (rc < 0)
-        fuse_reply_err(req, -rc);
+    struct fs_fh *h = fs_fh_of(fi);
+    if (h->hk == FS_H_OBJ)
+        obj_read(req, ctx, (struct fs_objh *)h, size, off);
+    else if (h->hk == FS_H_CTL)
+        fs_ctl_read(req, (struct fs_ctlh *)h, size, off);
     else
-        fuse_reply_buf(req, data, len);
-    pthread_mutex_unlock(&h->lock);
+        local_read(req, ctx, h->in, size, off);
 }
 
-/* Writes into an editor temporary's memory, growing it with zeros as needed. */
-static int local_write(struct fs_ctx *ctx, struct fs_inode *in, const char *buf, size_t size,
-                       off_t off)
+/* Sets an editor temporary's length, filling with zeros; ctx->lock held. */
+static int local_setlen_locked(struct fs_inode *in, size_t len)
 {
-    if ((uint64_t)off + size > 16u * 1024 * 1024)
+    struct oss_buf *b = &in->local;
+    if (len > LOCAL_MAX)
+        return -EFBIG;
+    if (len > b->len) {
+        int rc = oss_buf_reserve(b, len - b->len);
+        if (rc < 0)
+            return rc;
+        memset(b->data + b->len, 0, len - b->len);
+    }
+    if (b->data) {
+        b->len = len;
+        b->data[len] = 0;
+    }
+    return 0;
+}
+
+int fs_local_write(struct fs_ctx *ctx, struct fs_inode *in, const char *buf, size_t size, off_t off)
+{
+    if ((uint64_t)off + size > LOCAL_MAX)
         return -EFBIG;
     pthread_mutex_lock(&ctx->lock);
-    struct oss_buf *b = &in->local;
     size_t end = (size_t)off + size;
-    int rc = 0;
-    if (end > b->len) {
-        rc = oss_buf_reserve(b, end - b->len);
-        if (rc == 0) {
-            memset(b->data + b->len, 0, end - b->len);
-            b->len = end;
-            b->data[end] = 0;
-        }
-    }
-    if (rc == 0)
-        memcpy(b->data + off, buf, size);
+    int rc = end > in->local.len ? local_setlen_locked(in, end) : 0;
+    if (rc == 0 && size)
+        memcpy(in->local.data + off, buf, size);
     in->mtime = time(NULL);
+    pthread_mutex_unlock(&ctx->lock);
+    return rc;
+}
+
+int fs_local_truncate(struct fs_ctx *ctx, struct fs_inode *in, uint64_t size)
+{
+    if (size > LOCAL_MAX)
+        return -EFBIG;
+    pthread_mutex_lock(&ctx->lock);
+    int rc = local_setlen_locked(in, (size_t)size);
     pthread_mutex_unlock(&ctx->lock);
     return rc;
 }
@@ -116,33 +163,23 @@ void fs_op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, o
 {
     (void)ino;
     struct fs_ctx *ctx = fuse_req_userdata(req);
-    struct fs_handle *h = handle_of(fi);
+    struct fs_fh *h = fs_fh_of(fi);
     int rc;
-    pthread_mutex_lock(&h->lock);
     if (h->hk == FS_H_CTL) {
-        rc = fs_ctl_write(req, ctx, h, buf, size, off);
+        rc = fs_ctl_write(ctx, (struct fs_ctlh *)h, buf, size, off);
     } else if (h->hk == FS_H_LOCAL) {
-        rc = local_write(ctx, h->in, buf, size, off);
+        rc = fs_local_write(ctx, h->in, buf, size, off);
     } else {
-        rc = h->upload_broken ? h->upload_err : fs_upload_write(ctx, h, buf, size, off);
-        if (rc == 0) /* not streamed: through the staging file */
-            rc = fs_obj_ensure_loaded(ctx, h);
-        if (rc == 1) {
-            rc = 0;
-        } else if (rc == 0) {
-            ssize_t n = pwrite(h->stage_fd, buf, size, off);
-            rc = n < 0 ? -errno : 0;
-        }
-        if (rc == 0) {
-            h->dirty = h->wrote = 1;
-            pthread_mutex_lock(&ctx->lock);
-            if ((uint64_t)off + size > h->in->size)
-                h->in->size = (uint64_t)off + size;
-            h->in->mtime = time(NULL);
-            pthread_mutex_unlock(&ctx->lock);
+        struct fs_objh *oh = (struct fs_objh *)h;
+        struct fs_ofile *of = oh->of;
+        if (!of || h->accmode == O_RDONLY) {
+            rc = -EBADF;
+        } else {
+            pthread_mutex_lock(&of->lock);
+            rc = fs_ofile_write(of, buf, size, off, oh->append);
+            pthread_mutex_unlock(&of->lock);
         }
     }
-    pthread_mutex_unlock(&h->lock);
     if (rc < 0)
         fuse_reply_err(req, -rc);
     else

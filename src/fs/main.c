@@ -46,6 +46,7 @@ static const struct fuse_lowlevel_ops ops = {
     .flush = fs_op_flush,
     .fsync = fs_op_fsync,
     .release = fs_op_release,
+    .mknod = fs_op_mknod,
     .mkdir = fs_op_mkdir,
     .rmdir = fs_op_rmdir,
     .unlink = fs_op_unlink,
@@ -206,6 +207,7 @@ static int setup(struct fs_ctx *ctx)
     }
     if (check_mount(ctx) < 0)
         return -1;
+    ctx->mount_abs = realpath(o->mountpoint, NULL); /* before daemonizing changes the cwd */
     int rc = fs_stage_dir_create(ctx);
     if (rc < 0) {
         fprintf(stderr, "osspermfs: staging directory: %s\n", strerror(-rc));
@@ -288,6 +290,7 @@ int main(int argc, char **argv)
     }
     fs_stage_dir_remove(&ctx);
     fs_table_free(ctx.table);
+    free(ctx.mount_abs);
     if (ctx.audit)
         ctl_audit_close(ctx.audit);
     oss_client_free(ctx.client);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fs/fs.h"
+#include "ofile.h"
 
 /* Answers EROFS when the mount is read-only; returns whether it did (the caller then returns
  * without another reply). */
@@ -40,7 +40,7 @@ void fs_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mod
     if (reply_if_ro(req, ctx))
         return;
     if (!fs_valid_name(name)) {
-        fuse_reply_err(req, EINVAL);
+        fuse_reply_err(req, strlen(name) > FS_KEY_MAX ? ENAMETOOLONG : EINVAL);
         return;
     }
     pthread_mutex_lock(&ctx->lock);
@@ -54,6 +54,8 @@ void fs_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mod
         rc = -EPERM;
     else if (fs_is_reserved_in(ctx, p, name))
         rc = -EEXIST;
+    else if (fs_key_too_long(p, name, 1))
+        rc = -ENAMETOOLONG;
     else if (pk == FS_K_DIR && (!key || !bucket))
         rc = -ENOMEM;
     pthread_mutex_unlock(&ctx->lock);
@@ -131,6 +133,8 @@ void fs_op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
         rc = -EPERM;
     else if (pk == FS_K_DIR && (!key || !bucket))
         rc = -ENOMEM;
+    else if (pk == FS_K_DIR && fs_ofile_busy_under_locked(ctx, bucket, key))
+        rc = -ENOTEMPTY; /* a file being written there is not uploaded yet */
     pthread_mutex_unlock(&ctx->lock);
     struct oss_error err;
     if (rc == 0 && pk == FS_K_ACCOUNT) {
@@ -206,9 +210,14 @@ void fs_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
         ctl_stub(&stub, ce ? FS_K_CTL : FS_K_OBJACL, ce ? ce : ctl_object_acl_entry(), bucket, key);
         rc = fs_ctl_delete(req, ctx, &stub);
     } else if (rc == 0) {
+        /* An open file keeps its content for its handles, nameless: never uploaded again. */
+        struct fs_ofile *of = fs_ofile_hold_child(ctx, parent, name);
+        if (of) {
+            pthread_mutex_lock(&of->lock);
+            rc = fs_ofile_detach(of);
+        }
         struct oss_error err;
-        rc = oss_delete_object(ctx->client, bucket, key, NULL, &err);
-        if (rc < 0)
+        if (rc == 0 && (rc = oss_delete_object(ctx->client, bucket, key, NULL, &err)) < 0)
             fs_log_oss(ctx, "DeleteObject", bucket, key, &err);
         pthread_mutex_lock(&ctx->lock);
         c = fs_inode_child_locked(ctx, parent, name);
@@ -216,6 +225,10 @@ void fs_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
             fs_inode_unlink_locked(ctx, c);
         fs_dir_changed_locked(ctx, parent);
         pthread_mutex_unlock(&ctx->lock);
+        if (of) {
+            pthread_mutex_unlock(&of->lock);
+            fs_ofile_put(of, 0);
+        }
     }
     free(bucket);
     free(key);

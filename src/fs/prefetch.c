@@ -35,7 +35,7 @@ struct pf_chunk {
 
 struct fs_prefetch {
     struct fs_ctx *ctx;
-    char *bucket, *key, *version_id; /* borrowed from the handle, which outlives us */
+    char *bucket, *key, *version_id; /* copies, fixed for the prefetcher's life */
     pthread_mutex_t mu;
     pthread_cond_t cv;
     struct pf_chunk *chunks; /* live, ascending offsets, contiguous once sequential */
@@ -203,15 +203,23 @@ static void schedule(struct fs_prefetch *pf, uint64_t pos, uint64_t size)
     }
 }
 
-static struct fs_prefetch *pf_new(struct fs_ctx *ctx, struct fs_handle *h)
+struct fs_prefetch *fs_prefetch_new(struct fs_ctx *ctx, const char *bucket, const char *key,
+                                    const char *version_id)
 {
     struct fs_prefetch *pf = calloc(1, sizeof(*pf));
     if (!pf)
         return NULL;
     pf->ctx = ctx;
-    pf->bucket = h->bucket;
-    pf->key = h->key;
-    pf->version_id = h->version_id;
+    pf->bucket = strdup(bucket);
+    pf->key = strdup(key);
+    pf->version_id = version_id ? strdup(version_id) : NULL;
+    if (!pf->bucket || !pf->key || (version_id && !pf->version_id)) {
+        free(pf->bucket);
+        free(pf->key);
+        free(pf->version_id);
+        free(pf);
+        return NULL;
+    }
     pthread_mutex_init(&pf->mu, NULL);
     pthread_cond_init(&pf->cv, NULL);
     return pf;
@@ -229,6 +237,9 @@ void fs_prefetch_free(struct fs_prefetch *pf)
     pthread_mutex_unlock(&pf->mu);
     pthread_mutex_destroy(&pf->mu);
     pthread_cond_destroy(&pf->cv);
+    free(pf->bucket);
+    free(pf->key);
+    free(pf->version_id);
     free(pf);
 }
 
@@ -257,17 +268,11 @@ static void drop_behind(struct fs_prefetch *pf, uint64_t pos)
     }
 }
 
-int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t off,
+int fs_prefetch_read(struct fs_prefetch *pf, uint64_t osize, size_t size, off_t off,
                      struct iovec *iov, int *niov)
 {
-    uint64_t pos = (uint64_t)off, osize;
+    uint64_t pos = (uint64_t)off;
     *niov = 0;
-    if (!h->pf && !(h->pf = pf_new(ctx, h)))
-        return -ENOMEM;
-    struct fs_prefetch *pf = h->pf;
-    pthread_mutex_lock(&ctx->lock);
-    osize = h->in->size;
-    pthread_mutex_unlock(&ctx->lock);
     if (pos >= osize || size == 0)
         return 0; /* past the end (the size is authoritative while the file is open) */
 
@@ -285,7 +290,7 @@ int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t
         pf->window = PF_WINDOW_MIN;
     }
     /* Pieces of chunks, in order; the chunks stay until this handle's next read (only reads,
-     * under h->lock, free them). */
+     * under the caller's serialisation, free them). */
     struct iovec piece[FS_PREFETCH_IOV];
     int npiece = 0, rc = 0;
     size_t got = 0;
@@ -370,9 +375,8 @@ int fs_prefetch_read(struct fs_ctx *ctx, struct fs_handle *h, size_t size, off_t
 }
 
 /* Called after the reply: chunks wholly behind the last read go (their buffers to spares). */
-void fs_prefetch_done(struct fs_handle *h, off_t off)
+void fs_prefetch_done(struct fs_prefetch *pf, off_t off)
 {
-    struct fs_prefetch *pf = h->pf;
     if (!pf)
         return;
     pthread_mutex_lock(&pf->mu);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fs/fs.h"
+#include "ofile.h"
 
 /* Drops the temporary (parent, name) once its content went where it belongs. */
 static void drop_local(struct fs_ctx *ctx, fuse_ino_t parent, const char *name)
@@ -164,21 +164,53 @@ static int rename_file_onto_ctl(fuse_req_t req, struct fs_ctx *ctx, struct fs_in
     return rc;
 }
 
-/* Moves an object: CopyObject + DeleteObject (ctx->lock held on entry, released on return). A
- * file created but not uploaded yet just changes its key. */
+/* Locks two open-file states (either may be NULL) in address order. */
+static void lock_pair(struct fs_ofile *a, struct fs_ofile *b)
+{
+    if (a && b && (uintptr_t)b < (uintptr_t)a) {
+        struct fs_ofile *t = a;
+        a = b;
+        b = t;
+    }
+    if (a)
+        pthread_mutex_lock(&a->lock);
+    if (b)
+        pthread_mutex_lock(&b->lock);
+}
+
+static void unlock_put(struct fs_ofile *of)
+{
+    if (of) {
+        pthread_mutex_unlock(&of->lock);
+        fs_ofile_put(of, 0);
+    }
+}
+
+/* Moves an object: CopyObject + DeleteObject (ctx->lock held on entry, released on return).
+ * An open source moves with its state: what it has not uploaded yet goes to the new name at
+ * close. An open target loses its name like an unlinked file: its handles keep their content
+ * and nothing of it is uploaded any more, so the rename's result stands. */
 static int rename_file(struct fs_ctx *ctx, struct fs_inode *src, struct fs_inode *np,
                        fuse_ino_t parent, const char *name, const char *newname)
 {
     char *bucket = strdup(src->bucket), *from = strdup(src->key);
     char *to = fs_child_key(np->key, newname, 0);
     fuse_ino_t npino = np->ino;
-    unsigned writers = src->writers;
     pthread_mutex_unlock(&ctx->lock);
     int rc = bucket && from && to ? 0 : -ENOMEM;
+    struct fs_ofile *sof = rc == 0 ? fs_ofile_hold_child(ctx, parent, name) : NULL;
+    struct fs_ofile *dof = rc == 0 ? fs_ofile_hold_child(ctx, npino, newname) : NULL;
+    if (dof && dof == sof) {
+        fs_ofile_put(dof, 0);
+        dof = NULL;
+    }
+    lock_pair(sof, dof);
+    if (rc == 0 && dof)
+        rc = fs_ofile_detach(dof);
     struct oss_error err;
     if (rc == 0) {
         rc = oss_copy_object(ctx->client, bucket, from, to, &err);
-        if (rc == -ENOENT && writers > 0)
+        if (rc == -ENOENT && sof && sof->dirty)
             rc = 1; /* not uploaded yet: the upload at close goes to the new key */
         else if (rc < 0)
             fs_log_oss(ctx, "CopyObject", bucket, from, &err);
@@ -199,6 +231,8 @@ static int rename_file(struct fs_ctx *ctx, struct fs_inode *src, struct fs_inode
         fs_dir_changed_locked(ctx, npino);
         pthread_mutex_unlock(&ctx->lock);
     }
+    unlock_put(dof);
+    unlock_put(sof);
     free(bucket);
     free(from);
     free(to);
@@ -219,7 +253,7 @@ void fs_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_
         return;
     }
     if (!fs_valid_name(newname)) {
-        fuse_reply_err(req, EINVAL);
+        fuse_reply_err(req, strlen(newname) > FS_KEY_MAX ? ENAMETOOLONG : EINVAL);
         return;
     }
     pthread_mutex_lock(&ctx->lock);
@@ -244,6 +278,9 @@ void fs_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_
         fuse_reply_err(req, -rename_file_onto_ctl(req, ctx, src, np, fs_ctl_at(ctx, np, newname),
                                                   parent, name, newname));
         return;
+    } else if (src->kind == FS_K_FILE && np->kind == FS_K_DIR &&
+               fs_key_too_long(np, newname, 0)) {
+        rc = -ENAMETOOLONG;
     } else if (src->kind == FS_K_FILE && np->kind == FS_K_DIR &&
                strcmp(np->bucket, src->bucket) == 0 && !fs_is_reserved_in(ctx, np, newname)) {
         fuse_reply_err(req, -rename_file(ctx, src, np, parent, name, newname));

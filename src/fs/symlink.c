@@ -148,7 +148,7 @@ void fs_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const ch
         return;
     }
     if (!fs_valid_name(name)) {
-        fuse_reply_err(req, EINVAL);
+        fuse_reply_err(req, strlen(name) > FS_KEY_MAX ? ENAMETOOLONG : EINVAL);
         return;
     }
     pthread_mutex_lock(&ctx->lock);
@@ -157,6 +157,8 @@ void fs_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const ch
         rc = -ENOENT;
     else if (p->kind != FS_K_DIR)
         rc = -EPERM; /* the account root, control and version directories */
+    else if (fs_key_too_long(p, name, 0))
+        rc = -ENAMETOOLONG;
     else if (fs_ctl_at(ctx, p, name) || (!ctx->opts.noctl && ctl_is_reserved_dir_name(name)) ||
              fs_is_reserved_in(ctx, p, name))
         rc = -EEXIST;
@@ -169,6 +171,8 @@ void fs_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const ch
             rc = target_key(ctx, bucket, p->key, link, &tkey);
     }
     pthread_mutex_unlock(&ctx->lock);
+    if (rc == 0 && strlen(tkey) > FS_KEY_MAX)
+        rc = -ENAMETOOLONG; /* the target must be a key too */
     if (rc == 0 && !(rel = relative_path(key, tkey)))
         rc = -ENOMEM;
     if (rc == 0) {

@@ -1,9 +1,8 @@
-/* Streaming writes: a handle opened with O_TRUNC (or created) whose writes come in order from
- * offset 0 fills a part buffer; full parts go to a multipart upload, sent by a few threads at a
- * time, so memory stays at (upload_concurrency + 1) part buffers per handle (sent parts'
- * buffers are reused). flush/fsync send the last part and complete, or PutObject the buffer
- * when no part was sent (small files: one request). Anything else (a write elsewhere, a read,
- * a truncate) moves the handle to its staging file. */
+/* Multipart uploads fed in order: bytes fill a part buffer; each full part goes out on its own
+ * thread, at most upload_concurrency at a time, so memory stays at (concurrency + 1) part
+ * buffers (sent parts' buffers are reused). The end sends the last part and completes, or sends
+ * the buffer with one PutObject when no part went out (small files: one request). Used by the
+ * open-file state for streamed writes (ofile.c) and for staging files larger than a part. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,19 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fs/fs.h"
-
-void *fs_big_alloc(size_t n)
-{
-    void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    return p == MAP_FAILED ? NULL : p;
-}
-
-void fs_big_free(void *p, size_t n)
-{
-    if (p)
-        munmap(p, n ? n : 1);
-}
+#include "ofile.h"
 
 #define UP_SPARE 4
 
@@ -118,35 +105,24 @@ static void reap(struct fs_upload *up, int all)
     }
 }
 
-/* The object key of the handle's inode now (it follows renames of the open file). */
-static char *current_key(struct fs_ctx *ctx, struct fs_handle *h)
-{
-    pthread_mutex_lock(&ctx->lock);
-    char *key = h->in->name ? strdup(h->in->key) : NULL;
-    pthread_mutex_unlock(&ctx->lock);
-    return key ? key : strdup(h->key);
-}
-
-static struct fs_upload *upload_new(struct fs_ctx *ctx, const char *bucket, char *key)
+struct fs_upload *fs_upload_new(struct fs_ctx *ctx, const char *bucket, const char *key)
 {
     struct fs_upload *up = calloc(1, sizeof(*up));
-    if (!up) {
-        free(key);
+    if (!up)
         return NULL;
-    }
     up->ctx = ctx;
-    up->key = key;
+    up->key = strdup(key);
     up->bucket = strdup(bucket);
     up->part_size = (size_t)(ctx->opts.part_size_mb ? ctx->opts.part_size_mb : 8) << 20;
     up->max_inflight = ctx->opts.upload_concurrency ? (int)ctx->opts.upload_concurrency : 4;
-    pthread_mutex_init(&up->mu, NULL);
-    pthread_cond_init(&up->cv, NULL);
     if (!up->bucket || !up->key) {
         free(up->bucket);
         free(up->key);
         free(up);
         return NULL;
     }
+    pthread_mutex_init(&up->mu, NULL);
+    pthread_cond_init(&up->cv, NULL);
     return up;
 }
 
@@ -227,10 +203,9 @@ static int submit(struct fs_upload *up)
     return rc;
 }
 
-/* Sends what is buffered and completes (or PutObject when no part went out). On failure an
- * started multipart upload is aborted. Returns 0 or -errno; the upload is freed either way. */
-static int upload_end(struct fs_ctx *ctx, struct fs_upload *up, struct oss_object_meta *m)
+int fs_upload_end(struct fs_upload *up, struct oss_object_meta *m)
 {
+    struct fs_ctx *ctx = up->ctx;
     struct oss_error err;
     int rc = up->err;
     if (rc == 0 && up->upload_id[0] == 0) {
@@ -261,197 +236,10 @@ static int upload_end(struct fs_ctx *ctx, struct fs_upload *up, struct oss_objec
     return rc;
 }
 
-int fs_upload_write(struct fs_ctx *ctx, struct fs_handle *h, const char *buf, size_t size,
-                    off_t off)
-{
-    struct fs_upload *up = h->up;
-    if (!up) {
-        /* Only a handle that starts empty (O_TRUNC or new) and is written from 0 streams. */
-        if (h->no_stream || !h->loaded || h->wrote || off != 0 || h->stage_fd < 0)
-            return 0;
-        up = h->up = upload_new(ctx, h->bucket, current_key(ctx, h));
-        if (!up)
-            return -ENOMEM;
-    }
-    if ((uint64_t)off != up->total) {
-        int rc = fs_upload_to_staging(ctx, h);
-        return rc < 0 ? rc : 0;
-    }
-    pthread_mutex_lock(&up->mu);
-    int rc = up->err;
-    pthread_mutex_unlock(&up->mu);
-    while (rc == 0 && size > 0) {
-        if (!up->buf && !(up->buf = part_buffer(up))) {
-            rc = -ENOMEM;
-            break;
-        }
-        size_t n = up->part_size - up->len < size ? up->part_size - up->len : size;
-        memcpy(up->buf + up->len, buf, n);
-        up->len += n;
-        up->total += n;
-        buf += n;
-        size -= n;
-        if (up->len == up->part_size)
-            rc = submit(up);
-    }
-    if (rc < 0) {
-        /* A failed write may have buffered part of its bytes: the upload can no longer be
-         * completed truthfully, so it fails at flush (and is aborted) whatever comes next. */
-        pthread_mutex_lock(&up->mu);
-        if (up->err == 0)
-            up->err = rc;
-        pthread_mutex_unlock(&up->mu);
-        h->upload_err = rc;
-        return rc;
-    }
-    return 1;
-}
-
-/* Marks the handle failed for good: its data is not stored and every flush says so. */
-static void broken(struct fs_handle *h, int rc)
-{
-    h->upload_err = rc;
-    h->upload_broken = 1;
-    h->no_stream = 1;
-}
-
-/* A multipart upload is bound to the key it started with: when the file was renamed while
- * parts were on their way, the completed object moves to the current name (CopyObject and
- * DeleteObject), as rename(2) promised. */
-static int follow_rename(struct fs_ctx *ctx, struct fs_handle *h, const char *sent_to)
-{
-    char *now = current_key(ctx, h);
-    struct oss_error err;
-    int rc = now ? 0 : -ENOMEM;
-    if (rc == 0 && strcmp(now, sent_to) != 0) {
-        rc = oss_copy_object(ctx->client, h->bucket, sent_to, now, &err);
-        if (rc < 0)
-            fs_log_oss(ctx, "CopyObject", h->bucket, sent_to, &err);
-        else if ((rc = oss_delete_object(ctx->client, h->bucket, sent_to, NULL, &err)) < 0)
-            fs_log_oss(ctx, "DeleteObject", h->bucket, sent_to, &err);
-    }
-    free(now);
-    return rc;
-}
-
-static void fs_upload_discard_up(struct fs_ctx *ctx, struct fs_upload *up);
-
-int fs_upload_to_staging(struct fs_ctx *ctx, struct fs_handle *h)
-{
-    struct fs_upload *up = h->up;
-    if (!up)
-        return 0;
-    h->no_stream = 1;
-    if (up->upload_id[0] == 0 && up->err == 0) {
-        /* Nothing sent yet: the buffer becomes the staging file's content. */
-        size_t done = 0;
-        while (done < up->len) {
-            ssize_t n = pwrite(h->stage_fd, up->buf + done, up->len - done, (off_t)done);
-            if (n < 0) {
-                int rc = -errno;
-                return rc; /* still streaming; the caller reports the error */
-            }
-            done += (size_t)n;
-        }
-        h->up = NULL;
-        upload_free(up);
-        return 0;
-    }
-    /* Parts are gone from memory: store what was written so far, then stage from OSS. */
-    h->up = NULL;
-    char *sent_to = strdup(up->key);
-    int rc = sent_to ? upload_end(ctx, up, NULL) : -ENOMEM;
-    if (!sent_to)
-        fs_upload_discard_up(ctx, up);
-    if (rc == 0)
-        rc = follow_rename(ctx, h, sent_to);
-    free(sent_to);
-    if (rc < 0) {
-        broken(h, rc);
-        return rc;
-    }
-    close(h->stage_fd);
-    h->stage_fd = -1;
-    h->loaded = 0;
-    rc = fs_obj_ensure_loaded(ctx, h);
-    if (rc < 0)
-        broken(h, rc);
-    return rc;
-}
-
-int fs_upload_finish(struct fs_ctx *ctx, struct fs_handle *h)
-{
-    struct fs_upload *up = h->up;
-    struct oss_object_meta m = {0};
-    if (!up)
-        return 0;
-    h->up = NULL;
-    uint64_t total = up->total;
-    if (up->upload_id[0] == 0) {
-        /* Nothing sent yet: the PutObject goes to the file's name now, renames included. */
-        char *key = current_key(ctx, h);
-        if (key) {
-            free(up->key);
-            up->key = key;
-        }
-    }
-    char *sent_to = strdup(up->key);
-    int rc = sent_to ? upload_end(ctx, up, &m) : -ENOMEM;
-    if (!sent_to)
-        fs_upload_discard_up(ctx, up);
-    oss_object_meta_cleanup(&m);
-    if (rc == 0)
-        rc = follow_rename(ctx, h, sent_to);
-    free(sent_to);
-    if (rc < 0) {
-        broken(h, rc);
-        return rc;
-    }
-    /* The object holds every byte: later writes on this handle start from a download. */
-    h->dirty = 0;
-    h->upload_err = 0;
-    h->no_stream = 1;
-    if (h->stage_fd >= 0)
-        close(h->stage_fd);
-    h->stage_fd = -1;
-    h->loaded = 0;
-    pthread_mutex_lock(&ctx->lock);
-    h->in->size = total;
-    h->in->mtime = time(NULL);
-    h->in->attr_expires = fs_now() + ctx->opts.attr_timeout;
-    fs_dir_changed_locked(ctx, h->in->parent);
-    pthread_mutex_unlock(&ctx->lock);
-    return 0;
-}
-
-void fs_upload_discard(struct fs_ctx *ctx, struct fs_handle *h)
-{
-    struct fs_upload *up = h->up;
-    if (!up)
-        return;
-    h->up = NULL;
-    fs_upload_discard_up(ctx, up);
-}
-
-/* Waits for the parts, aborts the multipart upload if one was started, frees everything. */
-static void fs_upload_discard_up(struct fs_ctx *ctx, struct fs_upload *up)
-{
-    pthread_mutex_lock(&up->mu);
-    reap(up, 1);
-    pthread_mutex_unlock(&up->mu);
-    if (up->upload_id[0]) {
-        struct oss_error err;
-        if (oss_abort_multipart(ctx->client, up->bucket, up->key, up->upload_id, &err) < 0)
-            fs_log_oss(ctx, "AbortMultipartUpload", up->bucket, up->key, &err);
-    }
-    upload_free(up);
-}
-
 int fs_upload_from_fd(struct fs_ctx *ctx, const char *bucket, const char *key, int fd,
                       uint64_t size, struct oss_object_meta *m)
 {
-    char *k = strdup(key);
-    struct fs_upload *up = k ? upload_new(ctx, bucket, k) : NULL;
+    struct fs_upload *up = fs_upload_new(ctx, bucket, key);
     if (!up)
         return -ENOMEM;
     uint64_t off = 0;
@@ -477,5 +265,88 @@ int fs_upload_from_fd(struct fs_ctx *ctx, const char *bucket, const char *key, i
         if (rc == 0 && off < size)
             rc = submit(up); /* the last part is sent by upload_end */
     }
-    return upload_end(ctx, up, m);
+    return fs_upload_end(up, m);
+}
+
+int fs_upload_append(struct fs_upload *up, const char *buf, size_t size)
+{
+    pthread_mutex_lock(&up->mu);
+    int rc = up->err;
+    pthread_mutex_unlock(&up->mu);
+    while (rc == 0 && size > 0) {
+        if (!up->buf && !(up->buf = part_buffer(up))) {
+            rc = -ENOMEM;
+            break;
+        }
+        size_t n = up->part_size - up->len < size ? up->part_size - up->len : size;
+        memcpy(up->buf + up->len, buf, n);
+        up->len += n;
+        up->total += n;
+        buf += n;
+        size -= n;
+        if (up->len == up->part_size)
+            rc = submit(up);
+    }
+    if (rc < 0) {
+        /* A failed append may have buffered part of its bytes: the upload can no longer be
+         * completed truthfully, so it stays failed whatever comes next. */
+        pthread_mutex_lock(&up->mu);
+        if (up->err == 0)
+            up->err = rc;
+        pthread_mutex_unlock(&up->mu);
+    }
+    return rc;
+}
+
+uint64_t fs_upload_total(const struct fs_upload *up)
+{
+    return up->total;
+}
+
+const char *fs_upload_key(const struct fs_upload *up)
+{
+    return up->key;
+}
+
+int fs_upload_rekey(struct fs_upload *up, const char *key)
+{
+    char *k = strdup(key);
+    if (!k)
+        return -ENOMEM;
+    free(up->key);
+    up->key = k;
+    return 0;
+}
+
+int fs_upload_started(const struct fs_upload *up)
+{
+    return up->upload_id[0] != 0 || up->err != 0;
+}
+
+int fs_upload_spill(const struct fs_upload *up, int fd)
+{
+    size_t done = 0;
+    while (done < up->len) {
+        ssize_t n = pwrite(fd, up->buf + done, up->len - done, (off_t)done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -errno;
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+void fs_upload_abort(struct fs_upload *up)
+{
+    struct fs_ctx *ctx = up->ctx;
+    pthread_mutex_lock(&up->mu);
+    reap(up, 1);
+    pthread_mutex_unlock(&up->mu);
+    if (up->upload_id[0]) {
+        struct oss_error err;
+        if (oss_abort_multipart(ctx->client, up->bucket, up->key, up->upload_id, &err) < 0)
+            fs_log_oss(ctx, "AbortMultipartUpload", up->bucket, up->key, &err);
+    }
+    upload_free(up);
 }
