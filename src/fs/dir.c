@@ -7,7 +7,7 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "fs/fs.h"
+#include "ofile.h"
 
 struct dent {
     char *name;
@@ -104,6 +104,19 @@ static int dh_convert(struct fs_ctx *ctx, struct fs_dirh *d, const struct fs_dir
     return rc;
 }
 
+struct pending_add {
+    struct fs_dirh *d;
+    const struct fs_listing *l;
+};
+
+/* A file being written through this mount and not uploaded yet is listed all the same. */
+static void add_pending(void *arg, const struct fs_inode *in)
+{
+    struct pending_add *pa = arg;
+    if (!fs_listing_find(pa->l, in->name))
+        dh_add(pa->d, in->name, FS_K_FILE, NULL, in->size, in->mtime);
+}
+
 /* Fetches the next page of a streaming listing; after the last one the complete listing is
  * kept on the directory inode for lookups. Expects d->lock held, not ctx->lock. */
 static int dh_more(struct fs_ctx *ctx, struct fs_dirh *d)
@@ -119,6 +132,10 @@ static int dh_more(struct fs_ctx *ctx, struct fs_dirh *d)
         return 0; /* the entries are listed; only the lookup cache is lost */
     d->consumed = 0;
     pthread_mutex_lock(&ctx->lock);
+    if (d->dir.kind == FS_K_DIR) {
+        struct pending_add pa = {d, l};
+        fs_ofile_each_writing_in_locked(ctx, d->dir.ino, add_pending, &pa);
+    }
     struct fs_inode *owner =
         fs_inode_get_locked(ctx, d->dir.kind == FS_K_ACLD ? d->dir.parent : d->dir.ino);
     if (owner && owner->kind == FS_K_DIR) {
