@@ -405,6 +405,6 @@ void fs_op_statfs(fuse_req_t req, fuse_ino_t ino)
     sv.f_blocks = (1ull << 50) / 4096;
     sv.f_bfree = sv.f_bavail = sv.f_blocks;
     sv.f_files = sv.f_ffree = sv.f_favail = 1ull << 32;
-    sv.f_namemax = 1023;
+    sv.f_namemax = 255; /* what tools assume; longer names work up to the key limit */
     fuse_reply_statfs(req, &sv);
 }
