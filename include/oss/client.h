@@ -35,6 +35,9 @@ struct oss_client_config {
     long request_timeout_ms; /* 0: 120000; a stalled transfer (no bytes for 30 s) also fails */
     int retries;             /* extra attempts on 5xx, 429, timeouts, resets; <0: 0; default 3 if 0 */
     long retry_base_ms;      /* first backoff step; 0: 100 (exponential, with full jitter) */
+    int content_md5;         /* send Content-MD5 with every upload and check part ETags; the
+                              * CRC64 of every upload is checked against x-oss-hash-crc64ecma
+                              * either way */
 };
 
 /* Returns NULL and fills err (EINVAL for a bad url) on failure. */

@@ -181,6 +181,7 @@ static int setup(struct fs_ctx *ctx)
         .akid = cr.akid,
         .secret = cr.secret,
         .token = cr.token,
+        .content_md5 = o->content_md5,
         .connect_timeout_ms = (long)(o->connect_timeout * 1000),
         .request_timeout_ms = (long)(o->request_timeout * 1000),
         /* the client reads 0 as its default and <0 as none */

@@ -48,6 +48,7 @@ static const struct fuse_opt specs[] = {
     OPT("path_style", path_style, 1),
     OPT("insecure", insecure, 1),
     OPT("noctl", noctl, 1),
+    OPT("content_md5", content_md5, 1),
     FUSE_OPT_KEY("uid=", KEY_UID),
     FUSE_OPT_KEY("gid=", KEY_GID),
     FUSE_OPT_KEY("umask=", KEY_UMASK),
@@ -302,6 +303,8 @@ void fs_opts_usage(const char *prog)
            "                        transport limits (defaults 10 s, 120 s, 3 retries)\n"
            "  -o part_size=MIB      multipart part size of streamed writes (default 8)\n"
            "  -o upload_concurrency=N  parts uploaded at once per file (default 4)\n"
+           "  -o content_md5        send Content-MD5 with every upload (CRC64 is always\n"
+           "                        checked)\n"
            "  -o ro                 read-only mount\n"
            "  -o allow_other        let other users in (control files stay owner-only)\n"
            "  -o noctl              no control files: a plain data mount\n"

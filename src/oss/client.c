@@ -148,6 +148,7 @@ struct oss_client *oss_client_new(const struct oss_client_config *cfg, struct os
     if (c->region[0] == 0)
         region_from_host(c->host, c->region, sizeof c->region);
     c->v4 = c->region[0] && !cfg->sigv1;
+    c->content_md5 = cfg->content_md5;
     c->path_style = cfg->path_style || is_ip_literal(c->host) || strcmp(c->host, "localhost") == 0;
 
     struct oss_http_config hc = {

@@ -20,6 +20,7 @@ struct oss_client {
     char region[64];
     int v4;
     int path_style;
+    int content_md5; /* uploads carry Content-MD5 (oss_client_config) */
     struct oss_http *http;
     pthread_mutex_t cred_lock; /* guards the three below */
     char *akid;

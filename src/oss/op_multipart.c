@@ -1,6 +1,7 @@
 /* Multipart upload (oss-api.md 6.8): Initiate, UploadPart from memory, Complete and Abort, with
- * the reply parsers and the Complete body writer. Every part is checked twice (Content-MD5 sent,
- * ETag and CRC64 compared) and the completed object's CRC64 against the parts' combined CRC64. */
+ * the reply parsers and the Complete body writer. Every part's CRC64 is compared with the answer
+ * (and, with the client's content_md5, Content-MD5 is sent and the ETag compared), and the
+ * completed object's CRC64 with the parts' combined CRC64. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -140,16 +141,19 @@ int oss_upload_part(struct oss_client *c, const char *bucket, const char *key,
         return oss_client_fail(err, EINVAL, "InvalidArgument", "part number out of 1..10000");
     if (data == NULL)
         data = "";
-    oss_md5(data, len, md5);
-    oss_hex(md5, OSS_MD5_LEN, 1, hex);
-    oss_content_md5_digest(md5, cmd5);
+    if (c->content_md5) {
+        oss_md5(data, len, md5);
+        oss_hex(md5, OSS_MD5_LEN, 1, hex);
+        oss_content_md5_digest(md5, cmd5);
+    }
     uint64_t crc = oss_crc64(0, data, len);
     snprintf(num, sizeof num, "%d", number);
 
     oss_req_init(&r, "PUT", bucket, key);
     oss_req_query(&r, "partNumber", num);
     oss_req_query(&r, "uploadId", upload_id);
-    oss_req_header(&r, "Content-MD5", cmd5);
+    if (c->content_md5)
+        oss_req_header(&r, "Content-MD5", cmd5);
     oss_req_header(&r, "Content-Type", "application/octet-stream");
     r.body = data;
     r.body_len = len;
@@ -165,7 +169,7 @@ int oss_upload_part(struct oss_client *c, const char *bucket, const char *key,
         if (v && strtoull(v, NULL, 10) != crc)
             rc = oss_client_bad_answer(err, &resp, EIO, "CRC64Mismatch",
                                        "uploaded part does not match x-oss-hash-crc64ecma");
-        else if (tag[0] == 0 || strcasecmp(tag, hex) != 0)
+        else if (tag[0] == 0 || (c->content_md5 && strcasecmp(tag, hex) != 0))
             rc = oss_client_bad_answer(err, &resp, EIO, "InvalidDigest",
                                        "the part's ETag is not the MD5 of the bytes sent");
         else {

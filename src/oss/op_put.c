@@ -1,5 +1,6 @@
-/* PutObject from memory or from a file descriptor range. Every upload carries Content-MD5 (so
- * OSS refuses corrupted bodies) and its CRC64 is compared with x-oss-hash-crc64ecma. */
+/* PutObject from memory or from a file descriptor range. Every upload's CRC64 is compared with
+ * x-oss-hash-crc64ecma; with the client's content_md5 it also carries Content-MD5 (so OSS
+ * refuses a body corrupted on the way before storing it). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -71,17 +72,19 @@ static int add_opts(struct oss_req *r, const struct oss_put_opts *o)
     return 0;
 }
 
-/* Sends the prepared upload and checks the answer's CRC64 against ours. */
+/* Sends the prepared upload (with Content-MD5 when md5 is given) and checks the answer's
+ * CRC64 against ours. */
 static int put(struct oss_client *c, struct oss_req *r, uint64_t len, uint64_t crc,
-               const unsigned char md5[OSS_MD5_LEN], struct oss_object_meta *out,
-               struct oss_error *err)
+               const unsigned char *md5, struct oss_object_meta *out, struct oss_error *err)
 {
     struct oss_http_response resp = {0};
     char cmd5[25];
     int rc;
 
-    oss_content_md5_digest(md5, cmd5);
-    oss_req_header(r, "Content-MD5", cmd5);
+    if (md5) {
+        oss_content_md5_digest(md5, cmd5);
+        oss_req_header(r, "Content-MD5", cmd5);
+    }
     r->bulk = len > BULK_THRESHOLD;
     rc = oss_client_send(c, r, &resp, err);
     if (rc == 0) {
@@ -133,24 +136,25 @@ int oss_put_object(struct oss_client *c, const char *bucket, const char *key, co
         return rc;
     if (data == NULL)
         data = "";
-    oss_md5(data, len, md5);
+    if (c->content_md5)
+        oss_md5(data, len, md5);
     r.body = data;
     r.body_len = len;
-    rc = put(c, &r, len, oss_crc64(0, data, len), md5, out, err);
+    rc = put(c, &r, len, oss_crc64(0, data, len), c->content_md5 ? md5 : NULL, out, err);
     oss_req_cleanup(&r);
     return rc;
 }
 
-/* MD5 and CRC64 of len bytes of fd at off, read with pread. */
-static int hash_fd(int fd, off_t off, uint64_t len, unsigned char md5[OSS_MD5_LEN], uint64_t *crc)
+/* CRC64 and, when md5 is not NULL, MD5 of len bytes of fd at off, read with pread. */
+static int hash_fd(int fd, off_t off, uint64_t len, unsigned char *md5, uint64_t *crc)
 {
-    struct oss_md5_ctx *m = oss_md5_new();
+    struct oss_md5_ctx *m = md5 ? oss_md5_new() : NULL;
     char *buf = malloc(HASH_CHUNK);
     uint64_t done = 0;
     int rc = 0;
 
     *crc = 0;
-    if (m == NULL || buf == NULL)
+    if ((md5 && m == NULL) || buf == NULL)
         rc = -ENOMEM;
     while (rc == 0 && done < len) {
         size_t want = len - done < HASH_CHUNK ? (size_t)(len - done) : HASH_CHUNK;
@@ -161,7 +165,8 @@ static int hash_fd(int fd, off_t off, uint64_t len, unsigned char md5[OSS_MD5_LE
             rc = got < 0 ? -errno : -EIO; /* shorter than promised */
             break;
         }
-        oss_md5_update(m, buf, (size_t)got);
+        if (m)
+            oss_md5_update(m, buf, (size_t)got);
         *crc = oss_crc64(*crc, buf, (size_t)got);
         done += (uint64_t)got;
     }
@@ -185,7 +190,7 @@ int oss_put_object_fd(struct oss_client *c, const char *bucket, const char *key,
     rc = start(&r, bucket, key, opts, out, err);
     if (rc < 0)
         return rc;
-    rc = hash_fd(fd, off, len, md5, &crc);
+    rc = hash_fd(fd, off, len, c->content_md5 ? md5 : NULL, &crc);
     if (rc < 0) {
         oss_req_cleanup(&r);
         return oss_client_fail(err, -rc, "", "reading the upload source failed");
@@ -193,7 +198,7 @@ int oss_put_object_fd(struct oss_client *c, const char *bucket, const char *key,
     r.body_fd = fd;
     r.body_off = off;
     r.body_fd_len = len;
-    rc = put(c, &r, len, crc, md5, out, err);
+    rc = put(c, &r, len, crc, c->content_md5 ? md5 : NULL, out, err);
     oss_req_cleanup(&r);
     return rc;
 }

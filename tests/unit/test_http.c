@@ -326,6 +326,36 @@ static void test_headers_sent(void **state)
     oss_client_free(c);
 }
 
+/* Uploads carry Content-MD5 only when the client is configured for it (-o content_md5); the
+ * CRC64 is what checks them otherwise. */
+static void test_content_md5_option(void **state)
+{
+    (void)state;
+    for (int on = 0; on <= 1; on++) {
+        struct oss_error e;
+        struct oss_part part;
+        struct oss_client_config cfg = {.url = url,
+                                        .akid = "LTAItest",
+                                        .secret = "test-secret",
+                                        .retry_base_ms = 1,
+                                        .content_md5 = on};
+        struct oss_client *c = oss_client_new(&cfg, &e);
+        assert_non_null(c);
+        reset(NULL, 0);
+        assert_int_equal(oss_put_object(c, "bkt", "k", "x", 1, NULL, NULL, &e), 0);
+        /* the fake answer has no ETag: the part is refused, but it was sent */
+        oss_upload_part(c, "bkt", "k", "UPID", 1, "y", 1, &part, &e);
+        assert_int_equal(nseen, 2);
+        for (int i = 0; i < 2; i++) {
+            if (on)
+                assert_non_null(strstr(seen[i].head, "\r\nContent-MD5: "));
+            else
+                assert_null(strcasestr(seen[i].head, "Content-MD5"));
+        }
+        oss_client_free(c);
+    }
+}
+
 struct worker {
     struct oss_client *c;
     int failures;
@@ -693,6 +723,7 @@ int main(void)
         cmocka_unit_test(test_no_retry_on_4xx),
         cmocka_unit_test(test_head_error_from_x_oss_err),
         cmocka_unit_test(test_headers_sent),
+        cmocka_unit_test(test_content_md5_option),
         cmocka_unit_test(test_threads_keepalive),
         cmocka_unit_test(test_config),
         cmocka_unit_test(test_addressing),
