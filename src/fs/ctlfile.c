@@ -238,15 +238,8 @@ static int ctl_write_locked(struct fs_ctx *ctx, struct fs_ctlh *h, const char *b
         return -EFBIG;
     }
     struct oss_buf *b = &h->input;
-    size_t end = (size_t)off + size;
-    if (end > b->len) {
-        if (oss_buf_reserve(b, end - b->len) < 0)
-            return -ENOMEM;
-        memset(b->data + b->len, ' ', end - b->len);
-        b->len = end;
-        b->data[end] = 0;
-    }
-    memcpy(b->data + off, buf, size);
+    if (oss_buf_write_at(b, (size_t)off, buf, size, ' ') < 0) /* a gap reads as blanks */
+        return -ENOMEM;
     h->wrote = 1;
     int rc =
         parse_and_put(ctx, who, e, &t, b->data, b->len, 0, &h->applied, &h->applied, &h->state);

@@ -115,34 +115,12 @@ void fs_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct f
         local_read(req, ctx, h->in, size, off);
 }
 
-/* Sets an editor temporary's length, filling with zeros; ctx->lock held. */
-static int local_setlen_locked(struct fs_inode *in, size_t len)
-{
-    struct oss_buf *b = &in->local;
-    if (len > LOCAL_MAX)
-        return -EFBIG;
-    if (len > b->len) {
-        int rc = oss_buf_reserve(b, len - b->len);
-        if (rc < 0)
-            return rc;
-        memset(b->data + b->len, 0, len - b->len);
-    }
-    if (b->data) {
-        b->len = len;
-        b->data[len] = 0;
-    }
-    return 0;
-}
-
 int fs_local_write(struct fs_ctx *ctx, struct fs_inode *in, const char *buf, size_t size, off_t off)
 {
     if ((uint64_t)off + size > LOCAL_MAX)
         return -EFBIG;
     pthread_mutex_lock(&ctx->lock);
-    size_t end = (size_t)off + size;
-    int rc = end > in->local.len ? local_setlen_locked(in, end) : 0;
-    if (rc == 0 && size)
-        memcpy(in->local.data + off, buf, size);
+    int rc = oss_buf_write_at(&in->local, (size_t)off, buf, size, 0);
     in->mtime = time(NULL);
     pthread_mutex_unlock(&ctx->lock);
     return rc;
@@ -153,7 +131,7 @@ int fs_local_truncate(struct fs_ctx *ctx, struct fs_inode *in, uint64_t size)
     if (size > LOCAL_MAX)
         return -EFBIG;
     pthread_mutex_lock(&ctx->lock);
-    int rc = local_setlen_locked(in, (size_t)size);
+    int rc = oss_buf_setlen(&in->local, (size_t)size, 0);
     pthread_mutex_unlock(&ctx->lock);
     return rc;
 }

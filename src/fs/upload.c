@@ -40,7 +40,7 @@ struct fs_upload {
     int err;                /* first failure (negative errno) */
     struct oss_part *parts; /* by number - 1 */
     int nparts;             /* parts submitted */
-    int capparts;
+    size_t capparts;
     struct part_job *jobs;
     void *spare[UP_SPARE]; /* buffers of sent parts, reused (fresh mappings cost page faults) */
     int nspare;
@@ -167,16 +167,9 @@ static int submit(struct fs_upload *up)
     int rc = up->err;
     if (rc == 0 && up->nparts >= 10000)
         rc = up->err = -EFBIG; /* OSS allows 10,000 parts: a larger part_size is needed */
-    if (rc == 0 && up->nparts == up->capparts) {
-        int cap = up->capparts ? up->capparts * 2 : 64;
-        struct oss_part *np = realloc(up->parts, (size_t)cap * sizeof(*np));
-        if (!np)
-            rc = up->err = -ENOMEM;
-        else {
-            up->parts = np;
-            up->capparts = cap;
-        }
-    }
+    if (rc == 0 && oss_array_grow((void **)&up->parts, &up->capparts, (size_t)up->nparts + 1,
+                                  sizeof(*up->parts)) < 0)
+        rc = up->err = -ENOMEM;
     struct part_job *j = rc == 0 ? calloc(1, sizeof(*j)) : NULL;
     if (rc == 0 && !j)
         rc = up->err = -ENOMEM;

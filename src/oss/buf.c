@@ -10,15 +10,21 @@
 
 void oss_buf_init(struct oss_buf *b)
 {
+    oss_buf_init_max(b, 0);
+}
+
+void oss_buf_init_max(struct oss_buf *b, size_t max)
+{
     b->data = NULL;
     b->len = 0;
     b->cap = 0;
+    b->max = max;
 }
 
 void oss_buf_cleanup(struct oss_buf *b)
 {
     free(b->data);
-    oss_buf_init(b);
+    oss_buf_init_max(b, b->max);
 }
 
 void oss_buf_reset(struct oss_buf *b)
@@ -33,6 +39,8 @@ int oss_buf_reserve(struct oss_buf *b, size_t n)
 {
     if (n > SIZE_MAX - b->len - 1)
         return -ENOMEM;
+    if (b->max && n > b->max - (b->len < b->max ? b->len : b->max))
+        return -EFBIG;
     size_t need = b->len + n + 1;
     if (need <= b->cap)
         return 0;
@@ -125,4 +133,50 @@ char *oss_buf_detach(struct oss_buf *b)
 const char *oss_buf_str(const struct oss_buf *b)
 {
     return b->data ? b->data : "";
+}
+
+int oss_buf_setlen(struct oss_buf *b, size_t len, char fill)
+{
+    if (len > b->len) {
+        int rc = oss_buf_reserve(b, len - b->len);
+        if (rc)
+            return rc;
+        memset(b->data + b->len, fill, len - b->len);
+    }
+    b->len = len;
+    if (b->data)
+        b->data[len] = '\0';
+    return 0;
+}
+
+int oss_buf_write_at(struct oss_buf *b, size_t off, const void *p, size_t n, char fill)
+{
+    if (off > SIZE_MAX - n)
+        return -ENOMEM;
+    if (off + n > b->len) {
+        int rc = oss_buf_setlen(b, off + n, fill);
+        if (rc)
+            return rc;
+    }
+    if (n)
+        memmove(b->data + off, p, n);
+    return 0;
+}
+
+int oss_array_grow(void **v, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t ncap = *cap ? *cap : 16;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2 / elem)
+            return -ENOMEM;
+        ncap *= 2;
+    }
+    void *nv = realloc(*v, ncap * elem);
+    if (!nv)
+        return -ENOMEM;
+    *v = nv;
+    *cap = ncap;
+    return 0;
 }

@@ -167,9 +167,7 @@ int oss_base64_decode(const char *text, size_t len, struct oss_buf *out)
     oss_buf_append(out, "", 0);
     return 0;
 invalid:
-    out->len = start;
-    if (out->data)
-        out->data[start] = '\0';
+    oss_buf_setlen(out, start, 0);
     return -EINVAL;
 }
 
@@ -207,9 +205,7 @@ int oss_url_encode(const char *s, size_t len, int keep_slash, struct oss_buf *ou
     if (rc == 0)
         rc = oss_buf_append(out, "", 0);
     if (rc) {
-        out->len = start;
-        if (out->data)
-            out->data[start] = '\0';
+        oss_buf_setlen(out, start, 0);
     }
     return rc;
 }
@@ -250,9 +246,7 @@ int oss_url_decode(const char *s, size_t len, int plus_is_space, struct oss_buf 
     oss_buf_append(out, "", 0);
     return 0;
 invalid:
-    out->len = start;
-    if (out->data)
-        out->data[start] = '\0';
+    oss_buf_setlen(out, start, 0);
     return -EINVAL;
 }
 

@@ -207,8 +207,7 @@ int oss_get_object(struct oss_client *c, const char *bucket, const char *key,
     int rc = get_object(c, bucket, key, version_id, offset, length, &g, meta, err);
 
     if (rc < 0 && out->len > start) {
-        out->len = start; /* drop a partial or unverified body */
-        out->data[start] = 0;
+        oss_buf_setlen(out, start, 0); /* drop a partial or unverified body */
     }
     return rc;
 }

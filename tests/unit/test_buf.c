@@ -95,6 +95,58 @@ static void test_printf(void **state)
     free(s);
 }
 
+/* setlen truncates and fills; write_at fills a gap and overwrites in place. */
+static void test_setlen_write_at(void **state)
+{
+    (void)state;
+    struct oss_buf b = OSS_BUF_INIT;
+    assert_int_equal(oss_buf_write_at(&b, 3, "ab", 2, '.'), 0);
+    assert_int_equal(b.len, 5);
+    assert_string_equal(oss_buf_str(&b), "...ab");
+    assert_int_equal(oss_buf_write_at(&b, 1, "XY", 2, '.'), 0);
+    assert_string_equal(oss_buf_str(&b), ".XYab");
+    assert_int_equal(oss_buf_setlen(&b, 2, 0), 0);
+    assert_string_equal(oss_buf_str(&b), ".X");
+    assert_int_equal(oss_buf_setlen(&b, 4, ' '), 0);
+    assert_memory_equal(b.data, ".X  ", 5); /* NUL-terminated */
+    oss_buf_cleanup(&b);
+}
+
+/* A buffer with a max refuses to grow past it and stays as it was. */
+static void test_max(void **state)
+{
+    (void)state;
+    struct oss_buf b;
+    oss_buf_init_max(&b, 4);
+    assert_int_equal(oss_buf_append(&b, "abcd", 4), 0);
+    assert_int_equal(oss_buf_append(&b, "e", 1), -EFBIG);
+    assert_int_equal(oss_buf_write_at(&b, 2, "xyz", 3, 0), -EFBIG);
+    assert_string_equal(oss_buf_str(&b), "abcd");
+    oss_buf_cleanup(&b);
+    assert_int_equal(oss_buf_setlen(&b, 5, 0), -EFBIG); /* the max survives cleanup */
+    assert_int_equal(oss_buf_setlen(&b, 4, 'z'), 0);
+    assert_string_equal(oss_buf_str(&b), "zzzz");
+    oss_buf_cleanup(&b);
+}
+
+static void test_array_grow(void **state)
+{
+    (void)state;
+    int *v = NULL;
+    size_t cap = 0;
+    assert_int_equal(oss_array_grow((void **)&v, &cap, 1, sizeof(*v)), 0);
+    assert_int_equal(cap, 16);
+    v[15] = 7;
+    assert_int_equal(oss_array_grow((void **)&v, &cap, 17, sizeof(*v)), 0);
+    assert_int_equal(cap, 32);
+    assert_int_equal(v[15], 7);
+    assert_int_equal(oss_array_grow((void **)&v, &cap, 20, sizeof(*v)), 0);
+    assert_int_equal(cap, 32);
+    assert_int_equal(oss_array_grow((void **)&v, &cap, SIZE_MAX / 2, sizeof(*v)), -ENOMEM);
+    assert_int_equal(cap, 32);
+    free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -102,6 +154,9 @@ int main(void)
         cmocka_unit_test(test_append_and_grow),
         cmocka_unit_test(test_reserve),
         cmocka_unit_test(test_printf),
+        cmocka_unit_test(test_setlen_write_at),
+        cmocka_unit_test(test_max),
+        cmocka_unit_test(test_array_grow),
     };
     return cmocka_run_group_tests_name("buf", tests, NULL, NULL);
 }
