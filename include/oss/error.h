@@ -12,6 +12,11 @@ struct oss_error {
     char message[256];   /* OSS Message or transport description */
     char request_id[64]; /* x-oss-request-id / RequestId; "" if none */
     char ec[32];         /* OSS EC, e.g. "0003-00000703"; "" if none */
+    /* Which call it was, recorded by the client for every request it sends (also on success):
+     * the operation ("GetObjectACL"), bucket and key; "" when not a request (bad arguments). */
+    char op[48];
+    char bucket[64];
+    char key[1024];
 };
 
 void oss_error_clear(struct oss_error *e);
@@ -28,7 +33,10 @@ int oss_errno_for(const char *code, int http_status);
  * body may be NULL or not XML (then code is derived from the status). Sets e->err. */
 void oss_error_from_response(struct oss_error *e, int http_status, const char *request_id,
                              const char *body, size_t body_len);
-/* One line for logs: "AccessDenied (403): <message> [request id X]". Never includes secrets. */
+/* One line for logs: "AccessDenied (403): <message> [request id X]". Never includes secrets.
+ * The operation, bucket and key are not part of it (see oss_error_format_call). */
 void oss_error_format(const struct oss_error *e, char *out, size_t outlen);
+/* The same, led by the call: "GetObjectACL photos/cat.jpg: AccessDenied (403): ...". */
+void oss_error_format_call(const struct oss_error *e, char *out, size_t outlen);
 
 #endif

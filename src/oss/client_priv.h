@@ -81,6 +81,9 @@ void oss_content_md5_digest(const unsigned char md5[16], char out[25]);
 int oss_client_send(struct oss_client *c, struct oss_req *r, struct oss_http_response *resp,
                     struct oss_error *err);
 
+/* The OSS operation name of r (opname.c), e.g. "PutObjectACL"; always NUL-terminated. */
+void oss_req_op_name(const struct oss_req *r, char *out, size_t len);
+
 /* Sets err to a client-side failure (no HTTP answer involved). Returns -e. */
 int oss_client_fail(struct oss_error *err, int e, const char *code, const char *message);
 /* Sets err for an answer the client cannot use (malformed body, CRC mismatch), keeping the

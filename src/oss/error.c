@@ -193,3 +193,15 @@ void oss_error_format(const struct oss_error *e, char *out, size_t outlen)
     if (n >= 0 && (size_t)n < outlen && e->ec[0])
         snprintf(out + n, outlen - (size_t)n, " [EC %s]", e->ec);
 }
+
+void oss_error_format_call(const struct oss_error *e, char *out, size_t outlen)
+{
+    int n = 0;
+    if (!outlen)
+        return;
+    if (e->op[0])
+        n = snprintf(out, outlen, "%s %s%s%s: ", e->op, e->bucket, e->key[0] ? "/" : "", e->key);
+    if (n < 0 || (size_t)n >= outlen)
+        return;
+    oss_error_format(e, out + n, outlen - (size_t)n);
+}

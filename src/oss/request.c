@@ -22,13 +22,38 @@ int oss_client_fail(struct oss_error *err, int e, const char *code, const char *
     return -e;
 }
 
+/* Which call err describes: kept across the refilling of err after a request was sent. */
+struct call {
+    char op[sizeof(((struct oss_error *)0)->op)];
+    char bucket[sizeof(((struct oss_error *)0)->bucket)];
+    char key[sizeof(((struct oss_error *)0)->key)];
+};
+
+static void call_save(const struct oss_error *err, struct call *c)
+{
+    memcpy(c->op, err->op, sizeof c->op);
+    memcpy(c->bucket, err->bucket, sizeof c->bucket);
+    memcpy(c->key, err->key, sizeof c->key);
+}
+
+static void call_restore(struct oss_error *err, const struct call *c)
+{
+    memcpy(err->op, c->op, sizeof c->op);
+    memcpy(err->bucket, c->bucket, sizeof c->bucket);
+    memcpy(err->key, c->key, sizeof c->key);
+}
+
 int oss_client_bad_answer(struct oss_error *err, const struct oss_http_response *resp, int e,
                           const char *code, const char *message)
 {
     const char *rid = oss_http_header(resp, "x-oss-request-id");
+    struct call call;
 
+    if (err)
+        call_save(err, &call); /* set by the send that got resp */
     oss_client_fail(err, e, code, message);
     if (err) {
+        call_restore(err, &call);
         err->http_status = resp->status;
         snprintf(err->request_id, sizeof err->request_id, "%s", rid ? rid : "");
     }
@@ -259,8 +284,25 @@ static int answer_error(const struct oss_http_response *resp, struct oss_error *
     return err->err;
 }
 
+static int send_request(struct oss_client *c, struct oss_req *r, struct oss_http_response *resp,
+                        struct oss_error *err);
+
 int oss_client_send(struct oss_client *c, struct oss_req *r, struct oss_http_response *resp,
                     struct oss_error *err)
+{
+    struct call call;
+    oss_req_op_name(r, call.op, sizeof call.op);
+    snprintf(call.bucket, sizeof call.bucket, "%s", r->bucket ? r->bucket : "");
+    snprintf(call.key, sizeof call.key, "%s", r->key ? r->key : "");
+    int rc = send_request(c, r, resp, err);
+    if (err)
+        call_restore(err, &call);
+    return rc;
+}
+
+/* Signs and sends r; oss_client_send records which call it was. */
+static int send_request(struct oss_client *c, struct oss_req *r, struct oss_http_response *resp,
+                        struct oss_error *err)
 {
     struct oss_buf url = OSS_BUF_INIT, auth = OSS_BUF_INIT;
     struct creds cr;

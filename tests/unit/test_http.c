@@ -356,6 +356,45 @@ static void test_content_md5_option(void **state)
     }
 }
 
+/* Every error says which call it was: operation, bucket and key, recorded by the client,
+ * also when the answer was refused after it arrived. */
+static void test_error_names_the_call(void **state)
+{
+    (void)state;
+    struct oss_client *c = new_client(0, NULL);
+    struct oss_error e;
+    struct oss_buf body = OSS_BUF_INIT;
+    struct oss_list_params lp = {.prefix = "a/", .delimiter = "/"};
+    struct oss_list_page page = {0};
+    char acl[24];
+
+    reset(NULL, 0);
+    assert_int_equal(oss_put_bucket_access_monitor(c, "bkt", "Enabled", &e), 0);
+    assert_string_equal(e.op, "PutBucketAccessMonitor");
+    assert_string_equal(e.bucket, "bkt");
+    assert_string_equal(e.key, "");
+    assert_int_equal(oss_put_object(c, "bkt", "dir/k", "x", 1, NULL, NULL, &e), 0);
+    assert_string_equal(e.op, "PutObject");
+    assert_string_equal(e.key, "dir/k");
+    oss_copy_object(c, "bkt", "a", "b", &e);
+    assert_string_equal(e.op, "CopyObject");
+    assert_string_equal(e.key, "b");
+    assert_int_equal(oss_get_object_acl(c, "bkt", "k", NULL, acl, &e), -EIO);
+    assert_string_equal(e.op, "GetObjectACL");
+    assert_int_equal(oss_list_objects_v2(c, "bkt", &lp, &page, &e), -EIO);
+    assert_string_equal(e.op, "ListObjectsV2");
+    oss_list_page_cleanup(&page);
+    assert_int_equal(oss_get_bucket_subresource(c, "bkt", "publicAccessBlock", &body, &e), 0);
+    assert_string_equal(e.op, "GetBucketPublicAccessBlock");
+    char line[256];
+    oss_error_format_call(&e, line, sizeof line);
+    assert_non_null(strstr(line, "GetBucketPublicAccessBlock bkt: "));
+    assert_int_equal(oss_get_object_acl(c, "bkt", "", NULL, acl, &e), -EINVAL); /* not sent */
+    assert_string_equal(e.op, "");
+    oss_buf_cleanup(&body);
+    oss_client_free(c);
+}
+
 struct worker {
     struct oss_client *c;
     int failures;
@@ -724,6 +763,7 @@ int main(void)
         cmocka_unit_test(test_head_error_from_x_oss_err),
         cmocka_unit_test(test_headers_sent),
         cmocka_unit_test(test_content_md5_option),
+        cmocka_unit_test(test_error_names_the_call),
         cmocka_unit_test(test_threads_keepalive),
         cmocka_unit_test(test_config),
         cmocka_unit_test(test_addressing),
