@@ -207,6 +207,9 @@ int emu_store_open(const char *dir, struct emu_store **out)
         return -ENOMEM;
     pthread_mutex_init(&st->lock, NULL);
     pthread_mutex_init(&st->cache_lock, NULL);
+    pthread_mutex_init(&st->config_lock, NULL);
+    for (int i = 0; i < STORE_UPLOAD_LOCKS; i++)
+        pthread_mutex_init(&st->upload_locks[i], NULL);
     st->dir = strdup(dir);
     st->objects_dir = path_join(dir, "objects");
     st->tmp_dir = path_join(dir, "tmp");
@@ -255,10 +258,23 @@ void emu_store_close(struct emu_store *st)
         sqlite3_close(st->db);
     pthread_mutex_destroy(&st->lock);
     pthread_mutex_destroy(&st->cache_lock);
+    pthread_mutex_destroy(&st->config_lock);
+    for (int i = 0; i < STORE_UPLOAD_LOCKS; i++)
+        pthread_mutex_destroy(&st->upload_locks[i]);
     free(st->dir);
     free(st->objects_dir);
     free(st->tmp_dir);
     free(st);
+}
+
+void emu_store_config_lock(struct emu_store *st)
+{
+    pthread_mutex_lock(&st->config_lock);
+}
+
+void emu_store_config_unlock(struct emu_store *st)
+{
+    pthread_mutex_unlock(&st->config_lock);
 }
 
 static void copy_col(char *dst, size_t len, sqlite3_stmt *s, int col)
@@ -280,13 +296,16 @@ static void row_to_bucket(sqlite3_stmt *s, struct emu_bucket *b)
     b->created = (time_t)sqlite3_column_int64(s, 6);
 }
 
-int emu_store_bucket_create(struct emu_store *st, const struct emu_bucket *b)
+int emu_store_bucket_create_within(struct emu_store *st, const struct emu_bucket *b,
+                                   unsigned max_per_owner)
 {
     sqlite3_stmt *s = NULL;
     int rc;
 
     pthread_mutex_lock(&st->lock);
-    rc = store_prepare(st, "INSERT INTO buckets(" BUCKET_COLUMNS ") VALUES(?1,?2,?3,?4,?5,?6,?7)",
+    rc = store_prepare(st,
+                       "INSERT INTO buckets(" BUCKET_COLUMNS ") SELECT ?1,?2,?3,?4,?5,?6,?7 "
+                       "WHERE (SELECT count(*) FROM buckets WHERE owner=?2) < ?8",
                        &s);
     if (rc == 0) {
         sqlite3_bind_text(s, 1, b->name, -1, SQLITE_TRANSIENT);
@@ -296,11 +315,19 @@ int emu_store_bucket_create(struct emu_store *st, const struct emu_bucket *b)
         sqlite3_bind_text(s, 5, b->region, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(s, 6, b->storage_class, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(s, 7, (sqlite3_int64)b->created);
+        sqlite3_bind_int64(s, 8, max_per_owner ? (sqlite3_int64)max_per_owner : INT64_MAX);
         rc = store_err(sqlite3_step(s));
+        if (rc == 0 && sqlite3_changes(st->db) == 0)
+            rc = -EDQUOT;
     }
     store_finish(st, s);
     pthread_mutex_unlock(&st->lock);
     return rc;
+}
+
+int emu_store_bucket_create(struct emu_store *st, const struct emu_bucket *b)
+{
+    return emu_store_bucket_create_within(st, b, 0);
 }
 
 int emu_store_bucket_get(struct emu_store *st, const char *name, struct emu_bucket *out)

@@ -126,6 +126,17 @@ static int grow_locked(struct emu_store *st, struct emu_object *cur, const char 
     return rc;
 }
 
+/* The version id of bucket/key's current row into o->version_id when the bucket has versioning
+ * configured (status non-empty): an append does not make a new version, so every answer names
+ * the version the first append created. Caller locks. */
+static int version_of_locked(struct emu_store *st, const char *status, struct emu_object *o)
+{
+    char file[40];
+    if (!status[0])
+        return 0;
+    return store_version_current(st, o->bucket, o->key, o->version_id, file);
+}
+
 int emu_store_object_append(struct emu_store *st, struct emu_object *tmpl, uint64_t position,
                             const char *data_path, uint64_t len, uint64_t crc,
                             const unsigned char md5[16], struct emu_object *out, uint64_t *cur_size)
@@ -152,6 +163,8 @@ int emu_store_object_append(struct emu_store *st, struct emu_object *tmpl, uint6
             if (rc == 0)
                 rc = current_locked(st, tmpl->bucket, tmpl->key, out);
             if (rc == 0)
+                rc = version_of_locked(st, status, out);
+            if (rc == 0)
                 rc = 1; /* created: data_path was renamed into place */
         }
         pthread_mutex_unlock(&st->lock);
@@ -167,6 +180,8 @@ int emu_store_object_append(struct emu_store *st, struct emu_object *tmpl, uint6
             rc = -EFBIG;
         else
             rc = grow_locked(st, &cur, data_path, len, crc, md5);
+        if (rc == 0)
+            rc = version_of_locked(st, status, &cur);
         if (rc == 0)
             *out = cur;
         else

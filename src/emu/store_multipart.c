@@ -184,8 +184,26 @@ static int part_file_locked(struct emu_store *st, const char *upload_id, unsigne
     return rc;
 }
 
-int emu_store_part_put(struct emu_store *st, const char *upload_id, struct emu_part *p,
-                       const char *data_path)
+static pthread_mutex_t *upload_lock_of(struct emu_store *st, const char *upload_id)
+{
+    unsigned h = 5381;
+    for (const char *c = upload_id; *c; c++)
+        h = h * 33 + (unsigned char)*c;
+    return &st->upload_locks[h % STORE_UPLOAD_LOCKS];
+}
+
+void emu_store_upload_lock(struct emu_store *st, const char *upload_id)
+{
+    pthread_mutex_lock(upload_lock_of(st, upload_id));
+}
+
+void emu_store_upload_unlock(struct emu_store *st, const char *upload_id)
+{
+    pthread_mutex_unlock(upload_lock_of(st, upload_id));
+}
+
+static int part_put(struct emu_store *st, const char *upload_id, struct emu_part *p,
+                    const char *data_path)
 {
     char id[33], old[40], dst[4096], oldpath[4096];
     struct emu_upload u;
@@ -228,6 +246,15 @@ int emu_store_part_put(struct emu_store *st, const char *upload_id, struct emu_p
         }
     }
     pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+int emu_store_part_put(struct emu_store *st, const char *upload_id, struct emu_part *p,
+                       const char *data_path)
+{
+    emu_store_upload_lock(st, upload_id);
+    int rc = part_put(st, upload_id, p, data_path);
+    emu_store_upload_unlock(st, upload_id);
     return rc;
 }
 
@@ -348,12 +375,14 @@ int emu_store_upload_abort(struct emu_store *st, const char *bucket, const char 
     struct emu_upload u;
     int rc;
 
+    emu_store_upload_lock(st, upload_id);
     pthread_mutex_lock(&st->lock);
     rc = upload_get_locked(st, bucket, upload_id, &u);
     emu_upload_cleanup(&u);
     if (rc == 0)
         rc = drop_upload_locked(st, upload_id);
     pthread_mutex_unlock(&st->lock);
+    emu_store_upload_unlock(st, upload_id);
     return rc;
 }
 

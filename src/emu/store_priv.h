@@ -16,13 +16,18 @@ struct store_cached {
     int busy;           /* lent out by store_prepare, not yet back through store_finish */
 };
 
+#define STORE_UPLOAD_LOCKS 32
+
 struct emu_store {
     char *dir;
     char *objects_dir; /* DIR/objects */
     char *tmp_dir;     /* DIR/tmp */
     sqlite3 *db;
-    pthread_mutex_t lock;       /* serializes every use of db and of the object files' lifetime */
-    pthread_mutex_t cache_lock; /* guards cache (a leaf lock) */
+    pthread_mutex_t lock;        /* serializes every use of db and of the object files' lifetime */
+    pthread_mutex_t cache_lock;  /* guards cache (a leaf lock) */
+    pthread_mutex_t config_lock; /* emu_store_config_lock: taken before lock, never inside */
+    /* emu_store_upload_lock, by a hash of the upload id: taken before lock, never inside */
+    pthread_mutex_t upload_locks[STORE_UPLOAD_LOCKS];
     struct store_cached cache[STORE_CACHE_SIZE]; /* prepared statements by SQL text */
 };
 

@@ -267,4 +267,20 @@ function crc64(buf) {
   return ((crc ^ MASK64) & MASK64).toString(10);
 }
 
-module.exports = { OSSEMU, REGION, ALICE, BOB, AUDITOR, accountsDoc, Emu, rawRequest, xmlField, crc64, sleep };
+// send makes one signed request through ali-oss's request() (V1 or V4 as the client is) and
+// resolves with its result when the status is one of `statuses`; body is sent as XML.
+function send(c, { method, bucket, key = '', subres, body, statuses = [200], xml = false, headers }) {
+  const params = key
+    ? c._objectRequestParams(method, key, { subres, headers })
+    : { method, bucket, subres, headers };
+  params.bucket = bucket;
+  if (body !== undefined) {
+    params.content = Buffer.from(body);
+    params.mime = 'xml';
+  }
+  params.successStatuses = statuses;
+  params.xmlResponse = xml;
+  return c.request(params);
+}
+
+module.exports = { OSSEMU, REGION, ALICE, BOB, AUDITOR, accountsDoc, Emu, rawRequest, xmlField, crc64, sleep, send };
