@@ -6,7 +6,7 @@
 'use strict';
 
 const http = require('node:http');
-const { describe, test, before, after } = require('node:test');
+const { describe, test, before } = require('node:test');
 const assert = require('node:assert/strict');
 const { ALICE, BOB, accountsDoc, Emu, xmlField, send } = require('./helpers');
 
@@ -51,13 +51,7 @@ class FidelityEmu extends Emu {
   }
 }
 
-const emu = new FidelityEmu();
-before(async () => {
-  await emu.start();
-});
-after(async () => {
-  await emu.stop();
-});
+const emu = FidelityEmu.started();
 
 const client = (who, v4, bucket, extra) => emu.client(who, v4, bucket, extra);
 

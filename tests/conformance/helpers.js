@@ -67,6 +67,16 @@ class Emu {
     process.on('SIGTERM', this._onSignal);
   }
 
+  // started makes an ossemu of this class for the calling test file: started before its tests
+  // and stopped after them (node:test hooks).
+  static started() {
+    const { before, after } = require('node:test');
+    const emu = new this();
+    before(() => emu.start());
+    after(() => emu.stop());
+    return emu;
+  }
+
   // accountsDoc is the --accounts document start() writes; a suite that needs more accounts or
   // keys subclasses Emu and overrides it.
   accountsDoc() {
