@@ -270,6 +270,37 @@ for (const v4 of [false, true]) {
   });
 }
 
+test('PutBucketLifecycle with a last-access-time rule and PutBucketAccessMonitor Disabled: one wins', async () => {
+  const LB = 'fid-atime';
+  const svc = client(ALICE, true);
+  await svc.putBucket(LB);
+  const monitor = status =>
+    send(svc, {
+      method: 'PUT',
+      bucket: LB,
+      subres: { accessmonitor: '' },
+      body: `<AccessMonitorConfiguration><Status>${status}</Status></AccessMonitorConfiguration>`,
+      statuses: [200, 409],
+    });
+  const atimeRule =
+    '<LifecycleConfiguration><Rule><ID>r</ID><Prefix>p/</Prefix><Status>Enabled</Status><Transition><Days>30</Days>' +
+    '<StorageClass>IA</StorageClass><IsAccessTime>true</IsAccessTime></Transition></Rule></LifecycleConfiguration>';
+  for (let round = 0; round < 25; round++) {
+    await monitor('Enabled');
+    await send(svc, { method: 'DELETE', bucket: LB, subres: { lifecycle: '' }, statuses: [204] });
+    const [lc, am] = await Promise.all([
+      send(svc, { method: 'PUT', bucket: LB, subres: { lifecycle: '' }, body: atimeRule, statuses: [200, 400] }),
+      monitor('Disabled'),
+    ]);
+    const won = [lc.res.status === 200, am.res.status === 200];
+    assert.equal(won.filter(Boolean).length, 1, `round ${round}: exactly one wins (${lc.res.status}, ${am.res.status})`);
+    const state = await send(svc, { method: 'GET', bucket: LB, subres: { accessmonitor: '' } });
+    const rules = await send(svc, { method: 'GET', bucket: LB, subres: { lifecycle: '' }, statuses: [200, 404] });
+    const disabled = xmlField(state.res.data, 'Status') === 'Disabled';
+    assert.ok(!(disabled && rules.res.status === 200), `round ${round}: an IsAccessTime rule with the monitor Disabled`);
+  }
+});
+
 test('the bucket quota holds under concurrent creates', async () => {
   const carol = client(CAROL, false);
   for (let i = 0; i < 96; i++) await carol.putBucket(`carol-${i}`);
