@@ -61,6 +61,8 @@ struct emu_req {
     struct emu_principal who;
     char request_id[25]; /* 24 upper-case hex characters */
     const char *op;      /* operation name for the log, set by the router */
+    char source_ip[46];  /* the client's address (acs:SourceIp), "" when unknown */
+    int secure;          /* arrived over TLS (acs:SecureTransport); ossemu serves plain HTTP */
 };
 
 struct emu_resp {
@@ -83,8 +85,10 @@ const char *emu_req_header(const struct emu_req *r, const char *name);
 /* Adds a response header (copied). Returns 0 or -ENOMEM. */
 int emu_resp_header(struct emu_resp *resp, const char *name, const char *value);
 /* Makes resp an OSS error answer: status, the error XML (Code, Message, RequestId, HostId,
- * EC when given, and extra elements name/value pairs, NULL-terminated), Content-Type and
- * x-oss-ec; for HEAD requests no body but x-oss-err (base64 of the XML). */
+ * extra elements name/value pairs, NULL-terminated, and EC), Content-Type and x-oss-ec; for
+ * HEAD requests no body but x-oss-err (base64 of the XML). ec NULL: the EC OSS is known to
+ * send with code, else EMU_EC_UNKNOWN, so every error answer carries one. */
+#define EMU_EC_UNKNOWN "0000-00000000"
 void emu_resp_error(struct emu_resp *resp, const struct emu_req *req, int status, const char *code,
                     const char *message, const char *ec, ...) __attribute__((sentinel));
 /* Sets a 200 answer with an XML body (already including the XML declaration). */
@@ -181,9 +185,12 @@ void emu_accounts_free(struct emu_accounts *a);
 int emu_accounts_find_key(const struct emu_accounts *a, const char *akid, struct emu_key_info *out);
 
 /* RAM policies (policy.c): the verdict of one policy document (json_t *) for an action
- * ("oss:GetObject") on a resource ("acs:oss:cn-hangzhou:1000000000000001:bucket/key"):
- * -1 explicit Deny, 1 Allow, 0 no statement applies. */
-int emu_policy_eval(const void *policy, const char *action, const char *resource);
+ * ("oss:GetObject") on a resource ("acs:oss:cn-hangzhou:1000000000000001:bucket/key") by req,
+ * whose source address, transport and parameters the statements' Conditions are evaluated
+ * against (req NULL: statements with a Condition do not apply): -1 explicit Deny, 1 Allow, 0
+ * no statement applies. */
+int emu_policy_eval(const void *policy, const struct emu_req *req, const char *action,
+                    const char *resource);
 /* Checks that a JSON text is a policy document this evaluator understands. 0 or -EINVAL with a
  * reason in err. */
 int emu_policy_validate(const char *json_text, char *err, size_t errlen);

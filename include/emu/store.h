@@ -55,10 +55,20 @@ struct emu_object {
 int emu_store_open(const char *dir, struct emu_store **out);
 void emu_store_close(struct emu_store *st);
 
+/* The configuration lock: held around a check of one bucket setting against another and the
+ * write that depends on it (PutBucketLifecycle and PutBucketAccessMonitor), so the pair is
+ * atomic. Taken before, never inside, any other store call. */
+void emu_store_config_lock(struct emu_store *st);
+void emu_store_config_unlock(struct emu_store *st);
+
 /* ---- buckets ---- */
 
 /* Creates bucket b. -EEXIST if a bucket of that name exists (whoever owns it). */
 int emu_store_bucket_create(struct emu_store *st, const struct emu_bucket *b);
+/* The same, refused with -EDQUOT when b->owner already has max_per_owner buckets (0: no
+ * limit); the count and the insert are one step, so concurrent creates cannot exceed it. */
+int emu_store_bucket_create_within(struct emu_store *st, const struct emu_bucket *b,
+                                   unsigned max_per_owner);
 /* Fills *out; -ENOENT if there is no such bucket. */
 int emu_store_bucket_get(struct emu_store *st, const char *name, struct emu_bucket *out);
 /* Deletes an empty bucket and its settings. -ENOENT, or -ENOTEMPTY while objects remain. */
@@ -234,6 +244,12 @@ int emu_store_part_list(struct emu_store *st, const char *upload_id, unsigned af
 int emu_store_part_open(struct emu_store *st, const struct emu_part *p);
 /* Removes the upload and its part files. -ENOENT if absent. */
 int emu_store_upload_abort(struct emu_store *st, const char *bucket, const char *upload_id);
+/* The lock of one upload: emu_store_part_put and emu_store_upload_abort take it, and
+ * CompleteMultipartUpload holds it from listing the parts to emu_store_upload_complete, so a
+ * concurrent re-upload or abort of the same upload waits instead of removing the part files
+ * being read. Taken before, never inside, any other store call but those three. */
+void emu_store_upload_lock(struct emu_store *st, const char *upload_id);
+void emu_store_upload_unlock(struct emu_store *st, const char *upload_id);
 /* Completes upload_id: stores o like emu_store_object_put (versioning and forbid_overwrite
  * included) and removes the upload and its parts, in one step. -ENOENT if the upload is gone
  * (or the bucket), -EEXIST for forbid_overwrite. */
@@ -278,7 +294,5 @@ struct emu_bucket_stat {
 };
 /* Totals of the current objects of bucket (a missing bucket reads as empty). */
 int emu_store_bucket_stat(struct emu_store *st, const char *bucket, struct emu_bucket_stat *out);
-/* Number of buckets owned by account owner. */
-int emu_store_bucket_count(struct emu_store *st, const char *owner, uint64_t *count);
 
 #endif

@@ -232,6 +232,23 @@ static void prepare_request(struct emu_conn *x, const char *method)
     r->nquery = x->target.nquery;
 }
 
+/* The client's address into x->req.source_ip (for acs:SourceIp); "" when MHD cannot say. */
+static void source_address(struct emu_conn *x, struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    char *ip = x->req.source_ip;
+
+    ip[0] = 0;
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip,
+                  sizeof(x->req.source_ip));
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip,
+                  sizeof(x->req.source_ip));
+}
+
 /* Adds the received body to x->req (digests, length, memory or spool file). */
 static void attach_body(struct emu_conn *x)
 {
@@ -476,6 +493,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, x) < 0)
             return MHD_NO;
         prepare_request(x, method);
+        source_address(x, c);
         if (refuse_early(x, c)) /* MHD answers without reading the body, then closes */
             return answer(x, c, method);
         return MHD_YES; /* MHD answers Expect: 100-continue and streams the body */

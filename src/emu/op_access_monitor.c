@@ -3,7 +3,8 @@
  * 6.4).
  * Decision (OSS's code is unverified): Disabled while a lifecycle rule uses last access time is
  * refused with 409 InvalidRequest, EC 0036-00000005 (a conflict with existing state, not a bad
- * argument); the check and the update are not atomic with a concurrent PutBucketLifecycle. */
+ * argument). The check and the update hold the store's configuration lock, as
+ * PutBucketLifecycle's check and write do, so neither can slip between the other's. */
 #include <errno.h>
 #include <string.h>
 
@@ -84,9 +85,10 @@ void emu_op_put_bucket_access_monitor(struct emu_server *s, struct emu_req *req,
     if (emu_op_bucket_admin(s, req, resp, "oss:PutBucketAccessMonitor", 1, &b) < 0 ||
         parse_status(req, resp, status) < 0)
         return;
-    if (!strcmp(status, "Disabled") && check_disable(s, req, resp, b.name) < 0)
-        return;
-    if (emu_op_bucket_result(s, req, resp,
+    emu_store_config_lock(s->store);
+    if ((strcmp(status, "Disabled") || check_disable(s, req, resp, b.name) == 0) &&
+        emu_op_bucket_result(s, req, resp,
                              emu_store_bucket_set_access_monitor(s->store, b.name, status)) == 0)
         resp->status = 200;
+    emu_store_config_unlock(s->store);
 }

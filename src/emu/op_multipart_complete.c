@@ -292,15 +292,23 @@ void emu_op_complete_multipart_upload(struct emu_server *s, struct emu_req *req,
         emu_op_malformed_xml(req, resp);
         goto out;
     }
-    rc = emu_store_part_list(s->store, u.upload_id, 0, MAX_PARTS, &all, &nall, &truncated);
-    if (rc < 0) {
-        emu_op_internal(resp, req, rc);
-        goto out;
+    /* The parts are listed, read and consumed under the upload's lock (store.h). */
+    emu_store_upload_lock(s->store, u.upload_id);
+    struct emu_upload again;
+    rc = emu_store_upload_get(s->store, b.name, u.upload_id, &again);
+    if (rc == 0) {
+        emu_upload_cleanup(&again);
+        rc = emu_store_part_list(s->store, u.upload_id, 0, MAX_PARTS, &all, &nall, &truncated);
     }
-    if (select_parts(req, resp, want, nwant, all, nall, &sel, &nsel) == 0 &&
-        check_part_sizes(req, resp, sel, nsel) == 0 &&
-        complete(s, req, resp, &b, &u, sel, nsel, forbid, &o) == 0)
+    if (rc == -ENOENT)
+        emu_op_no_such_upload(req, resp, u.upload_id); /* aborted or completed since loaded */
+    else if (rc < 0)
+        emu_op_internal(resp, req, rc);
+    else if (select_parts(req, resp, want, nwant, all, nall, &sel, &nsel) == 0 &&
+             check_part_sizes(req, resp, sel, nsel) == 0 &&
+             complete(s, req, resp, &b, &u, sel, nsel, forbid, &o) == 0)
         reply(s, req, resp, &o, url);
+    emu_store_upload_unlock(s->store, u.upload_id);
 out:
     if (sel != all)
         free(sel);

@@ -70,6 +70,8 @@ void emu_op_object_headers_req(struct emu_resp *resp, const struct emu_object *o
     emu_resp_header(resp, "x-oss-object-type", o->type);
     emu_resp_header(resp, "x-oss-storage-class", o->storage_class);
     emu_op_header_u64(resp, "x-oss-hash-crc64ecma", o->crc64);
+    if (!strcmp(o->type, "Appendable"))
+        emu_op_header_u64(resp, "x-oss-next-append-position", o->size);
     size_t ntags = emu_object_tag_count(o->headers);
     if (ntags)
         emu_op_header_u64(resp, "x-oss-tagging-count", ntags);

@@ -211,7 +211,7 @@ static int canonical_xml(struct emu_server *s, struct emu_req *req, struct emu_r
     return 0;
 }
 
-static void setting_put(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+static void setting_put_locked(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
 {
     const struct setting_def *d = req_def(req);
     struct emu_setting_err err = {0};
@@ -245,6 +245,16 @@ static void setting_put(struct emu_server *s, struct emu_req *req, struct emu_re
         return;
     }
     resp->status = 200;
+}
+
+/* A setting is checked against the bucket's state (lifecycle against the access monitor) and
+ * stored under the store's configuration lock, so a concurrent change of that state cannot
+ * slip between the check and the write. */
+static void setting_put(struct emu_server *s, struct emu_req *req, struct emu_resp *resp)
+{
+    emu_store_config_lock(s->store);
+    setting_put_locked(s, req, resp);
+    emu_store_config_unlock(s->store);
 }
 
 /* DELETE ?tagging=k1,k2: the stored tag set without those keys; *out NULL when none remain. */

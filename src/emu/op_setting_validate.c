@@ -144,12 +144,27 @@ int emu_setting_check_cors(const struct emu_setting_ctx *ctx, const struct oss_x
 
 /* ---- referer ---- */
 
+/* Whether list l is one empty Referer element, the way SDKs clear a list (OSS accepts it and
+ * stores an empty list; an empty element among others stays refused). */
+static int clears_list(const struct oss_xml_node *l)
+{
+    const struct oss_xml_node *only = oss_xml_first(l, "Referer");
+    struct oss_buf t = OSS_BUF_INIT;
+    int empty;
+
+    if (!only || oss_xml_next(only, "Referer"))
+        return 0;
+    empty = oss_xml_text(only, &t) == 0 && t.len == 0;
+    oss_buf_cleanup(&t);
+    return empty;
+}
+
 static int referer_list(const struct oss_xml_node *root, const char *name, struct oss_xml_writer *w,
                         struct emu_setting_err *err)
 {
     const struct oss_xml_node *l = oss_xml_find(root, name);
     oss_xmlw_start(w, name);
-    if (l && copy_list(l, "Referer", w, NULL, err) < 0)
+    if (l && !clears_list(l) && copy_list(l, "Referer", w, NULL, err) < 0)
         return -1;
     oss_xmlw_end(w);
     return 0;

@@ -7,35 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <jansson.h>
 
 #include "emu/emu.h"
 #include "emu/store.h"
-
-/* Glob match with '*' (any run) and '?' (one character); fold selects case-insensitivity. */
-static int glob_match(const char *pat, const char *s, int fold)
-{
-    const char *star = NULL, *resume = NULL;
-    while (*s) {
-        if (*pat == '*') {
-            star = pat++;
-            resume = s;
-        } else if (*pat == '?' || (fold ? tolower((unsigned char)*pat) == tolower((unsigned char)*s)
-                                        : *pat == *s)) {
-            pat++;
-            s++;
-        } else if (star) {
-            pat = star + 1;
-            s = ++resume;
-        } else {
-            return 0;
-        }
-    }
-    while (*pat == '*')
-        pat++;
-    return *pat == '\0';
-}
+#include "condition.h"
 
 /* True when v (a string or an array of strings) has an element matching s. */
 static int any_match(json_t *v, const char *s, int fold)
@@ -43,35 +21,42 @@ static int any_match(json_t *v, const char *s, int fold)
     size_t i;
     json_t *e;
     if (json_is_string(v))
-        return glob_match(json_string_value(v), s, fold);
+        return emu_policy_glob(json_string_value(v), s, fold);
     json_array_foreach(v, i, e)
     {
-        if (json_is_string(e) && glob_match(json_string_value(e), s, fold))
+        if (json_is_string(e) && emu_policy_glob(json_string_value(e), s, fold))
             return 1;
     }
     return 0;
 }
 
-/* Verdict of one statement: -1 deny, 1 allow, 0 does not apply. Statements with a Condition
- * are not evaluated (conditions are not supported) and never apply. */
-static int statement_verdict(json_t *st, const char *action, const char *resource)
+/* Verdict of one statement: -1 deny, 1 allow, 0 does not apply. A statement with a Condition
+ * applies when the condition holds for req (condition.c); without a request (req NULL) it
+ * never applies. */
+static int statement_verdict(json_t *st, const struct emu_req *req, const char *action,
+                             const char *resource)
 {
     const char *effect = json_string_value(json_object_get(st, "Effect"));
     json_t *act = json_object_get(st, "Action"), *nact = json_object_get(st, "NotAction");
     json_t *res = json_object_get(st, "Resource"), *nres = json_object_get(st, "NotResource");
 
-    if (!effect || json_object_get(st, "Condition"))
+    json_t *cond = json_object_get(st, "Condition");
+
+    if (!effect || (cond && !req))
         return 0;
     if (act ? !any_match(act, action, 1) : !nact || any_match(nact, action, 1))
         return 0;
     if (res ? !any_match(res, resource, 0) : !nres || any_match(nres, resource, 0))
+        return 0;
+    if (cond && !emu_condition_holds(cond, req, time(NULL)))
         return 0;
     if (strcasecmp(effect, "Deny") == 0)
         return -1;
     return strcasecmp(effect, "Allow") == 0 ? 1 : 0;
 }
 
-int emu_policy_eval(const void *policy, const char *action, const char *resource)
+int emu_policy_eval(const void *policy, const struct emu_req *req, const char *action,
+                    const char *resource)
 {
     json_t *stmts = json_object_get((json_t *)policy, "Statement");
     int verdict = 0;
@@ -79,10 +64,10 @@ int emu_policy_eval(const void *policy, const char *action, const char *resource
     json_t *st;
 
     if (json_is_object(stmts))
-        return statement_verdict(stmts, action, resource);
+        return statement_verdict(stmts, req, action, resource);
     json_array_foreach(stmts, i, st)
     {
-        int v = statement_verdict(st, action, resource);
+        int v = statement_verdict(st, req, action, resource);
         if (v < 0)
             return -1;
         if (v > 0)
@@ -112,6 +97,7 @@ int emu_policy_validate(const char *json_text, char *err, size_t errlen)
     json_error_t jerr;
     json_t *root = json_loads(json_text, 0, &jerr), *stmts, *st;
     const char *why = NULL;
+    char cwhy[160];
     size_t i;
 
     if (!root) {
@@ -140,6 +126,8 @@ int emu_policy_validate(const char *json_text, char *err, size_t errlen)
         else if (!string_or_strings(json_object_get(st, "Resource")) &&
                  !string_or_strings(json_object_get(st, "NotResource")))
             why = "\"Resource\" must be a string or an array of strings";
+        else if (emu_condition_validate(json_object_get(st, "Condition"), cwhy, sizeof(cwhy)))
+            why = cwhy;
         if (why)
             break;
     }
@@ -221,7 +209,7 @@ static int bucket_policy_verdict(const struct emu_server *s, const struct emu_re
     {
         if (!principal_matches(json_object_get(st, "Principal"), &req->who))
             continue;
-        int v = statement_verdict(st, action, arn);
+        int v = statement_verdict(st, req, action, arn);
         if (v < 0) {
             verdict = -1;
             break;
@@ -264,7 +252,7 @@ int emu_authorize(const struct emu_server *s, const struct emu_req *req, struct 
         return -ENOMEM;
     }
     if (!who->anonymous && who->policy)
-        ram = emu_policy_eval(who->policy, action, arn);
+        ram = emu_policy_eval(who->policy, req, action, arn);
     bucket = bucket_policy_verdict(s, req, action, arn);
     free(arn);
     if (ram < 0)

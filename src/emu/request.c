@@ -97,8 +97,9 @@ void emu_resp_xml(struct emu_resp *resp, struct oss_buf *xml)
     emu_resp_set_header(resp, "Content-Type", "application/xml");
 }
 
-/* The EC that real OSS attaches to the commonest codes (oss-api.md 5.2), used when a caller
- * gives none. */
+/* The EC that real OSS attaches to a code, used when a caller gives none. Sources: oss-api.md
+ * 5.2 and the OSS SDKs' captured error answers (MalformedXML, MethodNotAllowed, AccessDenied,
+ * UserDisable); docs/decisions.md lists them. */
 static const char *default_ec(const char *code)
 {
     static const struct {
@@ -109,11 +110,13 @@ static const char *default_ec(const char *code)
         {"FileAlreadyExists", "0026-00000002"},   {"SignatureDoesNotMatch", "0002-00000040"},
         {"InvalidDigest", "0017-00000503"},       {"PositionNotEqualToLength", "0026-00000016"},
         {"ObjectNotAppendable", "0026-00000017"}, {"OperationNotSupported", "0016-00000702"},
+        {"MalformedXML", "0031-00000001"},        {"MethodNotAllowed", "0017-00000001"},
+        {"AccessDenied", "0003-00000001"},        {"UserDisable", "0003-00000801"},
     };
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
         if (strcmp(table[i].code, code) == 0)
             return table[i].ec;
-    return NULL;
+    return EMU_EC_UNKNOWN;
 }
 
 /* Appends "  <name>escaped value</name>\n". */
@@ -155,14 +158,12 @@ void emu_resp_error(struct emu_resp *resp, const struct emu_req *req, int status
         xml_line(&xml, name, value);
     }
     va_end(ap);
-    if (ec)
-        xml_line(&xml, "EC", ec);
+    xml_line(&xml, "EC", ec);
     oss_buf_puts(&xml, "</Error>\n");
 
     oss_buf_reset(&resp->body);
     emu_resp_set_header(resp, "Content-Type", "application/xml");
-    if (ec)
-        emu_resp_set_header(resp, "x-oss-ec", ec);
+    emu_resp_set_header(resp, "x-oss-ec", ec);
     if (req->method && strcmp(req->method, "HEAD") == 0) {
         struct oss_buf b64 = OSS_BUF_INIT;
         if (oss_base64_encode(xml.data, xml.len, &b64) == 0)

@@ -15,27 +15,6 @@
 
 #define MAX_APPEND_SIZE (5ULL * 1024 * 1024 * 1024)
 
-/* Selects the current row of bucket/key into *o. -ENOENT when absent. Caller locks. */
-static int current_locked(struct emu_store *st, const char *bucket, const char *key,
-                          struct emu_object *o)
-{
-    sqlite3_stmt *s = NULL;
-    int rc = store_prepare(
-        st, "SELECT " STORE_OBJECT_COLUMNS " FROM objects WHERE bucket=?1 AND key=?2", &s);
-    memset(o, 0, sizeof(*o));
-    if (rc == 0) {
-        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW)
-            rc = store_row_to_object(s, 0, o);
-        else
-            rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
-    }
-    store_finish(st, s);
-    return rc;
-}
-
 /* Copies len bytes of src_path to fd at offset off. */
 static int copy_at(const char *src_path, int fd, uint64_t off, uint64_t len)
 {
@@ -139,7 +118,7 @@ int emu_store_object_append(struct emu_store *st, struct emu_object *tmpl, uint6
     pthread_mutex_lock(&st->lock);
     rc = store_versioning_locked(st, tmpl->bucket, status); /* -ENOENT: no bucket */
     if (rc == 0)
-        rc = current_locked(st, tmpl->bucket, tmpl->key, &cur);
+        rc = store_object_get_locked(st, tmpl->bucket, tmpl->key, &cur);
     if (rc == -ENOENT && store_versioning_locked(st, tmpl->bucket, status) == 0) {
         /* the bucket exists but the key does not: a new Appendable object */
         if (position != 0) {
@@ -150,7 +129,7 @@ int emu_store_object_append(struct emu_store *st, struct emu_object *tmpl, uint6
             snprintf(tmpl->type, sizeof(tmpl->type), "Appendable");
             rc = store_object_put_locked(st, tmpl, data_path, 0);
             if (rc == 0)
-                rc = current_locked(st, tmpl->bucket, tmpl->key, out);
+                rc = store_object_get_locked(st, tmpl->bucket, tmpl->key, out);
             if (rc == 0)
                 rc = 1; /* created: data_path was renamed into place */
         }

@@ -31,16 +31,24 @@ int store_key_successor(char *p, size_t *len)
     return 0;
 }
 
+int store_list_step(sqlite3_stmt *s, const char *prefix, size_t plen, const char *delim,
+                    size_t dlen, const char **key, size_t *klen, const char **d)
+{
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW)
+        return store_err(rc);
+    *key = (const char *)sqlite3_column_text(s, 1);
+    *klen = (size_t)sqlite3_column_bytes(s, 1);
+    if (!*key || *klen < plen || memcmp(*key, prefix, plen) != 0)
+        return 0;
+    *d = dlen ? memmem(*key + plen, *klen - plen, delim, dlen) : NULL;
+    return 1;
+}
+
 int store_list_push(struct emu_list_result *r, size_t *cap)
 {
-    if (r->n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-        struct emu_list_entry *ne = realloc(r->entries, nc * sizeof(*ne));
-        if (!ne)
-            return -ENOMEM;
-        r->entries = ne;
-        *cap = nc;
-    }
+    if (store_grow((void **)&r->entries, cap, r->n, sizeof(*r->entries)) < 0)
+        return -ENOMEM;
     memset(&r->entries[r->n], 0, sizeof(r->entries[r->n]));
     return 0;
 }
@@ -72,14 +80,10 @@ static int list_locked(struct emu_store *st, const char *bucket, const char *pre
     walk_seek(w, prefix, plen);
 
     for (;;) {
-        rc = sqlite3_step(w->s);
-        if (rc != SQLITE_ROW)
-            return store_err(rc);
-        const char *key = (const char *)sqlite3_column_text(w->s, 1);
-        size_t klen = (size_t)sqlite3_column_bytes(w->s, 1);
-        if (!key || klen < plen || memcmp(key, prefix, plen) != 0)
-            return 0; /* past the prefix range */
-        const char *d = dlen ? memmem(key + plen, klen - plen, delim, dlen) : NULL;
+        const char *key, *d;
+        size_t klen;
+        if ((rc = store_list_step(w->s, prefix, plen, delim, dlen, &key, &klen, &d)) <= 0)
+            return rc; /* the end, or past the prefix range */
         if (d) {
             size_t cplen = (size_t)(d - key) + dlen;
             char *cp = strndup(key, cplen);

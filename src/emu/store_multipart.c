@@ -1,8 +1,8 @@
 /* Multipart uploads in the store (oss-api.md 6.8): pending uploads and their parts' metadata in
  * SQLite, part bytes in files under DIR/parts named by random ids. Both survive a restart (the
- * DIR/tmp sweep at open does not touch DIR/parts). Completion stores the object through the
- * ordinary put (versioning included) and drops the upload under one lock. Listing is in
- * store_multipart_list.c. */
+ * DIR/tmp sweep at open does not touch DIR/parts). Completion (store_version.c) stores the
+ * object through the ordinary put (versioning included) and drops the upload under one lock.
+ * Listing is in store_multipart_list.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -45,18 +45,6 @@ static void part_path(const struct emu_store *st, const char *file, char *buf, s
     snprintf(buf, len, "%s/parts/%s", st->dir, file);
 }
 
-static char *dup_col(sqlite3_stmt *s, int col)
-{
-    const unsigned char *t = sqlite3_column_text(s, col);
-    return strdup(t ? (const char *)t : "");
-}
-
-static void copy_col(char *dst, size_t len, sqlite3_stmt *s, int col)
-{
-    const unsigned char *t = sqlite3_column_text(s, col);
-    snprintf(dst, len, "%s", t ? (const char *)t : "");
-}
-
 void emu_upload_cleanup(struct emu_upload *u)
 {
     if (!u)
@@ -71,14 +59,14 @@ void emu_upload_cleanup(struct emu_upload *u)
 int store_row_to_upload(sqlite3_stmt *s, struct emu_upload *u)
 {
     memset(u, 0, sizeof(*u));
-    copy_col(u->upload_id, sizeof(u->upload_id), s, 0);
-    u->bucket = dup_col(s, 1);
-    u->key = dup_col(s, 2);
+    store_copy_text(u->upload_id, sizeof(u->upload_id), s, 0);
+    u->bucket = store_dup_text(s, 1);
+    u->key = store_dup_text(s, 2);
     u->initiated = (time_t)sqlite3_column_int64(s, 3);
-    u->content_type = dup_col(s, 4);
-    copy_col(u->acl, sizeof(u->acl), s, 5);
-    u->headers = dup_col(s, 6);
-    copy_col(u->storage_class, sizeof(u->storage_class), s, 7);
+    u->content_type = store_dup_text(s, 4);
+    store_copy_text(u->acl, sizeof(u->acl), s, 5);
+    u->headers = store_dup_text(s, 6);
+    store_copy_text(u->storage_class, sizeof(u->storage_class), s, 7);
     if (!u->bucket || !u->key || !u->content_type || !u->headers) {
         emu_upload_cleanup(u);
         return -ENOMEM;
@@ -86,15 +74,17 @@ int store_row_to_upload(sqlite3_stmt *s, struct emu_upload *u)
     return 0;
 }
 
-static void row_to_part(sqlite3_stmt *s, struct emu_part *p)
+static int row_to_part(sqlite3_stmt *s, void *elem)
 {
+    struct emu_part *p = elem;
     memset(p, 0, sizeof(*p));
     p->part_number = (unsigned)sqlite3_column_int(s, 0);
     p->size = (uint64_t)sqlite3_column_int64(s, 1);
-    copy_col(p->etag, sizeof(p->etag), s, 2);
+    store_copy_text(p->etag, sizeof(p->etag), s, 2);
     p->crc64 = (uint64_t)sqlite3_column_int64(s, 3);
     p->mtime = (time_t)sqlite3_column_int64(s, 4);
-    copy_col(p->file, sizeof(p->file), s, 5);
+    store_copy_text(p->file, sizeof(p->file), s, 5);
+    return 0;
 }
 
 int emu_store_upload_create(struct emu_store *st, struct emu_upload *u)
@@ -130,8 +120,8 @@ int emu_store_upload_create(struct emu_store *st, struct emu_upload *u)
 }
 
 /* Loads the upload (bucket NULL: any bucket). Caller locks. */
-static int upload_get_locked(struct emu_store *st, const char *bucket, const char *upload_id,
-                             struct emu_upload *out)
+int store_upload_get_locked(struct emu_store *st, const char *bucket, const char *upload_id,
+                            struct emu_upload *out)
 {
     sqlite3_stmt *s = NULL;
     int rc = store_prepare(st,
@@ -158,7 +148,7 @@ int emu_store_upload_get(struct emu_store *st, const char *bucket, const char *u
 {
     int rc;
     pthread_mutex_lock(&st->lock);
-    rc = upload_get_locked(st, bucket, upload_id, out);
+    rc = store_upload_get_locked(st, bucket, upload_id, out);
     pthread_mutex_unlock(&st->lock);
     return rc;
 }
@@ -174,7 +164,7 @@ static int part_file_locked(struct emu_store *st, const char *upload_id, unsigne
         sqlite3_bind_int(s, 2, (int)n);
         rc = sqlite3_step(s);
         if (rc == SQLITE_ROW) {
-            copy_col(file, 40, s, 0);
+            store_copy_text(file, 40, s, 0);
             rc = 0;
         } else {
             rc = store_err(rc);
@@ -184,8 +174,26 @@ static int part_file_locked(struct emu_store *st, const char *upload_id, unsigne
     return rc;
 }
 
-int emu_store_part_put(struct emu_store *st, const char *upload_id, struct emu_part *p,
-                       const char *data_path)
+static pthread_mutex_t *upload_lock_of(struct emu_store *st, const char *upload_id)
+{
+    unsigned h = 5381;
+    for (const char *c = upload_id; *c; c++)
+        h = h * 33 + (unsigned char)*c;
+    return &st->upload_locks[h % STORE_UPLOAD_LOCKS];
+}
+
+void emu_store_upload_lock(struct emu_store *st, const char *upload_id)
+{
+    pthread_mutex_lock(upload_lock_of(st, upload_id));
+}
+
+void emu_store_upload_unlock(struct emu_store *st, const char *upload_id)
+{
+    pthread_mutex_unlock(upload_lock_of(st, upload_id));
+}
+
+static int part_put(struct emu_store *st, const char *upload_id, struct emu_part *p,
+                    const char *data_path)
 {
     char id[33], old[40], dst[4096], oldpath[4096];
     struct emu_upload u;
@@ -195,7 +203,7 @@ int emu_store_part_put(struct emu_store *st, const char *upload_id, struct emu_p
     if (rc < 0)
         return rc;
     pthread_mutex_lock(&st->lock);
-    rc = upload_get_locked(st, NULL, upload_id, &u);
+    rc = store_upload_get_locked(st, NULL, upload_id, &u);
     emu_upload_cleanup(&u);
     if (rc == 0)
         rc = part_file_locked(st, upload_id, p->part_number, old);
@@ -231,17 +239,22 @@ int emu_store_part_put(struct emu_store *st, const char *upload_id, struct emu_p
     return rc;
 }
 
+int emu_store_part_put(struct emu_store *st, const char *upload_id, struct emu_part *p,
+                       const char *data_path)
+{
+    emu_store_upload_lock(st, upload_id);
+    int rc = part_put(st, upload_id, p, data_path);
+    emu_store_upload_unlock(st, upload_id);
+    return rc;
+}
+
 int emu_store_part_list(struct emu_store *st, const char *upload_id, unsigned after, size_t max,
                         struct emu_part **out, size_t *n, int *truncated)
 {
-    struct emu_part *v = NULL;
+    struct store_rows rows = {0};
     sqlite3_stmt *s = NULL;
-    size_t cnt = 0, cap = 0;
     int rc;
 
-    *out = NULL;
-    *n = 0;
-    *truncated = 0;
     pthread_mutex_lock(&st->lock);
     rc = store_prepare(st,
                        "SELECT " PART_COLUMNS " FROM parts WHERE upload_id=?1 AND part_number > ?2"
@@ -250,34 +263,11 @@ int emu_store_part_list(struct emu_store *st, const char *upload_id, unsigned af
     if (rc == 0) {
         sqlite3_bind_text(s, 1, upload_id, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(s, 2, (sqlite3_int64)after);
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            if (cnt == max) {
-                *truncated = 1;
-                break;
-            }
-            if (cnt == cap) {
-                size_t nc = cap ? cap * 2 : 16;
-                struct emu_part *nv = realloc(v, nc * sizeof(*v));
-                if (!nv) {
-                    rc = SQLITE_NOMEM;
-                    break;
-                }
-                v = nv;
-                cap = nc;
-            }
-            row_to_part(s, &v[cnt++]);
-        }
-        rc = store_err(rc);
+        rc = store_collect(s, max, sizeof(struct emu_part), row_to_part, &rows);
     }
     store_finish(st, s);
     pthread_mutex_unlock(&st->lock);
-    if (rc < 0) {
-        free(v);
-        return rc;
-    }
-    *out = v;
-    *n = cnt;
-    return 0;
+    return store_rows_out(&rows, rc, (void **)out, n, truncated);
 }
 
 int emu_store_part_open(struct emu_store *st, const struct emu_part *p)
@@ -290,7 +280,7 @@ int emu_store_part_open(struct emu_store *st, const struct emu_part *p)
 }
 
 /* Deletes the upload's rows and then its part files. Caller locks. */
-static int drop_upload_locked(struct emu_store *st, const char *upload_id)
+int store_upload_drop_locked(struct emu_store *st, const char *upload_id)
 {
     char(*files)[40] = NULL, path[4096];
     size_t n = 0, cap = 0;
@@ -300,17 +290,11 @@ static int drop_upload_locked(struct emu_store *st, const char *upload_id)
     if (rc == 0) {
         sqlite3_bind_text(s, 1, upload_id, -1, SQLITE_TRANSIENT);
         while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            if (n == cap) {
-                size_t nc = cap ? cap * 2 : 16;
-                char(*nf)[40] = realloc(files, nc * sizeof(*files));
-                if (!nf) {
-                    rc = SQLITE_NOMEM;
-                    break;
-                }
-                files = nf;
-                cap = nc;
+            if (store_grow((void **)&files, &cap, n, sizeof(*files)) < 0) {
+                rc = SQLITE_NOMEM;
+                break;
             }
-            copy_col(files[n++], 40, s, 0);
+            store_copy_text(files[n++], 40, s, 0);
         }
         rc = store_err(rc);
     }
@@ -348,28 +332,13 @@ int emu_store_upload_abort(struct emu_store *st, const char *bucket, const char 
     struct emu_upload u;
     int rc;
 
+    emu_store_upload_lock(st, upload_id);
     pthread_mutex_lock(&st->lock);
-    rc = upload_get_locked(st, bucket, upload_id, &u);
+    rc = store_upload_get_locked(st, bucket, upload_id, &u);
     emu_upload_cleanup(&u);
     if (rc == 0)
-        rc = drop_upload_locked(st, upload_id);
+        rc = store_upload_drop_locked(st, upload_id);
     pthread_mutex_unlock(&st->lock);
-    return rc;
-}
-
-int emu_store_upload_complete(struct emu_store *st, const char *upload_id, struct emu_object *o,
-                              const char *data_path, int forbid_overwrite)
-{
-    struct emu_upload u;
-    int rc;
-
-    pthread_mutex_lock(&st->lock);
-    rc = upload_get_locked(st, o->bucket, upload_id, &u);
-    emu_upload_cleanup(&u);
-    if (rc == 0)
-        rc = store_object_put_locked(st, o, data_path, forbid_overwrite);
-    if (rc == 0)
-        rc = drop_upload_locked(st, upload_id);
-    pthread_mutex_unlock(&st->lock);
+    emu_store_upload_unlock(st, upload_id);
     return rc;
 }

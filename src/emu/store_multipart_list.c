@@ -6,19 +6,20 @@
 
 #include "store_priv.h"
 
+static int decode_upload(sqlite3_stmt *s, void *elem)
+{
+    return store_row_to_upload(s, elem);
+}
+
 int emu_store_upload_list(struct emu_store *st, const char *bucket, const char *prefix,
                           const char *key_marker, const char *upload_id_marker, size_t max,
                           struct emu_upload **out, size_t *n, int *truncated)
 {
-    struct emu_upload *v = NULL;
+    struct store_rows rows = {0};
     sqlite3_stmt *s = NULL;
-    size_t cnt = 0, cap = 0;
     const char *km = key_marker ? key_marker : "";
     int rc;
 
-    *out = NULL;
-    *n = 0;
-    *truncated = 0;
     pthread_mutex_lock(&st->lock);
     rc = store_prepare(st,
                        "SELECT " STORE_UPLOAD_COLUMNS " FROM uploads WHERE bucket=?1"
@@ -33,40 +34,13 @@ int emu_store_upload_list(struct emu_store *st, const char *bucket, const char *
         sqlite3_bind_text(s, 4, km, -1, SQLITE_TRANSIENT);
         if (upload_id_marker && *upload_id_marker && *km)
             sqlite3_bind_text(s, 5, upload_id_marker, -1, SQLITE_TRANSIENT);
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            if (cnt == max) {
-                *truncated = 1;
-                break;
-            }
-            if (cnt == cap) {
-                size_t nc = cap ? cap * 2 : 16;
-                struct emu_upload *nv = realloc(v, nc * sizeof(*v));
-                if (!nv) {
-                    rc = SQLITE_NOMEM;
-                    break;
-                }
-                v = nv;
-                cap = nc;
-            }
-            if (store_row_to_upload(s, &v[cnt]) < 0) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            cnt++;
-        }
-        rc = store_err(rc);
+        rc = store_collect(s, max, sizeof(struct emu_upload), decode_upload, &rows);
     }
     store_finish(st, s);
     pthread_mutex_unlock(&st->lock);
-    if (rc < 0) {
-        for (size_t i = 0; i < cnt; i++)
-            emu_upload_cleanup(&v[i]);
-        free(v);
-        return rc;
-    }
-    *out = v;
-    *n = cnt;
-    return 0;
+    for (size_t i = 0; rc < 0 && i < rows.n; i++)
+        emu_upload_cleanup((struct emu_upload *)rows.v + i);
+    return store_rows_out(&rows, rc, (void **)out, n, truncated);
 }
 
 int emu_store_upload_count(struct emu_store *st, const char *bucket, uint64_t *count)

@@ -1,6 +1,7 @@
-/* Object records and their data files: a put renames the uploaded file into DIR/objects under
- * a fresh random name and swaps the row in one step, so readers see the old or the new object,
- * never a mix. */
+/* Current object rows and their data files: reading, opening, inserting a row, updating its
+ * ACL and headers, counting. A put (store_version.c) renames the uploaded file into
+ * DIR/objects under a fresh random name and swaps the row in one step, so readers see the old
+ * or the new object, never a mix. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,63 +24,25 @@ void emu_object_cleanup(struct emu_object *o)
     memset(o, 0, sizeof(*o));
 }
 
-static char *col_dup(sqlite3_stmt *s, int col)
-{
-    const unsigned char *t = sqlite3_column_text(s, col);
-    int n = sqlite3_column_bytes(s, col);
-    char *p = malloc((size_t)n + 1);
-    if (!p)
-        return NULL;
-    if (t)
-        memcpy(p, t, (size_t)n);
-    p[n] = 0;
-    return p;
-}
-
-static void col_copy(char *dst, size_t len, sqlite3_stmt *s, int col)
-{
-    const unsigned char *t = sqlite3_column_text(s, col);
-    snprintf(dst, len, "%s", t ? (const char *)t : "");
-}
-
 int store_row_to_object(sqlite3_stmt *s, int c, struct emu_object *o)
 {
     memset(o, 0, sizeof(*o));
-    o->bucket = col_dup(s, c + 0);
-    o->key = col_dup(s, c + 1);
+    o->bucket = store_dup_text(s, c + 0);
+    o->key = store_dup_text(s, c + 1);
     o->size = (uint64_t)sqlite3_column_int64(s, c + 2);
-    col_copy(o->etag, sizeof(o->etag), s, c + 3);
+    store_copy_text(o->etag, sizeof(o->etag), s, c + 3);
     o->crc64 = (uint64_t)sqlite3_column_int64(s, c + 4);
     o->mtime = (time_t)sqlite3_column_int64(s, c + 5);
-    col_copy(o->type, sizeof(o->type), s, c + 6);
-    o->content_type = col_dup(s, c + 7);
-    col_copy(o->acl, sizeof(o->acl), s, c + 8);
-    o->headers = col_dup(s, c + 9);
-    col_copy(o->storage_class, sizeof(o->storage_class), s, c + 10);
-    col_copy(o->file, sizeof(o->file), s, c + 11);
+    store_copy_text(o->type, sizeof(o->type), s, c + 6);
+    o->content_type = store_dup_text(s, c + 7);
+    store_copy_text(o->acl, sizeof(o->acl), s, c + 8);
+    o->headers = store_dup_text(s, c + 9);
+    store_copy_text(o->storage_class, sizeof(o->storage_class), s, c + 10);
+    store_copy_text(o->file, sizeof(o->file), s, c + 11);
     if (!o->bucket || !o->key || !o->content_type || !o->headers) {
         emu_object_cleanup(o);
         return -ENOMEM;
     }
-    return 0;
-}
-
-/* 32 random hex characters. */
-static int random_id(char out[33])
-{
-    unsigned char r[16];
-    if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-        return -EIO;
-    oss_hex(r, sizeof(r), 0, out);
-    return 0;
-}
-
-int store_random_hex(char out[33])
-{
-    unsigned char r[16];
-    if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-        return -EIO;
-    oss_hex(r, sizeof(r), 1, out);
     return 0;
 }
 
@@ -89,7 +52,7 @@ int emu_store_tmp_create(struct emu_store *st, char *path, size_t pathlen)
     int rc, fd;
 
     for (int tries = 0; tries < 8; tries++) {
-        if ((rc = random_id(id)) < 0)
+        if ((rc = store_random_name(id)) < 0)
             return rc;
         if ((size_t)snprintf(path, pathlen, "%s/%s", st->tmp_dir, id) >= pathlen)
             return -ENAMETOOLONG;
@@ -104,8 +67,8 @@ int emu_store_tmp_create(struct emu_store *st, char *path, size_t pathlen)
 
 /* Selects bucket/key (the current version); its version id is reported only when the
  * bucket's versioning was ever configured. Caller holds the lock. */
-static int object_get_locked(struct emu_store *st, const char *bucket, const char *key,
-                             struct emu_object *out)
+int store_object_get_locked(struct emu_store *st, const char *bucket, const char *key,
+                            struct emu_object *out)
 {
     sqlite3_stmt *s = NULL;
     char status[16] = "";
@@ -126,7 +89,7 @@ static int object_get_locked(struct emu_store *st, const char *bucket, const cha
         if (rc == 0) {
             out->is_latest = 1;
             if (store_versioning_locked(st, bucket, status) == 0 && status[0])
-                col_copy(out->version_id, sizeof(out->version_id), s, 12);
+                store_copy_text(out->version_id, sizeof(out->version_id), s, 12);
         }
     }
     store_finish(st, s);
@@ -138,7 +101,7 @@ int emu_store_object_get(struct emu_store *st, const char *bucket, const char *k
 {
     int rc;
     pthread_mutex_lock(&st->lock);
-    rc = object_get_locked(st, bucket, key, out);
+    rc = store_object_get_locked(st, bucket, key, out);
     pthread_mutex_unlock(&st->lock);
     return rc;
 }
@@ -164,32 +127,10 @@ int emu_store_object_open(struct emu_store *st, const char *bucket, const char *
 
     *fd = -1;
     pthread_mutex_lock(&st->lock);
-    rc = object_get_locked(st, bucket, key, out);
+    rc = store_object_get_locked(st, bucket, key, out);
     if (rc == 0)
         rc = store_open_data_locked(st, out, fd);
     pthread_mutex_unlock(&st->lock);
-    return rc;
-}
-
-/* The data file of bucket/key, if any, into file (empty string when absent). Caller locks. */
-static int current_file_locked(struct emu_store *st, const char *bucket, const char *key,
-                               char *file, size_t len)
-{
-    sqlite3_stmt *s = NULL;
-    int rc = store_prepare(st, "SELECT file FROM objects WHERE bucket=?1 AND key=?2", &s);
-    file[0] = 0;
-    if (rc == 0) {
-        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW) {
-            col_copy(file, len, s, 0);
-            rc = 0;
-        } else {
-            rc = store_err(rc);
-        }
-    }
-    store_finish(st, s);
     return rc;
 }
 
@@ -222,97 +163,6 @@ int store_insert_object_locked(struct emu_store *st, const struct emu_object *o,
         rc = store_err(sqlite3_step(s));
     }
     store_finish(st, s);
-    return rc;
-}
-
-/* Under the lock: checks the bucket and forbid-overwrite, renames the data into place, swaps
- * the row, and removes the replaced data file (a versioned bucket keeps it: store_version.c).
- * On a database failure the new file is moved back to data_path so the caller still owns it. */
-int store_object_put_locked(struct emu_store *st, struct emu_object *o, const char *data_path,
-                            int forbid_overwrite)
-{
-    char old[sizeof(o->file)], id[33], dst[4096], oldpath[4096], status[16];
-    int rc;
-
-    if ((rc = random_id(id)) < 0)
-        return rc;
-    o->version_id[0] = 0;
-    rc = store_versioning_locked(st, o->bucket, status);
-    if (rc == 0 && status[0])
-        return store_version_put_locked(st, o, data_path, status);
-    if (rc == 0)
-        rc = current_file_locked(st, o->bucket, o->key, old, sizeof(old));
-    if (rc == 0 && forbid_overwrite && old[0])
-        rc = -EEXIST;
-    if (rc == 0) {
-        snprintf(o->file, sizeof(o->file), "%s", id);
-        store_object_path(st, o->file, dst, sizeof(dst));
-        if (rename(data_path, dst) < 0)
-            rc = -errno;
-    }
-    if (rc == 0) {
-        rc = store_insert_object_locked(st, o, "null", 0);
-        if (rc < 0) {
-            rename(dst, data_path);
-        } else if (old[0]) {
-            store_object_path(st, old, oldpath, sizeof(oldpath));
-            unlink(oldpath);
-        }
-    }
-    return rc;
-}
-
-int emu_store_object_put(struct emu_store *st, struct emu_object *o, const char *data_path,
-                         int forbid_overwrite)
-{
-    int rc;
-    pthread_mutex_lock(&st->lock);
-    rc = store_object_put_locked(st, o, data_path, forbid_overwrite);
-    pthread_mutex_unlock(&st->lock);
-    return rc;
-}
-
-int emu_store_object_delete(struct emu_store *st, const char *bucket, const char *key)
-{
-    return emu_store_object_delete_version(st, bucket, key, NULL, NULL);
-}
-
-/* The unversioned delete, or the versioned one of store_version.c. */
-int emu_store_object_delete_version(struct emu_store *st, const char *bucket, const char *key,
-                                    const char *version_id, struct emu_delete_info *info)
-{
-    char file[40], path[4096], status[16];
-    struct emu_delete_info dummy;
-    sqlite3_stmt *s = NULL;
-    int rc;
-
-    if (!info)
-        info = &dummy;
-    memset(info, 0, sizeof(*info));
-    pthread_mutex_lock(&st->lock);
-    rc = store_versioning_locked(st, bucket, status);
-    if (rc == 0 && (status[0] || (version_id && strcmp(version_id, "null") != 0))) {
-        rc = store_version_delete_locked(st, bucket, key, version_id, status, info);
-        pthread_mutex_unlock(&st->lock);
-        return rc;
-    }
-    if (rc == 0)
-        rc = current_file_locked(st, bucket, key, file, sizeof(file));
-    if (rc == 0 && !file[0])
-        rc = -ENOENT;
-    if (rc == 0)
-        rc = store_prepare(st, "DELETE FROM objects WHERE bucket=?1 AND key=?2", &s);
-    if (rc == 0) {
-        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
-        rc = store_err(sqlite3_step(s));
-    }
-    store_finish(st, s);
-    if (rc == 0) {
-        store_object_path(st, file, path, sizeof(path));
-        unlink(path);
-    }
-    pthread_mutex_unlock(&st->lock);
     return rc;
 }
 

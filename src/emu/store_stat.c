@@ -51,16 +51,3 @@ int emu_store_bucket_stat(struct emu_store *st, const char *bucket, struct emu_b
     pthread_mutex_unlock(&st->lock);
     return rc;
 }
-
-int emu_store_bucket_count(struct emu_store *st, const char *owner, uint64_t *count)
-{
-    int64_t n = 0;
-    int rc;
-
-    pthread_mutex_lock(&st->lock);
-    rc =
-        store_query_ints_locked(st, "SELECT count(*) FROM buckets WHERE owner=?1", owner, &n, NULL);
-    pthread_mutex_unlock(&st->lock);
-    *count = rc == 0 ? (uint64_t)n : 0;
-    return rc;
-}

@@ -58,28 +58,6 @@ static int exec_bk(struct emu_store *st, const char *sql, const char *bucket, co
     return rc;
 }
 
-int store_versioning_locked(struct emu_store *st, const char *bucket, char out[16])
-{
-    sqlite3_stmt *s = NULL;
-    int rc = store_prepare(st,
-                           "SELECT s.value FROM buckets b LEFT JOIN bucket_settings s"
-                           " ON s.bucket=b.name AND s.name='versioning' WHERE b.name=?1",
-                           &s);
-    out[0] = 0;
-    if (rc == 0) {
-        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW) {
-            store_copy_text(out, 16, s, 0);
-            rc = 0;
-        } else {
-            rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
-        }
-    }
-    store_finish(st, s);
-    return rc;
-}
-
 int emu_store_versioning_get(struct emu_store *st, const char *bucket, char out[16])
 {
     int rc;
@@ -409,5 +387,137 @@ done:
     rc = finish(st, rc);
     if (rc == 0)
         doomed_unlink(st, &d);
+    return rc;
+}
+
+/* ---- writes through the versioning rules: put, delete, multipart completion ---- */
+
+/* The data file of bucket/key, if any, into file (empty string when absent). Caller locks. */
+static int current_file_locked(struct emu_store *st, const char *bucket, const char *key,
+                               char *file, size_t len)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = store_prepare(st, "SELECT file FROM objects WHERE bucket=?1 AND key=?2", &s);
+    file[0] = 0;
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            store_copy_text(file, len, s, 0);
+            rc = 0;
+        } else {
+            rc = store_err(rc);
+        }
+    }
+    store_finish(st, s);
+    return rc;
+}
+
+/* Under the lock: checks the bucket and forbid-overwrite, renames the data into place, swaps
+ * the row, and removes the replaced data file (a versioned bucket keeps it: store_version.c).
+ * On a database failure the new file is moved back to data_path so the caller still owns it. */
+int store_object_put_locked(struct emu_store *st, struct emu_object *o, const char *data_path,
+                            int forbid_overwrite)
+{
+    char old[sizeof(o->file)], id[33], dst[4096], oldpath[4096], status[16];
+    int rc;
+
+    if ((rc = store_random_name(id)) < 0)
+        return rc;
+    o->version_id[0] = 0;
+    rc = store_versioning_locked(st, o->bucket, status);
+    if (rc == 0 && status[0])
+        return store_version_put_locked(st, o, data_path, status);
+    if (rc == 0)
+        rc = current_file_locked(st, o->bucket, o->key, old, sizeof(old));
+    if (rc == 0 && forbid_overwrite && old[0])
+        rc = -EEXIST;
+    if (rc == 0) {
+        snprintf(o->file, sizeof(o->file), "%s", id);
+        store_object_path(st, o->file, dst, sizeof(dst));
+        if (rename(data_path, dst) < 0)
+            rc = -errno;
+    }
+    if (rc == 0) {
+        rc = store_insert_object_locked(st, o, "null", 0);
+        if (rc < 0) {
+            rename(dst, data_path);
+        } else if (old[0]) {
+            store_object_path(st, old, oldpath, sizeof(oldpath));
+            unlink(oldpath);
+        }
+    }
+    return rc;
+}
+
+int emu_store_object_put(struct emu_store *st, struct emu_object *o, const char *data_path,
+                         int forbid_overwrite)
+{
+    int rc;
+    pthread_mutex_lock(&st->lock);
+    rc = store_object_put_locked(st, o, data_path, forbid_overwrite);
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+int emu_store_object_delete(struct emu_store *st, const char *bucket, const char *key)
+{
+    return emu_store_object_delete_version(st, bucket, key, NULL, NULL);
+}
+
+/* The unversioned delete, or the versioned one of store_version.c. */
+int emu_store_object_delete_version(struct emu_store *st, const char *bucket, const char *key,
+                                    const char *version_id, struct emu_delete_info *info)
+{
+    char file[40], path[4096], status[16];
+    struct emu_delete_info dummy;
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (!info)
+        info = &dummy;
+    memset(info, 0, sizeof(*info));
+    pthread_mutex_lock(&st->lock);
+    rc = store_versioning_locked(st, bucket, status);
+    if (rc == 0 && (status[0] || (version_id && strcmp(version_id, "null") != 0))) {
+        rc = store_version_delete_locked(st, bucket, key, version_id, status, info);
+        pthread_mutex_unlock(&st->lock);
+        return rc;
+    }
+    if (rc == 0)
+        rc = current_file_locked(st, bucket, key, file, sizeof(file));
+    if (rc == 0 && !file[0])
+        rc = -ENOENT;
+    if (rc == 0)
+        rc = store_prepare(st, "DELETE FROM objects WHERE bucket=?1 AND key=?2", &s);
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
+        rc = store_err(sqlite3_step(s));
+    }
+    store_finish(st, s);
+    if (rc == 0) {
+        store_object_path(st, file, path, sizeof(path));
+        unlink(path);
+    }
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+int emu_store_upload_complete(struct emu_store *st, const char *upload_id, struct emu_object *o,
+                              const char *data_path, int forbid_overwrite)
+{
+    struct emu_upload u;
+    int rc;
+
+    pthread_mutex_lock(&st->lock);
+    rc = store_upload_get_locked(st, o->bucket, upload_id, &u);
+    emu_upload_cleanup(&u);
+    if (rc == 0)
+        rc = store_object_put_locked(st, o, data_path, forbid_overwrite);
+    if (rc == 0)
+        rc = store_upload_drop_locked(st, upload_id);
+    pthread_mutex_unlock(&st->lock);
     return rc;
 }

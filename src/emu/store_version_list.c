@@ -61,14 +61,11 @@ static int walk(struct vwalk *w)
 {
     int rc;
     for (;;) {
-        rc = sqlite3_step(w->s);
-        if (rc != SQLITE_ROW)
-            return store_err(rc);
-        const char *key = (const char *)sqlite3_column_text(w->s, 1);
-        size_t klen = (size_t)sqlite3_column_bytes(w->s, 1);
-        if (!key || klen < w->plen || memcmp(key, w->prefix, w->plen) != 0)
-            return 0;
-        const char *d = w->dlen ? memmem(key + w->plen, klen - w->plen, w->delim, w->dlen) : NULL;
+        const char *key, *d;
+        size_t klen;
+        rc = store_list_step(w->s, w->prefix, w->plen, w->delim, w->dlen, &key, &klen, &d);
+        if (rc <= 0)
+            return rc;
         if (d) {
             rc = common_prefix(w, key, d);
             if (rc != 0)

@@ -150,6 +150,15 @@ static int check_mount(struct fs_ctx *ctx)
         fprintf(stderr, "osspermfs: cannot %s: %s: %s\n",
                 ctx->opts.bucket ? "list the bucket" : "list the buckets of the account",
                 strerror(-rc), line);
+        /* An endpoint without a scheme (url= or ~/.ossutilconfig) is taken as https://; a
+         * server that speaks plain HTTP then fails the TLS handshake. Say so. */
+        if (err.http_status == 0 && ctx->opts.url && !strncmp(ctx->opts.url, "https://", 8) &&
+            strcasestr(err.message, "ssl"))
+            fprintf(stderr,
+                    "osspermfs: the TLS handshake with %s failed: if that server speaks plain "
+                    "HTTP, give its endpoint as http://HOST (url= or the endpoint of "
+                    "~/.ossutilconfig); an endpoint without a scheme is taken as https://\n",
+                    ctx->opts.url);
     }
     return rc;
 }

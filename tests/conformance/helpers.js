@@ -67,6 +67,16 @@ class Emu {
     process.on('SIGTERM', this._onSignal);
   }
 
+  // started makes an ossemu of this class for the calling test file: started before its tests
+  // and stopped after them (node:test hooks).
+  static started() {
+    const { before, after } = require('node:test');
+    const emu = new this();
+    before(() => emu.start());
+    after(() => emu.stop());
+    return emu;
+  }
+
   // accountsDoc is the --accounts document start() writes; a suite that needs more accounts or
   // keys subclasses Emu and overrides it.
   accountsDoc() {
@@ -267,4 +277,20 @@ function crc64(buf) {
   return ((crc ^ MASK64) & MASK64).toString(10);
 }
 
-module.exports = { OSSEMU, REGION, ALICE, BOB, AUDITOR, accountsDoc, Emu, rawRequest, xmlField, crc64, sleep };
+// send makes one signed request through ali-oss's request() (V1 or V4 as the client is) and
+// resolves with its result when the status is one of `statuses`; body is sent as XML.
+function send(c, { method, bucket, key = '', subres, body, statuses = [200], xml = false, headers }) {
+  const params = key
+    ? c._objectRequestParams(method, key, { subres, headers })
+    : { method, bucket, subres, headers };
+  params.bucket = bucket;
+  if (body !== undefined) {
+    params.content = Buffer.from(body);
+    params.mime = 'xml';
+  }
+  params.successStatuses = statuses;
+  params.xmlResponse = xml;
+  return c.request(params);
+}
+
+module.exports = { OSSEMU, REGION, ALICE, BOB, AUDITOR, accountsDoc, Emu, rawRequest, xmlField, crc64, sleep, send };

@@ -8,7 +8,7 @@
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { policy2Str } = require('ali-oss/lib/common/utils/policy2Str');
-const { REGION, ALICE, BOB, AUDITOR, Emu, crc64, xmlField } = require('./helpers');
+const { REGION, ALICE, BOB, AUDITOR, Emu, crc64, xmlField, send } = require('./helpers');
 
 const emu = new Emu();
 const ledger = []; // one entry per request: what its request-log line must say
@@ -61,20 +61,6 @@ async function refused(meta, status, code, fn) {
 
 // send: a signed request with a body of our own through ali-oss's generic request().
 // subres is an object of query parameters; key '' addresses the bucket.
-function send(c, { method, bucket, key = '', subres, body, statuses = [200], xml = false, headers }) {
-  const params = key
-    ? c._objectRequestParams(method, key, { subres, headers })
-    : { method, bucket, subres, headers };
-  params.bucket = bucket;
-  if (body !== undefined) {
-    params.content = Buffer.from(body);
-    params.mime = 'xml';
-  }
-  params.successStatuses = statuses;
-  params.xmlResponse = xml;
-  return c.request(params);
-}
-
 function accessMonitor(c, bucket, status) {
   const params = { method: 'PUT', bucket, query: { accessmonitor: null }, successStatuses: [200] };
   params.content = Buffer.from(`<AccessMonitorConfiguration><Status>${status}</Status></AccessMonitorConfiguration>`);

@@ -28,11 +28,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (policy = json_loadb(text, size, 0, NULL))) {
         static const char *const actions[] = {"oss:GetObject", "oss:PutBucketAcl",
                                               "oss:ListObjects"};
-        int v = emu_policy_eval(policy, action, resource);
+        int v = emu_policy_eval(policy, NULL, action, resource);
         if (v < -1 || v > 1)
             abort();
         for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
-            v = emu_policy_eval(policy, actions[i], "acs:oss:cn-hangzhou:1000000000000001:b/k");
+            v = emu_policy_eval(policy, NULL, actions[i], "acs:oss:cn-hangzhou:1000000000000001:b/k");
             if (v < -1 || v > 1)
                 abort();
         }

@@ -188,6 +188,15 @@ expect_eq "~/.ossutilconfig: requests signed with its key" "$ALICE_AK" "$(akid_o
 chmod 644 "$T/home/.ossutilconfig"
 expect_fail_errno "~/.ossutilconfig readable by others is refused" nz "must not be accessible" \
     "HOME='$T/home' env -u OSS_ACCESS_KEY_ID -u OSS_ACCESS_KEY_SECRET timeout 10 '$OSSPERMFS' $B '$T/m' -f"
+# An endpoint without a scheme is taken as https://; against ossemu's plain HTTP the mount
+# fails and says how to write the endpoint instead of only quoting the TLS library.
+mkdir -p "$T/home-noscheme"
+printf '[Credentials]\nendpoint=%s\naccessKeyID=%s\naccessKeySecret=%s\n' \
+    "${EMU_URL#http://}" "$ALICE_AK" "$ALICE_SK" >"$T/home-noscheme/.ossutilconfig"
+chmod 600 "$T/home-noscheme/.ossutilconfig"
+expect_fail_errno "~/.ossutilconfig endpoint without a scheme: https:// and a clear error" nz \
+    "give its endpoint as http://HOST" \
+    "HOME='$T/home-noscheme' env -u OSS_ACCESS_KEY_ID -u OSS_ACCESS_KEY_SECRET timeout 20 '$OSSPERMFS' $B '$T/m' -f"
 
 # ---- refusals: clear errors, no secret, nothing mounted
 {

@@ -138,7 +138,8 @@ static void test_headers_stat_count(void **state)
     struct fixture *f = *state;
     struct emu_bucket_stat s;
     struct emu_object o, before;
-    uint64_t cur, n;
+    uint64_t cur;
+    struct emu_bucket b;
     char *v;
 
     make_bucket(f->st, "bk", "1001");
@@ -167,10 +168,14 @@ static void test_headers_stat_count(void **state)
     assert_int_equal(s.objects, 0);
     assert_int_equal(s.last_modified, 0);
 
-    assert_int_equal(emu_store_bucket_count(f->st, "1001", &n), 0);
-    assert_int_equal(n, 2);
-    assert_int_equal(emu_store_bucket_count(f->st, "1003", &n), 0);
-    assert_int_equal(n, 0);
+    /* the per-owner quota is counted with the insert: 1001 owns bk and other */
+    struct emu_bucket nb = {.owner = "1001", .acl = "private", .region = "cn-hangzhou"};
+    snprintf(nb.name, sizeof(nb.name), "third");
+    assert_int_equal(emu_store_bucket_create_within(f->st, &nb, 2), -EDQUOT);
+    assert_int_equal(emu_store_bucket_get(f->st, "third", &b), -ENOENT);
+    snprintf(nb.owner, sizeof(nb.owner), "1003");
+    assert_int_equal(emu_store_bucket_create_within(f->st, &nb, 2), 0);
+    assert_int_equal(emu_store_bucket_create_within(f->st, &nb, 2), -EEXIST);
 
     /* settings go with their bucket */
     assert_int_equal(emu_store_setting_put(f->st, "other", "cors", "<CORSConfiguration/>"), 0);
