@@ -185,19 +185,6 @@ char *store_dup_text(sqlite3_stmt *s, int col)
     return p;
 }
 
-int store_grow(void **v, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t nc = *cap ? *cap * 2 : 16;
-    void *nv = realloc(*v, nc * size);
-    if (!nv)
-        return -ENOMEM;
-    *v = nv;
-    *cap = nc;
-    return 0;
-}
-
 int store_collect(sqlite3_stmt *s, size_t max, size_t size,
                   int (*decode)(sqlite3_stmt *s, void *elem), struct store_rows *r)
 {
@@ -208,7 +195,7 @@ int store_collect(sqlite3_stmt *s, size_t max, size_t size,
             r->truncated = 1;
             return 0;
         }
-        if (store_grow(&r->v, &r->cap, r->n, size) < 0 || decode(s, (char *)r->v + r->n * size) < 0)
+        if (oss_array_grow(&r->v, &r->cap, r->n + 1, size) < 0 || decode(s, (char *)r->v + r->n * size) < 0)
             return -ENOMEM;
         r->n++;
     }

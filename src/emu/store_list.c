@@ -47,7 +47,7 @@ int store_list_step(sqlite3_stmt *s, const char *prefix, size_t plen, const char
 
 int store_list_push(struct emu_list_result *r, size_t *cap)
 {
-    if (store_grow((void **)&r->entries, cap, r->n, sizeof(*r->entries)) < 0)
+    if (oss_array_grow((void **)&r->entries, cap, r->n + 1, sizeof(*r->entries)) < 0)
         return -ENOMEM;
     memset(&r->entries[r->n], 0, sizeof(r->entries[r->n]));
     return 0;

@@ -290,7 +290,7 @@ int store_upload_drop_locked(struct emu_store *st, const char *upload_id)
     if (rc == 0) {
         sqlite3_bind_text(s, 1, upload_id, -1, SQLITE_TRANSIENT);
         while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            if (store_grow((void **)&files, &cap, n, sizeof(*files)) < 0) {
+            if (oss_array_grow((void **)&files, &cap, n + 1, sizeof(*files)) < 0) {
                 rc = SQLITE_NOMEM;
                 break;
             }

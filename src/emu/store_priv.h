@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "emu/store.h"
+#include "oss/buf.h"
 
 /* A prepared statement kept for reuse (store_db.c). */
 #define STORE_CACHE_SIZE 128
@@ -72,9 +73,6 @@ void store_bind_bk(sqlite3_stmt *s, const char *bucket, const char *key);
 void store_copy_text(char *dst, size_t len, sqlite3_stmt *s, int col);
 /* A malloc'ed copy of the text of column col ("" for NULL); NULL when out of memory. */
 char *store_dup_text(sqlite3_stmt *s, int col);
-/* Room for one more element of size bytes at index n of the array *v of *cap elements
- * (doubling it when full). 0 or -ENOMEM (*v untouched). */
-int store_grow(void **v, size_t *cap, size_t n, size_t size);
 /* The rows of a query decoded into a malloc'ed array: v holds n elements (room for cap);
  * truncated when the query had more than the max asked for. */
 struct store_rows {
