@@ -34,5 +34,8 @@ int oss_buf_vprintf(struct oss_buf *b, const char *fmt, va_list ap);
 char *oss_buf_detach(struct oss_buf *b);
 /* The contents as a C string; "" when nothing was appended. Borrowed. */
 const char *oss_buf_str(const struct oss_buf *b);
+/* Appends the whole file at path (certificates, bundles). Returns 0, -errno of open/read,
+ * or -EFBIG when it holds more than max bytes; on failure the buffer is unchanged. */
+int oss_buf_append_file(struct oss_buf *b, const char *path, size_t max);
 
 #endif
