@@ -26,13 +26,16 @@ unset https_proxy HTTPS_PROXY http_proxy all_proxy ALL_PROXY no_proxy NO_PROXY \
     SSL_CERT_FILE CURL_CA_BUNDLE
 srv_mkbucket $B || die "cannot create the bucket over HTTPS"
 
-# try_mount OPTS [ENV...]: a foreground mount at $T/bad that must fail; prints its stderr.
+# try_mount OPTS [ENV...]: a foreground mount at $T/bad that must fail (alice's passwd_file
+# unless OPTS names ram_role=); prints its stderr and exit status.
 try_mount() {
-    local opts=$1
+    local opts=$1 pw="passwd_file=$T/passwd-alice,"
     shift
+    [[ $opts != *ram_role=* ]] || pw=""
     mkdir -p "$T/bad"
-    env "$@" timeout 60 "$OSSPERMFS" $B "$T/bad" -f \
-        -o "passwd_file=$T/passwd-alice,retries=0,$opts" 2>&1 >/dev/null
+    # shellcheck disable=SC2069 # stderr to the caller, stdout dropped
+    env -u OSS_ACCESS_KEY_ID -u OSS_ACCESS_KEY_SECRET "$@" timeout 60 "$OSSPERMFS" $B "$T/bad" \
+        -f -o "${pw}retries=0,$opts" 2>&1 >/dev/null
     echo "exit=$?"
 }
 
@@ -100,7 +103,9 @@ fs_unmount "$M"
 mkdir -p "$T/proxy"
 python3 "$REPO/tests/integration/connect_proxy.py" "$T/proxy" >"$T/proxy.out" 2>&1 &
 PROXY_PID=$!
-trap 'rc=$?; kill_pid "$PROXY_PID"; (exit $rc); lib_cleanup' EXIT
+ECS_PID=""
+# shellcheck disable=SC2154 # rc is set by the trap itself
+trap 'rc=$?; kill_pid "$PROXY_PID"; kill_pid "$ECS_PID"; (exit $rc); lib_cleanup' EXIT
 wait_for 10 "test -s '$T/proxy/ready'" || die "the CONNECT proxy did not start"
 PROXY="http://127.0.0.1:$(cat "$T/proxy/ready")"
 touch "$T/proxy/requests.log"
@@ -143,5 +148,27 @@ expect_eq "cat .acl over HTTP through the proxy" private "$(cat "$M/.acl")"
 fs_unmount "$M"
 expect_eq "an http:// endpoint goes through CONNECT too" \
     "CONNECT 127.0.0.1:${HTTP_URL##*:} HTTP/1.1" "$(sort -u "$T/proxy/requests.log")"
+
+# ---- the ECS metadata service of ram_role= never goes through a proxy, whatever the
+# environment says (the fake service's key is unknown to ossemu: the mount then fails there)
+mkdir -p "$T/ecs"
+printf '{"Code":"Success","AccessKeyId":"STS.tlsecs1","AccessKeySecret":"sts-tlsecs-secret","SecurityToken":"tok-tlsecs","Expiration":"%s"}\n' \
+    "$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)" >"$T/ecs/creds-1.json"
+python3 "$REPO/tests/integration/fake_ecs.py" "$T/ecs" tls-role >"$T/ecs.out" 2>&1 &
+ECS_PID=$!
+wait_for 10 "test -s '$T/ecs/ready'" || die "the fake metadata service did not start"
+ECS_URL="http://$(head -n 1 "$T/ecs/ready")"
+: >"$T/proxy/requests.log"
+out=$(try_mount "url=$TLS_URL,cafile=$CA,ram_role=tls-role,ram_role_url=$ECS_URL" http_proxy="$PROXY" \
+    https_proxy="$PROXY" all_proxy="$PROXY" ALL_PROXY="$PROXY")
+expect_eq "ram_role= behind a proxy: the key came from the metadata service, ossemu refused it" \
+    1 "$(grep -c InvalidAccessKeyId <<<"$out")"
+expect_eq "ram_role= behind a proxy: the metadata service answered the role's key directly" 1 \
+    "$(grep -c "^GET /latest/meta-data/ram/security-credentials/tls-role token=1 status=200" \
+        "$T/ecs/requests.log")"
+expect_eq "ram_role= behind a proxy: the proxy saw no metadata request" "" \
+    "$(grep -v "^CONNECT 127.0.0.1:$TLS_PORT " "$T/proxy/requests.log")"
+expect_ne "ram_role= behind a proxy: the OSS requests did use the proxy" 0 \
+    "$(wc -l <"$T/proxy/requests.log")"
 
 finish
