@@ -84,6 +84,13 @@ expect_eq "a proxy that is not http://: refused" 1 \
     "$(grep -c "proxy: expected http://HOST\[:PORT\]" <<<"$out")"
 expect_eq "the refusals mounted nothing" 1 "$(grep -qsF " $T/bad " /proc/self/mountinfo; echo $?)"
 
+# ---- insecure: no verification at all (a warning says so)
+fs_mount -o "insecure" "$M" $B || fail "insecure: the mount came up without the CA"
+expect_eq "insecure: reads .acl without the CA" private "$(cat "$M/.acl" 2>&1)"
+expect_eq "insecure: the warning is printed" 1 \
+    "$(grep -c 'warning: TLS peer verification is off' "$FS_LOG")"
+fs_unmount "$M"
+
 # ---- the environment's trust store: SSL_CERT_FILE and CURL_CA_BUNDLE replace the system store
 for var in SSL_CERT_FILE CURL_CA_BUNDLE; do
     out=$(try_mount "url=$TLS_URL" "$var=$T/ca/other-ca.pem")
