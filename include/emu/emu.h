@@ -42,6 +42,7 @@ struct emu_principal {
 
 struct emu_req {
     const char *method;   /* "GET", "PUT", "POST", "DELETE", "HEAD" */
+    int secure;           /* 1: it came over HTTPS (--tls-listen); for acs:SecureTransport */
     const char *bucket;   /* NULL for service requests */
     const char *key;      /* decoded; NULL for bucket requests */
     struct oss_kv *query; /* decoded names/values; value "" for bare parameters */
@@ -59,7 +60,6 @@ struct emu_req {
     unsigned char body_md5[16];
     uint64_t body_crc64;
     struct emu_principal who;
-    int secure;          /* 1: the request came over HTTPS (acs:SecureTransport) */
     char request_id[25]; /* 24 upper-case hex characters */
     const char *op;      /* operation name for the log, set by the router */
 };
@@ -213,9 +213,8 @@ void emu_target_cleanup(struct emu_target *t);
 int emu_log_open(const char *path, struct emu_log **out);
 void emu_log_close(struct emu_log *l);
 /* Logs one request: its operation, bucket, key, status, OSS error code, bytes, latency, access
- * key id, request id, whether it came over HTTPS ("secure"), and the faults injected into it
- * ("" or NULL: none; fault.h labels). resp->status is logged as it is: 0 means no answer was
- * sent (the connection was reset). */
+ * key id and request id, and the faults injected into it ("" or NULL: none; fault.h labels).
+ * resp->status is logged as it is: 0 means no answer was sent (the connection was reset). */
 void emu_log_request_fault(struct emu_log *l, const struct emu_req *req,
                            const struct emu_resp *resp, const char *fault, uint64_t bytes_in,
                            uint64_t bytes_out, double latency_ms);
@@ -226,13 +225,13 @@ struct emu_http;
  * "127.0.0.1:PORT" to bound. Returns 0 or -errno. */
 int emu_http_start(struct emu_server *s, const char *listen, struct emu_http **out, char *bound,
                    size_t boundlen);
-/* The same over HTTPS (GnuTLS in libmicrohttpd), with a PEM certificate chain and its PEM key
- * held in memory by the caller until emu_http_stop; requests it serves have req->secure set.
- * -ENOTSUP when libmicrohttpd lacks TLS; -EADDRINUSE also when the certificate or key is not
+/* Stops accepting, waits for running requests, frees h. */
+void emu_http_stop(struct emu_http *h);
+/* emu_http_start over HTTPS (GnuTLS in libmicrohttpd), with a PEM certificate chain and its
+ * PEM key held in memory by the caller until emu_http_stop; requests it serves have
+ * req->secure set. -ENOTSUP when libmicrohttpd lacks TLS; -EADDRINUSE also when the certificate or key is not
  * accepted (libmicrohttpd does not tell them apart). */
 int emu_http_start_tls(struct emu_server *s, const char *listen, const char *cert_pem,
                        const char *key_pem, struct emu_http **out, char *bound, size_t boundlen);
-/* Stops accepting, waits for running requests, frees h. */
-void emu_http_stop(struct emu_http *h);
 
 #endif

@@ -32,9 +32,10 @@
 struct emu_http {
     struct MHD_Daemon *daemon;
     struct emu_server *server;
-    int secure;              /* HTTPS daemon: its requests get req.secure */
     uint32_t rid_prefix;     /* random per process: request ids differ across restarts */
     atomic_uint rid_counter; /* per request */
+
+    int secure; /* HTTPS daemon: its requests get req.secure */
 };
 
 /* Everything one request owns, from the URI log callback to the completion callback. */
