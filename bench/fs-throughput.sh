@@ -15,6 +15,8 @@ Usage: bench/fs-throughput.sh [options]
   --part-size MIB    osspermfs -o part_size (default: the daemon's default, 8)
   --concurrency N    osspermfs -o upload_concurrency (default: the daemon's default, 4)
   --latency MS       ossemu fault rule latency=MS on every request (default 0)
+  --tls              also write and read through a mount over HTTPS (ossemu --tls-cert with a
+                     CA made for the run, -o cafile=) beside the plain-HTTP mount
   --workdir DIR      parent of the temporary directory (default ${TMPDIR:-/var/tmp})
 EOF
 }
@@ -26,6 +28,7 @@ REPS=3
 PART=""
 CONC=""
 LATENCY=0
+TLS=0
 PARENT=${TMPDIR:-/var/tmp}
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -35,6 +38,7 @@ while [ $# -gt 0 ]; do
     --part-size) PART=$2; shift 2 ;;
     --concurrency) CONC=$2; shift 2 ;;
     --latency) LATENCY=$2; shift 2 ;;
+    --tls) TLS=1; shift ;;
     --workdir) PARENT=$2; shift 2 ;;
     -h | --help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
@@ -76,6 +80,11 @@ export OSS_ACCESS_KEY_ID OSS_ACCESS_KEY_SECRET
 BUCKET=fsbench
 emu_args=(--data "$W/emu" --listen 127.0.0.1:0 --ready-file "$W/emu.ready")
 [ "$LATENCY" -eq 0 ] || emu_args+=(--fault "latency=$LATENCY")
+if [ "$TLS" -eq 1 ]; then
+    "$REPO/tests/tools/make-test-ca.sh" "$W/ca"
+    emu_args+=(--tls-cert "$W/ca/server.pem" --tls-key "$W/ca/server.key"
+        --tls-listen 127.0.0.1:0 --tls-ready-file "$W/emu.tls-ready")
+fi
 mkdir -p "$W/emu" "$MNT"
 "$OSSEMU" "${emu_args[@]}" >"$W/emu.out" 2>&1 &
 EMU_PID=$!
@@ -84,6 +93,7 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 EMU=http://$(head -n 1 "$W/emu.ready")
+[ "$TLS" -eq 0 ] || EMU_TLS=https://$(head -n 1 "$W/emu.tls-ready")
 
 # sign VERB CONTENT-TYPE RESOURCE: sets DATE and AUTH (OSS V1 header signature).
 sign() {
@@ -110,8 +120,9 @@ hwm_of() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
 opts="url=$EMU"
 [ -z "$PART" ] || opts="$opts,part_size=$PART"
 [ -z "$CONC" ] || opts="$opts,upload_concurrency=$CONC"
+# mount_fs [OPTS]: a fresh mount at $MNT with OPTS (default $opts).
 mount_fs() {
-    "$OSSPERMFS" "$BUCKET" "$MNT" -f -o "$opts" >>"$W/fs.log" 2>&1 &
+    "$OSSPERMFS" "$BUCKET" "$MNT" -f -o "${1:-$opts}" >>"$W/fs.log" 2>&1 &
     FS_PID=$!
     for _ in $(seq 100); do
         mountpoint -q "$MNT" && return 0
@@ -129,6 +140,35 @@ unmount_fs() {
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", lo, hi }'; }
 
+# fs_write_read ROW OPTS KEY: rows ROW_write* and ROW_read* of a write of the source to KEY
+# through a fresh mount with OPTS (dd conv=fsync: the upload is finished before dd exits), then
+# a read of it through another fresh mount (nothing cached in the kernel or the daemon). Every
+# timed step starts after a sync, so no step pays for the previous one's writeback.
+fs_write_read() {
+    local row=$1 o=$2 key=$3 c0 t0 t1
+    sync
+    mount_fs "$o"
+    c0=$(cpu_of "$FS_PID")
+    t0=$(now)
+    dd if="$W/src" of="$MNT/$key" bs=1M conv=fsync status=none
+    t1=$(now)
+    echo "${row}_write $(mbps "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")" >>"$W/rows"
+    echo "${row}_write_cpu $(awk -v a="$c0" -v b="$(cpu_of "$FS_PID")" 'BEGIN { print b - a }')" >>"$W/rows"
+    echo "${row}_write_hwm_mib $(awk -v k="$(hwm_of "$FS_PID")" 'BEGIN { printf "%.1f", k / 1024 }')" >>"$W/rows"
+    unmount_fs
+
+    sync
+    mount_fs "$o"
+    c0=$(cpu_of "$FS_PID")
+    t0=$(now)
+    dd if="$MNT/$key" of=/dev/null bs=1M status=none
+    t1=$(now)
+    echo "${row}_read $(mbps "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")" >>"$W/rows"
+    echo "${row}_read_cpu $(awk -v a="$c0" -v b="$(cpu_of "$FS_PID")" 'BEGIN { print b - a }')" >>"$W/rows"
+    echo "${row}_read_hwm_mib $(awk -v k="$(hwm_of "$FS_PID")" 'BEGIN { printf "%.1f", k / 1024 }')" >>"$W/rows"
+    unmount_fs
+}
+
 # ---------------------------------------------------------------- runs
 : >"$W/rows"
 for _ in $(seq "$REPS"); do
@@ -145,42 +185,27 @@ for _ in $(seq "$REPS"); do
         "$EMU/$BUCKET/curl.bin")
     echo "curl_get $(mbps "$t")" >>"$W/rows"
 
-    # Write through a fresh mount: dd conv=fsync (upload finished before dd exits).
-    sync
-    mount_fs
-    c0=$(cpu_of "$FS_PID")
-    t0=$(now)
-    dd if="$W/src" of="$MNT/fs.bin" bs=1M conv=fsync status=none
-    t1=$(now)
-    echo "fs_write $(mbps "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")" >>"$W/rows"
-    echo "fs_write_cpu $(awk -v a="$c0" -v b="$(cpu_of "$FS_PID")" 'BEGIN { print b - a }')" >>"$W/rows"
-    echo "fs_write_hwm_mib $(awk -v k="$(hwm_of "$FS_PID")" 'BEGIN { printf "%.1f", k / 1024 }')" >>"$W/rows"
-    unmount_fs
-
-    # Read through a fresh mount (nothing cached in the kernel or the daemon).
-    sync
-    mount_fs
-    c0=$(cpu_of "$FS_PID")
-    t0=$(now)
-    dd if="$MNT/fs.bin" of=/dev/null bs=1M status=none
-    t1=$(now)
-    echo "fs_read $(mbps "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")" >>"$W/rows"
-    echo "fs_read_cpu $(awk -v a="$c0" -v b="$(cpu_of "$FS_PID")" 'BEGIN { print b - a }')" >>"$W/rows"
-    echo "fs_read_hwm_mib $(awk -v k="$(hwm_of "$FS_PID")" 'BEGIN { printf "%.1f", k / 1024 }')" >>"$W/rows"
-    unmount_fs
+    fs_write_read fs "$opts" fs.bin
+    [ "$TLS" -eq 0 ] || fs_write_read fs_tls "${opts/#url=$EMU/url=$EMU_TLS},cafile=$W/ca/ca.pem" fs-tls.bin
 done
 
 # The stored object is the source, byte for byte (checked with curl, not the mount).
 sign GET "" "/$BUCKET/fs.bin"
 got=$(curl -sSf -H "Date: $DATE" -H "Authorization: $AUTH" "$EMU/$BUCKET/fs.bin" | md5sum | cut -d' ' -f1)
 [ "$got" == "$SRC_MD5" ] || { echo "MISMATCH: the object written through the mount differs" >&2; exit 1; }
+if [ "$TLS" -eq 1 ]; then
+    sign GET "" "/$BUCKET/fs-tls.bin"
+    got=$(curl -sSf --cacert "$W/ca/ca.pem" -H "Date: $DATE" -H "Authorization: $AUTH" \
+        "$EMU_TLS/$BUCKET/fs-tls.bin" | md5sum | cut -d' ' -f1)
+    [ "$got" == "$SRC_MD5" ] || { echo "MISMATCH: the object written over TLS differs" >&2; exit 1; }
+fi
 
 # ---------------------------------------------------------------- report
 col() { awk -v k="$1" '$1 == k { print $2 }' "$W/rows"; }
 med() { col "$1" | median; }
 rng() { col "$1" | range; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-echo "### fs-throughput $(date -u +%Y-%m-%dT%H:%MZ): ${SIZE_MIB} MiB, $REPS reps, part_size=${PART:-8} MiB, upload_concurrency=${CONC:-4}, ossemu latency ${LATENCY} ms"
+echo "### fs-throughput $(date -u +%Y-%m-%dT%H:%MZ): ${SIZE_MIB} MiB, $REPS reps, part_size=${PART:-8} MiB, upload_concurrency=${CONC:-4}, ossemu latency ${LATENCY} ms$([ "$TLS" -eq 0 ] || echo ", with TLS rows")"
 echo
 echo "Machine: $(nproc) CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, kernel $(uname -r), $(. /etc/os-release && echo "$PRETTY_NAME"), ossemu data and sources on $(df -T "$W" | awk 'NR == 2 { print $2 }')."
 echo
@@ -194,3 +219,12 @@ echo "| osspermfs CPU s during the write | $(med fs_write_cpu) | $(rng fs_write_
 echo "| osspermfs CPU s during the read | $(med fs_read_cpu) | $(rng fs_read_cpu) | |"
 echo "| osspermfs peak RSS (VmHWM) after the write, MiB | $(med fs_write_hwm_mib) | $(rng fs_write_hwm_mib) | |"
 echo "| osspermfs peak RSS (VmHWM) after the read, MiB | $(med fs_read_hwm_mib) | $(rng fs_read_hwm_mib) | |"
+if [ "$TLS" -eq 1 ]; then
+    echo
+    echo "| over HTTPS (TLS via libcurl/OpenSSL and libmicrohttpd/GnuTLS) | median | min-max | ratio to the plain-HTTP mount |"
+    echo "|---|---|---|---|"
+    echo "| mount write over TLS, MB/s | $(med fs_tls_write) | $(rng fs_tls_write) | $(ratio "$(med fs_tls_write)" "$(med fs_write)") |"
+    echo "| mount read over TLS, MB/s | $(med fs_tls_read) | $(rng fs_tls_read) | $(ratio "$(med fs_tls_read)" "$(med fs_read)") |"
+    echo "| osspermfs CPU s during the TLS write | $(med fs_tls_write_cpu) | $(rng fs_tls_write_cpu) | $(ratio "$(med fs_tls_write_cpu)" "$(med fs_write_cpu)") |"
+    echo "| osspermfs CPU s during the TLS read | $(med fs_tls_read_cpu) | $(rng fs_tls_read_cpu) | $(ratio "$(med fs_tls_read_cpu)" "$(med fs_read_cpu)") |"
+fi

@@ -42,6 +42,7 @@ struct emu_principal {
 
 struct emu_req {
     const char *method;   /* "GET", "PUT", "POST", "DELETE", "HEAD" */
+    int secure;           /* 1: it came over HTTPS (--tls-listen); for acs:SecureTransport */
     const char *bucket;   /* NULL for service requests */
     const char *key;      /* decoded; NULL for bucket requests */
     struct oss_kv *query; /* decoded names/values; value "" for bare parameters */
@@ -233,5 +234,11 @@ int emu_http_start(struct emu_server *s, const char *listen, struct emu_http **o
                    size_t boundlen);
 /* Stops accepting, waits for running requests, frees h. */
 void emu_http_stop(struct emu_http *h);
+/* emu_http_start over HTTPS (GnuTLS in libmicrohttpd), with a PEM certificate chain and its
+ * PEM key held in memory by the caller until emu_http_stop; requests it serves have
+ * req->secure set. -ENOTSUP when libmicrohttpd lacks TLS; -EADDRINUSE also when the certificate or
+ * key is not accepted (libmicrohttpd does not tell them apart). */
+int emu_http_start_tls(struct emu_server *s, const char *listen, const char *cert_pem,
+                       const char *key_pem, struct emu_http **out, char *bound, size_t boundlen);
 
 #endif

@@ -33,6 +33,7 @@ struct fs_opts {
     char *ram_role;           /* ECS RAM role name, or "auto" */
     char *ram_role_url;       /* metadata service base URL (tests); NULL: 100.100.100.200 */
     char *audit_log;
+    char *cafile, *proxy; /* -o cafile=, -o proxy= (src/oss/http.h) */
     int sigv1, path_style, insecure;
     int content_md5; /* uploads carry Content-MD5 too (CRC64 is always checked) */
     int ro, noctl, allow_other;

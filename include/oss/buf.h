@@ -43,6 +43,9 @@ int oss_buf_vprintf(struct oss_buf *b, const char *fmt, va_list ap);
 char *oss_buf_detach(struct oss_buf *b);
 /* The contents as a C string; "" when nothing was appended. Borrowed. */
 const char *oss_buf_str(const struct oss_buf *b);
+/* Appends the whole file at path (certificates, bundles). Returns 0, -errno of open/read,
+ * or -EFBIG when it holds more than max bytes; on failure the buffer is unchanged. */
+int oss_buf_append_file(struct oss_buf *b, const char *path, size_t max);
 
 /* Grows the array *v of *cap elements of elem bytes to hold at least need (doubling, from 16),
  * the one way arrays grow in this project. 0 or -ENOMEM; on failure *v and *cap are unchanged. */

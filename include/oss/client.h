@@ -28,6 +28,8 @@ struct oss_client_config {
     int sigv1;               /* sign with V1 even when a region is known (V4 otherwise) */
     int path_style;          /* force /bucket/key; automatic for IP and localhost endpoints */
     int insecure;            /* disable TLS peer verification */
+    const char *cafile;      /* PEM bundle trusted besides the system store; NULL: none */
+    const char *proxy;       /* HTTP CONNECT proxy URL; "": direct; NULL: the environment */
     const char *akid;        /* credentials, copied; NULL for anonymous requests */
     const char *secret;
     const char *token;       /* STS security token or NULL */
@@ -40,7 +42,10 @@ struct oss_client_config {
                               * either way */
 };
 
-/* Returns NULL and fills err (EINVAL for a bad url) on failure. */
+/* Returns NULL and fills err on failure: EINVAL for a bad url or proxy, or a cafile (or
+ * CURL_CA_BUNDLE / SSL_CERT_FILE) without a certificate, the errno of a trust file that
+ * cannot be read; then err->code is "TransportOption" and the message names which
+ * (src/oss/http.h has the trust and proxy rules). */
 struct oss_client *oss_client_new(const struct oss_client_config *cfg, struct oss_error *err);
 void oss_client_free(struct oss_client *c);
 /* Replaces the credentials (refresh of expiring keys); thread-safe. Returns 0 or -ENOMEM. */

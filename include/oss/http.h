@@ -24,6 +24,13 @@ struct oss_http_config {
     long retry_base_ms;      /* 0: 100 */
     long retry_max_ms;       /* cap of one backoff step; 0: 10000 */
     int insecure;            /* no TLS peer/host verification */
+    /* Trust: CURL_CA_BUNDLE, else SSL_CERT_FILE, else the system store; cafile (a PEM bundle)
+     * is trusted besides it. NULL: none. */
+    const char *cafile;
+    /* HTTP proxy, always used with CONNECT: "http://[user:pass@]host[:port]" (scheme
+     * optional); "" goes direct; NULL: the environment (https_proxy, http_proxy, all_proxy,
+     * no_proxy, also upper case except HTTP_PROXY). */
+    const char *proxy;
 };
 
 /* Receives response body bytes of a 2xx answer with its status (200 or 206 matters for
@@ -73,8 +80,10 @@ struct oss_http_response {
     int cut_status;
 };
 
-/* Returns 0 or -ENOMEM. */
-int oss_http_new(const struct oss_http_config *cfg, struct oss_http **out);
+/* Returns 0, -ENOMEM, or for a trust file or proxy that cannot be used -errno (-EINVAL: no
+ * PEM certificate in it, or a bad proxy URL) with why (may be NULL) saying which and why. */
+int oss_http_new(const struct oss_http_config *cfg, struct oss_http **out, char *why,
+                 size_t whylen);
 void oss_http_free(struct oss_http *h);
 
 /* Performs the request with retries on 5xx, 429, timeouts and connection failures (never on
@@ -82,7 +91,8 @@ void oss_http_free(struct oss_http *h);
  * caller, with attempts_before set when continuing an operation, and holds the last attempt's
  * answer. Returns 0 when an HTTP answer arrived, whatever its status; otherwise a negative
  * errno (-EIO transport failure, -ETIMEDOUT is reported as -EIO too, the sink's errno, or the
- * pread errno) with err filled (http_status 0, message from libcurl; never the URL). */
+ * pread errno) with err filled (http_status 0, message from libcurl naming the endpoint's
+ * scheme://host:port; never the path or query). */
 int oss_http_perform(struct oss_http *h, const struct oss_http_request *req,
                      struct oss_http_response *resp, struct oss_error *err);
 /* The retry budget: extra attempts allowed per operation (config retries, >= 0). */

@@ -34,6 +34,8 @@ struct emu_http {
     struct emu_server *server;
     uint32_t rid_prefix;     /* random per process: request ids differ across restarts */
     atomic_uint rid_counter; /* per request */
+
+    int secure; /* HTTPS daemon: its requests get req.secure */
 };
 
 /* Everything one request owns, from the URI log callback to the completion callback. */
@@ -220,6 +222,7 @@ static void prepare_request(struct emu_conn *x, const char *method)
     r->headers = x->headers;
     r->nheaders = x->nheaders;
     new_request_id(x->http, r->request_id);
+    r->secure = x->http->secure;
     r->who.anonymous = 1;
     r->who.akid = "";
     r->op = "Unknown";
@@ -508,27 +511,35 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return answer(x, c, method);
 }
 
-int emu_http_start(struct emu_server *s, const char *listen, struct emu_http **out, char *bound,
-                   size_t boundlen)
+/* Starts the daemon of emu_http_start / emu_http_start_tls; cert and key NULL for HTTP. */
+static int http_start(struct emu_server *s, const char *listen, const char *cert, const char *key,
+                      struct emu_http **out, char *bound, size_t boundlen)
 {
     struct sockaddr_in sa;
+    unsigned int flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
     int rc = emu_listen_parse(listen, 0, &sa);
     if (rc)
         return rc;
+    if (cert && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+        return -ENOTSUP;
     struct emu_http *h = calloc(1, sizeof(*h));
     if (!h)
         return -ENOMEM;
     h->server = s;
+    h->secure = cert != NULL;
     if (getrandom(&h->rid_prefix, sizeof(h->rid_prefix), 0) != sizeof(h->rid_prefix))
         h->rid_prefix = (uint32_t)getpid() * 2654435761u;
     atomic_init(&h->rid_counter, 0);
+    /* The certificate options go last: MHD_OPTION_END ends the list early for plain HTTP. */
     h->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL, 0, NULL,
-        NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, h, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)300, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned int)1000, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_END);
+        flags | (cert ? MHD_USE_TLS : 0), 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&sa, MHD_OPTION_URI_LOG_CALLBACK, on_uri, h, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)300,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(256 * 1024), MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
+        cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
+        MHD_OPTION_END);
     if (!h->daemon) {
         free(h);
         return -EADDRINUSE;
@@ -536,6 +547,18 @@ int emu_http_start(struct emu_server *s, const char *listen, struct emu_http **o
     emu_listen_bound(h->daemon, &sa, bound, boundlen);
     *out = h;
     return 0;
+}
+
+int emu_http_start(struct emu_server *s, const char *listen, struct emu_http **out, char *bound,
+                   size_t boundlen)
+{
+    return http_start(s, listen, NULL, NULL, out, bound, boundlen);
+}
+
+int emu_http_start_tls(struct emu_server *s, const char *listen, const char *cert_pem,
+                       const char *key_pem, struct emu_http **out, char *bound, size_t boundlen)
+{
+    return http_start(s, listen, cert_pem, key_pem, out, bound, boundlen);
 }
 
 void emu_http_stop(struct emu_http *h)

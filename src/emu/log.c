@@ -92,6 +92,7 @@ void emu_log_request_fault(struct emu_log *l, const struct emu_req *req,
     oss_buf_printf(&b, ",\"bytes_in\":%llu,\"bytes_out\":%llu,\"latency_ms\":%.3f",
                    (unsigned long long)bytes_in, (unsigned long long)bytes_out, latency_ms);
     field(&b, "akid", req->who.akid ? req->who.akid : "");
+    oss_buf_printf(&b, ",\"secure\":%s", req->secure ? "true" : "false");
     field(&b, "request_id", req->request_id);
     oss_buf_puts(&b, "}\n");
 

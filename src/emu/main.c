@@ -28,6 +28,7 @@ struct options {
     int nfaults;
     uint64_t fault_seed;
     const char *admin, *admin_ready_file;
+    const char *tls_cert, *tls_key, *tls_listen, *tls_ready_file; /* HTTPS beside HTTP */
 };
 
 static void usage(FILE *f)
@@ -36,6 +37,8 @@ static void usage(FILE *f)
                "              [--domain NAME] [--region REGION] [--request-log FILE]\n"
                "              [--ready-file FILE] [--fault RULE[;RULE...]]... [--fault-seed N]\n"
                "              [--admin 127.0.0.1:PORT] [--admin-ready-file FILE]\n"
+               "              [--tls-cert FILE --tls-key FILE [--tls-listen 127.0.0.1:9443]\n"
+               "               [--tls-ready-file FILE]]\n"
                "An OSS-compatible server for tests and demos; see ossemu(1).\n");
 }
 
@@ -54,6 +57,10 @@ static int parse_args(int argc, char **argv, struct options *o)
                                              {"fault-seed", required_argument, NULL, 's'},
                                              {"admin", required_argument, NULL, 'A'},
                                              {"admin-ready-file", required_argument, NULL, 'F'},
+                                             {"tls-cert", required_argument, NULL, 'c'},
+                                             {"tls-key", required_argument, NULL, 'k'},
+                                             {"tls-listen", required_argument, NULL, 't'},
+                                             {"tls-ready-file", required_argument, NULL, 'T'},
                                              {NULL, 0, NULL, 0}};
     int c;
     char *end;
@@ -105,6 +112,18 @@ static int parse_args(int argc, char **argv, struct options *o)
         case 'F':
             o->admin_ready_file = optarg;
             break;
+        case 'c':
+            o->tls_cert = optarg;
+            break;
+        case 'k':
+            o->tls_key = optarg;
+            break;
+        case 't':
+            o->tls_listen = optarg;
+            break;
+        case 'T':
+            o->tls_ready_file = optarg;
+            break;
         case 'h':
             usage(stdout);
             exit(0);
@@ -125,6 +144,17 @@ static int parse_args(int argc, char **argv, struct options *o)
         fprintf(stderr, "ossemu: --admin-ready-file needs --admin\n");
         return -EINVAL;
     }
+    if (!o->tls_cert != !o->tls_key) {
+        fprintf(stderr, "ossemu: --tls-cert and --tls-key go together\n");
+        return -EINVAL;
+    }
+    if ((o->tls_listen || o->tls_ready_file) && !o->tls_cert) {
+        fprintf(stderr,
+                "ossemu: --tls-listen and --tls-ready-file need --tls-cert and --tls-key\n");
+        return -EINVAL;
+    }
+    if (o->tls_cert && !o->tls_listen)
+        o->tls_listen = "127.0.0.1:9443";
     if (!o->data) {
         fprintf(stderr, "ossemu: --data DIR is required\n");
         usage(stderr);
@@ -304,6 +334,52 @@ static int open_state(const struct options *o, struct emu_server *s)
     return 0;
 }
 
+/* Reads --tls-cert and --tls-key (PEM) into cert and key. 0 or -1 (reported). */
+static int load_tls(const struct options *o, struct oss_buf *cert, struct oss_buf *key)
+{
+    const char *files[2] = {o->tls_cert, o->tls_key}, *what[2] = {"CERTIFICATE", "PRIVATE KEY"};
+    struct oss_buf *bufs[2] = {cert, key};
+
+    for (int i = 0; i < 2; i++) {
+        int rc = oss_buf_append_file(bufs[i], files[i], 1 << 20);
+        if (rc) {
+            fprintf(stderr, "ossemu: cannot read %s: %s\n", files[i], strerror(-rc));
+            return -1;
+        }
+        if (!strstr(oss_buf_str(bufs[i]), "-----BEGIN ") ||
+            !strstr(oss_buf_str(bufs[i]), what[i])) {
+            fprintf(stderr, "ossemu: %s holds no PEM %s\n", files[i], what[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Starts the HTTPS front of --tls-cert/--tls-key on --tls-listen into *https and announces it.
+ * 0 or -1 (reported). */
+static int start_tls(const struct options *o, struct emu_server *s, const struct oss_buf *cert,
+                     const struct oss_buf *key, struct emu_http **https)
+{
+    char bound[64];
+    int rc = emu_http_start_tls(s, o->tls_listen, oss_buf_str(cert), oss_buf_str(key), https, bound,
+                                sizeof(bound));
+    if (rc) {
+        fprintf(stderr, "ossemu: cannot serve HTTPS on %s: %s\n", o->tls_listen,
+                rc == -EINVAL    ? "expected ADDRESS:PORT"
+                : rc == -ENOTSUP ? "libmicrohttpd was built without TLS"
+                                 : "address in use, or the certificate and key were refused "
+                                   "(PEM chain, unencrypted key that matches it)");
+        return -1;
+    }
+    printf("ossemu listening on %s (https)\n", bound);
+    fflush(stdout);
+    if (o->tls_ready_file && (rc = write_ready_file(o->tls_ready_file, bound))) {
+        fprintf(stderr, "ossemu: cannot write %s: %s\n", o->tls_ready_file, strerror(-rc));
+        return -1;
+    }
+    return 0;
+}
+
 /* Starts the HTTP front (*http) and the admin endpoint (*admin), then announces them on stdout
  * and in the ready files; the admin endpoint is up before the ready file appears, so tests can
  * use both. 0 or -1 (reported; what started is in *http and *admin for the caller to stop). */
@@ -344,8 +420,9 @@ int main(int argc, char **argv)
 {
     struct options o;
     struct emu_server s = {0};
-    struct emu_http *http = NULL;
+    struct emu_http *http = NULL, *https = NULL;
     struct emu_admin *admin = NULL;
+    struct oss_buf cert = OSS_BUF_INIT, key = OSS_BUF_INIT;
     sigset_t stop;
     int rc, sig = 0, status = 1;
 
@@ -366,6 +443,10 @@ int main(int argc, char **argv)
         unlink(o.ready_file);
     if (o.admin_ready_file)
         unlink(o.admin_ready_file);
+    if (o.tls_ready_file)
+        unlink(o.tls_ready_file);
+    if (o.tls_cert && load_tls(&o, &cert, &key) < 0)
+        goto out;
 
     /* Every thread inherits this mask; the main thread alone takes the stop signals. */
     sigemptyset(&stop);
@@ -374,6 +455,9 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* HTTPS first: the plain ready file, which tests wait for, then means both are up. */
+    if (o.tls_cert && start_tls(&o, &s, &cert, &key, &https) < 0)
+        goto out;
     if (start(&o, &s, &http, &admin) < 0)
         goto out;
     sigwait(&stop, &sig);
@@ -386,6 +470,11 @@ out:
     emu_http_stop(http);
     if (o.ready_file && http)
         unlink(o.ready_file);
+    emu_http_stop(https);
+    if (o.tls_ready_file && https)
+        unlink(o.tls_ready_file);
+    oss_buf_cleanup(&cert);
+    oss_buf_cleanup(&key);
     if (s.store)
         emu_store_close(s.store);
     emu_log_close(s.log);

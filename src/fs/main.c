@@ -187,6 +187,8 @@ static int setup(struct fs_ctx *ctx)
         .sigv1 = o->sigv1,
         .path_style = o->path_style,
         .insecure = o->insecure,
+        .cafile = o->cafile,
+        .proxy = o->proxy,
         .akid = cr.akid,
         .secret = cr.secret,
         .token = cr.token,
@@ -202,6 +204,10 @@ static int setup(struct fs_ctx *ctx)
     oss_error_clear(&err);
     ctx->client = oss_client_new(&cfg, &err);
     oss_credentials_cleanup(&cr);
+    if (!ctx->client && strcmp(err.code, "TransportOption") == 0) {
+        fprintf(stderr, "osspermfs: %s\n", err.message); /* cafile=, proxy=, environment */
+        return -1;
+    }
     if (!ctx->client) {
         fprintf(stderr, "osspermfs: bad endpoint%s%s: %s\n", o->url ? " " : "",
                 o->url ? o->url : "", err.message[0] ? err.message : strerror(-err.err));

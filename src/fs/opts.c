@@ -44,6 +44,8 @@ static const struct fuse_opt specs[] = {
     OPT("ram_role=%s", ram_role, 0),
     OPT("ram_role_url=%s", ram_role_url, 0),
     OPT("audit_log=%s", audit_log, 0),
+    OPT("cafile=%s", cafile, 0),
+    OPT("proxy=%s", proxy, 0),
     OPT("sigv1", sigv1, 1),
     OPT("path_style", path_style, 1),
     OPT("insecure", insecure, 1),
@@ -275,6 +277,8 @@ void fs_opts_cleanup(struct fs_opts *o)
     free(o->ram_role);
     free(o->ram_role_url);
     free(o->audit_log);
+    free(o->cafile);
+    free(o->proxy);
 }
 
 void fs_opts_usage(const char *prog)
@@ -310,6 +314,10 @@ void fs_opts_usage(const char *prog)
            "  -o noctl              no control files: a plain data mount\n"
            "  -o audit_log=FILE     audit log as JSON lines (default syslog)\n"
            "  -o insecure           do not verify TLS peers\n"
+           "  -o cafile=FILE        PEM CA bundle trusted besides the system store\n"
+           "                        (SSL_CERT_FILE / CURL_CA_BUNDLE replace that store)\n"
+           "  -o proxy=URL          HTTP CONNECT proxy http://HOST:PORT (default: the\n"
+           "                        https_proxy/no_proxy environment; proxy= goes direct)\n"
            "  -f                    stay in the foreground, log to stderr\n"
            "  -d                    FUSE debug output (implies -f)\n"
            "  -h, --help            this help\n"

@@ -3,10 +3,12 @@
 #include "oss/buf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void oss_buf_init(struct oss_buf *b)
 {
@@ -179,4 +181,34 @@ int oss_array_grow(void **v, size_t *cap, size_t need, size_t elem)
     *v = nv;
     *cap = ncap;
     return 0;
+}
+
+int oss_buf_append_file(struct oss_buf *b, const char *path, size_t max)
+{
+    size_t start = b->len;
+    char chunk[16384];
+    ssize_t n;
+    int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+
+    if (fd < 0)
+        return -errno;
+    for (;;) {
+        n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            rc = n < 0 ? -errno : 0;
+            break;
+        }
+        if (b->len - start + (size_t)n > max) {
+            rc = -EFBIG;
+            break;
+        }
+        if ((rc = oss_buf_append(b, chunk, (size_t)n)) < 0)
+            break;
+    }
+    close(fd);
+    if (rc < 0)
+        oss_buf_setlen(b, start, 0);
+    return rc;
 }

@@ -159,9 +159,15 @@ struct oss_client *oss_client_new(const struct oss_client_config *cfg, struct os
                                       : cfg->retries,
         .retry_base_ms = cfg->retry_base_ms,
         .insecure = cfg->insecure,
+        .cafile = cfg->cafile,
+        .proxy = cfg->proxy,
     };
-    if (oss_http_new(&hc, &c->http) < 0 ||
-        oss_client_set_credentials(c, cfg->akid, cfg->secret, cfg->token) < 0) {
+    char why[256];
+    if ((rc = oss_http_new(&hc, &c->http, why, sizeof why)) < 0 && rc != -ENOMEM) {
+        oss_client_fail(err, -rc, "TransportOption", why);
+        goto fail;
+    }
+    if (rc < 0 || oss_client_set_credentials(c, cfg->akid, cfg->secret, cfg->token) < 0) {
         oss_client_fail(err, ENOMEM, "", "out of memory");
         goto fail;
     }

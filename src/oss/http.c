@@ -16,6 +16,7 @@
 
 #define ERROR_BODY_MAX (1u << 20)
 #define POOL_MAX_IDLE  64
+#define CA_FILE_MAX    (16u << 20)
 
 struct oss_http {
     struct oss_http_config cfg;
@@ -24,6 +25,9 @@ struct oss_http {
     pthread_mutex_t pool_lock;
     CURL *idle[POOL_MAX_IDLE];
     size_t nidle;
+    struct oss_buf ca; /* PEM trust store when not libcurl's default; empty: default */
+    int ca_replaces;   /* ca stands in for the system store (no default CA directory) */
+    char *proxy;       /* copy of cfg.proxy */
 };
 
 /* State of one attempt, handed to the libcurl callbacks. */
@@ -60,18 +64,113 @@ static void share_unlock(CURL *easy, curl_lock_data data, void *arg)
     pthread_mutex_unlock(&h->locks[data]);
 }
 
-int oss_http_new(const struct oss_http_config *cfg, struct oss_http **out)
+static int fail_why(char *why, size_t whylen, int rc, const char *fmt, const char *what)
+{
+    if (why && whylen)
+        snprintf(why, whylen, fmt, what,
+                 rc == -EINVAL ? "no PEM certificate in it" : strerror(-rc));
+    return rc;
+}
+
+/* Appends the PEM file path to h->ca. 0 or -errno (-EINVAL: no certificate in it). */
+static int ca_append(struct oss_http *h, const char *path)
+{
+    size_t start = h->ca.len;
+    int rc = oss_buf_append_file(&h->ca, path, CA_FILE_MAX);
+    if (rc == 0 && !strstr(oss_buf_str(&h->ca) + start, "-----BEGIN CERTIFICATE-----"))
+        rc = -EINVAL;
+    if (rc == 0)
+        rc = oss_buf_putc(&h->ca, '\n'); /* a file without a final newline */
+    return rc;
+}
+
+/* The trust store of the config and the environment (see oss_http_config). */
+static int trust_setup(struct oss_http *h, const char *cafile, char *why, size_t whylen)
+{
+    const char *env = "CURL_CA_BUNDLE", *base = getenv(env);
+    char *deflt = NULL;
+    int rc;
+
+    if (base == NULL || *base == 0) {
+        env = "SSL_CERT_FILE";
+        base = getenv(env);
+    }
+    if (base && *base) {
+        if ((rc = ca_append(h, base)) < 0)
+            return fail_why(why, whylen, rc, "%s: %s", env);
+        h->ca_replaces = 1;
+    } else if (cafile) {
+        /* The system bundle libcurl would use, then the extra file: added, not replacing. */
+        CURL *e = curl_easy_init();
+        if (e == NULL)
+            return -ENOMEM;
+        if (curl_easy_getinfo(e, CURLINFO_CAINFO, &deflt) == CURLE_OK && deflt && *deflt) {
+            rc = ca_append(h, deflt);
+            if (rc == -ENOMEM) {
+                curl_easy_cleanup(e);
+                return rc;
+            }
+            if (rc < 0)
+                oss_buf_reset(&h->ca); /* no readable system bundle: the file alone */
+        }
+        curl_easy_cleanup(e);
+    }
+    if (cafile && (rc = ca_append(h, cafile)) < 0)
+        return fail_why(why, whylen, rc, "cafile %s: %s", cafile);
+    return 0;
+}
+
+/* Checks a proxy URL: optional http:// scheme, a host, an optional port, nothing else. */
+static int proxy_ok(const char *url)
+{
+    const char *p = strstr(url, "://"), *at, *host, *end;
+
+    if (p) {
+        if (p - url != 4 || strncasecmp(url, "http", 4) != 0)
+            return 0;
+        p += 3;
+    } else {
+        p = url;
+    }
+    end = p + strcspn(p, "/?#");
+    if (*end && strcmp(end, "/") != 0)
+        return 0;
+    at = memchr(p, '@', (size_t)(end - p));
+    host = at ? at + 1 : p;
+    if (host == end || *host == ':')
+        return 0;
+    for (const char *q = host; q < end; q++)
+        if (*q <= ' ' || *q == '@' || *q == '\\')
+            return 0;
+    return 1;
+}
+
+int oss_http_new(const struct oss_http_config *cfg, struct oss_http **out, char *why, size_t whylen)
 {
     struct oss_http *h;
+    int rc;
 
     *out = NULL;
+    if (why && whylen)
+        *why = 0;
     pthread_once(&curl_once, curl_init_once);
     if (curl_init_rc != CURLE_OK)
         return -ENOMEM;
+    if (cfg->proxy && *cfg->proxy && !proxy_ok(cfg->proxy)) {
+        if (why && whylen)
+            snprintf(why, whylen, "proxy: expected http://HOST[:PORT]");
+        return -EINVAL;
+    }
     h = calloc(1, sizeof *h);
     if (h == NULL)
         return -ENOMEM;
     h->cfg = *cfg;
+    h->cfg.cafile = NULL;
+    h->cfg.proxy = NULL;
+    if (cfg->proxy && (h->proxy = strdup(cfg->proxy)) == NULL) {
+        free(h);
+        return -ENOMEM;
+    }
     if (h->cfg.connect_timeout_ms <= 0)
         h->cfg.connect_timeout_ms = 10000;
     if (h->cfg.request_timeout_ms <= 0)
@@ -98,6 +197,10 @@ int oss_http_new(const struct oss_http_config *cfg, struct oss_http **out)
     curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
     curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    if ((rc = trust_setup(h, cfg->cafile, why, whylen)) < 0) {
+        oss_http_free(h);
+        return rc;
+    }
     *out = h;
     return 0;
 }
@@ -114,6 +217,8 @@ void oss_http_free(struct oss_http *h)
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
         pthread_mutex_destroy(&h->locks[i]);
     pthread_mutex_destroy(&h->pool_lock);
+    oss_buf_cleanup(&h->ca);
+    free(h->proxy);
     free(h);
 }
 
@@ -351,6 +456,19 @@ static void setup(struct oss_http *h, CURL *e, const struct oss_http_request *r,
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, h->cfg.stall_timeout_s);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->cfg.insecure ? 0L : 1L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->cfg.insecure ? 0L : 2L);
+    if (h->ca.len) {
+        struct curl_blob blob = {h->ca.data, h->ca.len, CURL_BLOB_NOCOPY};
+        curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
+        if (h->ca_replaces)
+            curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
+    }
+    if (h->proxy) {
+        curl_easy_setopt(e, CURLOPT_PROXY, h->proxy);
+        curl_easy_setopt(e, CURLOPT_NOPROXY, ""); /* the option wins over no_proxy */
+    }
+    /* Through a proxy, always a CONNECT tunnel: the proxy sees host:port and never the
+     * request line, query or headers, not even for http:// endpoints. */
+    curl_easy_setopt(e, CURLOPT_HTTPPROXYTUNNEL, 1L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "osspermfs/" OSSPERMFS_VERSION);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -436,6 +554,20 @@ static void transport_error(struct oss_error *err, int e, const char *what, cons
              detail ? detail : "");
 }
 
+/* Appends " (endpoint scheme://host:port)" of url to err's message: never the path or query. */
+static void endpoint_note(struct oss_error *err, const char *url)
+{
+    const char *p = strstr(url, "://");
+    size_t used;
+
+    if (err == NULL)
+        return;
+    p = p ? p + 3 : url;
+    used = strlen(err->message);
+    snprintf(err->message + used, sizeof err->message - used, " (endpoint %.*s)",
+             (int)((size_t)(p - url) + strcspn(p, "/?#")), url);
+}
+
 int oss_http_perform(struct oss_http *h, const struct oss_http_request *req,
                      struct oss_http_response *resp, struct oss_error *err)
 {
@@ -497,6 +629,7 @@ int oss_http_perform(struct oss_http *h, const struct oss_http_request *req,
                 continue;
             }
             transport_error(err, EIO, errbuf[0] ? errbuf : curl_easy_strerror(cc), NULL);
+            endpoint_note(err, req->url);
             if (retryable_curl(cc) && x.delivered > 0 && resp->status >= 200 && resp->status < 300)
                 resp->cut_status = resp->status; /* the caller may resume from here */
             resp->status = 0;

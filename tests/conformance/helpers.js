@@ -5,6 +5,7 @@
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
+const https = require('node:https');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -13,6 +14,12 @@ const OSSEMU = process.env.OSSEMU || path.join(REPO, 'build', 'bin', 'ossemu');
 
 // The region ossemu runs in (--region) and the clients name.
 const REGION = 'cn-hangzhou';
+
+// CONFORMANCE_TLS_DIR (run-tls.sh sets it, with NODE_EXTRA_CA_CERTS naming the test CA) holds
+// server.pem and server.key of tests/tools/make-test-ca.sh: every client then speaks HTTPS to
+// ossemu's --tls-listen port, and the certificate is verified.
+const TLS_DIR = process.env.CONFORMANCE_TLS_DIR || '';
+const SCHEME = TLS_DIR ? 'https' : 'http';
 
 const ALICE = { akid: 'LTAIalice0001', secret: 'alice-secret', id: '1000000000000001' };
 const BOB = { akid: 'LTAIbob000001', secret: 'bob-secret', id: '1000000000000002' };
@@ -113,11 +120,17 @@ class Emu {
   // names its port; stderrMode is the fs.openSync flag of the stderr file ('w' or 'a').
   async launch(stderrMode) {
     const ready = path.join(this.dir, 'ready');
+    const tlsReady = path.join(this.dir, 'tls-ready');
     fs.rmSync(ready, { force: true });
+    fs.rmSync(tlsReady, { force: true });
     const errFd = fs.openSync(this.stderrFile, stderrMode);
     const args = ['--data', path.join(this.dir, 'data'), '--listen', '127.0.0.1:0', '--accounts',
       path.join(this.dir, 'accounts.json'), '--request-log', this.logFile, '--ready-file', ready,
       '--region', REGION];
+    if (TLS_DIR) {
+      args.push('--tls-cert', path.join(TLS_DIR, 'server.pem'), '--tls-key', path.join(TLS_DIR, 'server.key'),
+        '--tls-listen', '127.0.0.1:0', '--tls-ready-file', tlsReady);
+    }
     const child = spawn(OSSEMU, args, { stdio: ['ignore', errFd, errFd] });
     this.proc = child;
     fs.closeSync(errFd);
@@ -131,7 +144,7 @@ class Emu {
       if (exited) throw new Error(`ossemu exited before ready (${exited}): ${this.stderrTail()}`);
       let txt = '';
       try {
-        txt = fs.readFileSync(ready, 'utf8');
+        txt = fs.readFileSync(TLS_DIR ? tlsReady : ready, 'utf8');
       } catch (e) {
         /* not yet */
       }
@@ -146,12 +159,19 @@ class Emu {
     throw new Error(`ossemu not ready within 15 s: ${this.stderrTail()}`);
   }
 
+  // url is the endpoint ossemu serves the suite on: http://127.0.0.1:PORT, or https:// under
+  // CONFORMANCE_TLS_DIR.
+  get url() {
+    return `${SCHEME}://127.0.0.1:${this.port}`;
+  }
+
   // client is an ali-oss client of who on this ossemu (V4 signatures when v4), optionally bound
   // to bucket; extra overrides any option.
   client(who, v4, bucket, extra = {}) {
     const OSS = require('ali-oss');
     const conf = {
-      endpoint: `http://127.0.0.1:${this.port}`,
+      endpoint: this.url,
+      secure: SCHEME === 'https',
       accessKeyId: who.akid,
       accessKeySecret: who.secret,
       region: `oss-${REGION}`,
@@ -236,10 +256,16 @@ class Emu {
   }
 }
 
-// rawRequest sends one request without ali-oss (no signature unless the caller adds one).
+// rawRequest sends one request without ali-oss (no signature unless the caller adds one). Over
+// HTTPS the certificate is checked for 127.0.0.1, whatever Host header the request carries.
 function rawRequest(port, { method = 'GET', path: p, headers = {}, body = null }) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: p, headers, agent: false }, res => {
+    const opts = { host: '127.0.0.1', port, method, path: p, headers, agent: false };
+    if (TLS_DIR) {
+      opts.servername = '';
+      opts.checkServerIdentity = (host, cert) => require('node:tls').checkServerIdentity('127.0.0.1', cert);
+    }
+    const req = (TLS_DIR ? https : http).request(opts, res => {
       const chunks = [];
       res.on('data', c => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));

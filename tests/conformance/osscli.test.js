@@ -23,7 +23,7 @@ after(async () => {
 
 // cli runs osscli.js; `input` is fed to stdin. Returns { status, stdout (Buffer), stderr }.
 function cli(who, v4, args, input) {
-  const base = ['--endpoint', `http://127.0.0.1:${emu.port}`];
+  const base = ['--endpoint', emu.url];
   if (who) base.push('--akid', who.akid, '--secret', who.secret);
   if (v4) base.push('--v4', '--region', 'cn-hangzhou');
   const env = { ...process.env };
@@ -129,7 +129,7 @@ for (const v4 of [false, true]) {
     });
 
     test('credentials from OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET; usage errors exit 64', () => {
-      const args = [CLI, '--endpoint', `http://127.0.0.1:${emu.port}`];
+      const args = [CLI, '--endpoint', emu.url];
       if (v4) args.push('--v4');
       const env = { ...process.env, OSS_ACCESS_KEY_ID: ALICE.akid, OSS_ACCESS_KEY_SECRET: ALICE.secret };
       const r = spawnSync(process.execPath, [...args, 'get-bucket-acl', B], { env, timeout: 30000 });
