@@ -63,7 +63,6 @@ struct emu_req {
     char request_id[25]; /* 24 upper-case hex characters */
     const char *op;      /* operation name for the log, set by the router */
     char source_ip[46];  /* the client's address (acs:SourceIp), "" when unknown */
-    int secure;          /* arrived over TLS (acs:SecureTransport); ossemu serves plain HTTP */
 };
 
 struct emu_resp {
