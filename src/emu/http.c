@@ -32,6 +32,7 @@
 struct emu_http {
     struct MHD_Daemon *daemon;
     struct emu_server *server;
+    const char *region;      /* the region of this port: requests whose Host names none */
     uint32_t rid_prefix;     /* random per process: request ids differ across restarts */
     atomic_uint rid_counter; /* per request */
 };
@@ -230,6 +231,7 @@ static void prepare_request(struct emu_conn *x, const char *method)
     r->key = x->target.key;
     r->query = x->target.query;
     r->nquery = x->target.nquery;
+    r->region = x->target.region ? x->target.region : x->http->region;
 }
 
 /* Adds the received body to x->req (digests, length, memory or spool file). */
@@ -272,6 +274,8 @@ static void process(struct emu_conn *x, const char *method)
                        NULL, NULL);
         return;
     }
+    if (emu_region_check(s, r, &x->resp) != 0)
+        return;
     int auth = emu_authenticate(s, r, &x->resp);
     if (!x->decided)
         emu_fault_decide(s->fault, r->op, &x->plan);
@@ -414,7 +418,8 @@ static int refuse_early(struct emu_conn *x, struct MHD_Connection *c)
     x->decided = 1;
     if (x->plan.status || x->plan.reset || x->plan.lost)
         return 0;
-    if (emu_authenticate(s, r, &x->resp) != 0 || emu_op_early_refusal(s, r, &x->resp, len))
+    if (emu_region_check(s, r, &x->resp) != 0 || emu_authenticate(s, r, &x->resp) != 0 ||
+        emu_op_early_refusal(s, r, &x->resp, len))
         return 1;
     emu_resp_cleanup(&x->resp);
     emu_resp_init(&x->resp);
@@ -490,8 +495,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return answer(x, c, method);
 }
 
-int emu_http_start(struct emu_server *s, const char *listen, struct emu_http **out, char *bound,
-                   size_t boundlen)
+int emu_http_start(struct emu_server *s, const char *listen, const char *region,
+                   struct emu_http **out, char *bound, size_t boundlen)
 {
     struct sockaddr_in sa;
     int rc = emu_listen_parse(listen, 0, &sa);
@@ -501,6 +506,7 @@ int emu_http_start(struct emu_server *s, const char *listen, struct emu_http **o
     if (!h)
         return -ENOMEM;
     h->server = s;
+    h->region = region ? region : s->region;
     if (getrandom(&h->rid_prefix, sizeof(h->rid_prefix), 0) != sizeof(h->rid_prefix))
         h->rid_prefix = (uint32_t)getpid() * 2654435761u;
     atomic_init(&h->rid_counter, 0);
