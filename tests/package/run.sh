@@ -148,7 +148,12 @@ mount_check "mount.fuse3 -t osspermfs (scratch root on PATH)" \
     -t osspermfs -o "$OPTS"
 
 # ---- installed with dpkg, when this machine has neither package ----
-if dpkg-query -W osspermfs >/dev/null 2>&1 || dpkg-query -W ossemu >/dev/null 2>&1; then
+# Two runs of this test on one machine (several checkouts) take turns: the lock is released
+# when this script exits, after the packages are purged.
+exec 9>"${TMPDIR:-/tmp}/osspermfs-package-test.lock"
+if ! flock -w 240 9; then
+    echo "# another package test holds the dpkg step: dpkg -i not tried"
+elif dpkg-query -W -f '${Status}\n' osspermfs ossemu 2>/dev/null | grep -q ' installed$'; then
     echo "# osspermfs or ossemu is already installed here: dpkg -i not tried"
 elif ! dpkg -i "$FS_DEB" "$EMU_DEB" >"$T/dpkg.log" 2>&1; then
     fail "dpkg -i: $(tail -n 5 "$T/dpkg.log" | paste -sd ';')"
