@@ -1,10 +1,11 @@
 #!/bin/sh
-# Installs the Debian packages osspermfs and ossemu build and test with.
+# Installs the Debian packages osspermfs and ossemu build and test with (lintian checks the
+# .deb packages that `cmake --build build --target package` makes).
 # Idempotent: a second run installs nothing and exits quickly.
 set -eu
 pkgs="build-essential cmake pkg-config git fuse3 libfuse3-dev libcurl4-openssl-dev libssl-dev
 libxml2-dev libmicrohttpd-dev libsqlite3-dev libjansson-dev libcmocka-dev curl
-attr vim sed python3 jq openssl util-linux"
+attr vim sed python3 jq openssl util-linux lintian"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

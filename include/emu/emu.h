@@ -24,7 +24,7 @@ struct emu_fault;    /* fault.c: fault injection rules and their PRNG (emu/fault
 struct emu_server {
     const char *data_dir;
     const char *domain; /* "localhost" */
-    const char *region; /* "cn-hangzhou" */
+    const char *region; /* "cn-hangzhou": the region of --listen (more in src/emu/region.c) */
     struct emu_store *store;
     struct emu_accounts *accounts;
     struct emu_log *log;     /* NULL: no request log */
@@ -63,6 +63,7 @@ struct emu_req {
     char request_id[25]; /* 24 upper-case hex characters */
     const char *op;      /* operation name for the log, set by the router */
     char source_ip[46];  /* the client's address (acs:SourceIp), "" when unknown */
+    const char *region;  /* region of the endpoint the request reached (region.c); NULL: none */
 };
 
 struct emu_resp {
@@ -205,6 +206,7 @@ struct emu_target {
     char *host;           /* host the request addressed (absolute-form or Host header), no port */
     char *bucket;         /* NULL for service requests */
     char *key;            /* decoded; NULL for bucket requests */
+    char *region;         /* region named by an oss-<region> host label, NULL when none */
     struct oss_kv *query; /* decoded; names and values malloc'ed, value "" when bare */
     size_t nquery;
 };
@@ -218,19 +220,21 @@ void emu_target_cleanup(struct emu_target *t);
 /* Request log (log.c): one JSON line per request, one write(2) each; thread-safe. */
 int emu_log_open(const char *path, struct emu_log **out);
 void emu_log_close(struct emu_log *l);
-/* Logs one request: its operation, bucket, key, status, OSS error code, bytes, latency, access
- * key id and request id, and the faults injected into it ("" or NULL: none; fault.h labels).
- * resp->status is logged as it is: 0 means no answer was sent (the connection was reset). */
+/* Logs one request: its operation, bucket, key, region reached, status, OSS error code, bytes,
+ * latency, access key id and request id, and the faults injected into it ("" or NULL: none; fault.h
+ * labels). resp->status is logged as it is: 0 means no answer was sent (the connection was reset).
+ */
 void emu_log_request_fault(struct emu_log *l, const struct emu_req *req,
                            const struct emu_resp *resp, const char *fault, uint64_t bytes_in,
                            uint64_t bytes_out, double latency_ms);
 
 /* HTTP front (http.c). */
 struct emu_http;
-/* Starts serving s on listen ("127.0.0.1:PORT", port 0 picks a free one); writes the bound
+/* Starts serving s on listen ("127.0.0.1:PORT", port 0 picks a free one) as the endpoint of
+ * region (NULL: s->region) for requests whose Host names none; writes the bound
  * "127.0.0.1:PORT" to bound. Returns 0 or -errno. */
-int emu_http_start(struct emu_server *s, const char *listen, struct emu_http **out, char *bound,
-                   size_t boundlen);
+int emu_http_start(struct emu_server *s, const char *listen, const char *region,
+                   struct emu_http **out, char *bound, size_t boundlen);
 /* Stops accepting, waits for running requests, frees h. */
 void emu_http_stop(struct emu_http *h);
 /* emu_http_start over HTTPS (GnuTLS in libmicrohttpd), with a PEM certificate chain and its
@@ -239,5 +243,12 @@ void emu_http_stop(struct emu_http *h);
  * key is not accepted (libmicrohttpd does not tell them apart). */
 int emu_http_start_tls(struct emu_server *s, const char *listen, const char *cert_pem,
                        const char *key_pem, struct emu_http **out, char *bound, size_t boundlen);
+
+/* Regions (region.c). A valid region name: 1..47 of [a-z0-9-]. */
+int emu_region_valid(const char *region);
+/* The endpoint refusal of real OSS when req reaches an existing bucket through another region's
+ * endpoint: 403 AccessDenied with Bucket, Endpoint and EC 0003-00001403. 0 when the request
+ * may go on, -EACCES with resp filled otherwise. */
+int emu_region_check(const struct emu_server *s, const struct emu_req *req, struct emu_resp *resp);
 
 #endif

@@ -24,7 +24,13 @@ struct oss_client;
 
 struct oss_client_config {
     const char *url;         /* "http://127.0.0.1:9000"; NULL: https://oss-<region>.aliyuncs.com */
-    const char *region;      /* "cn-hangzhou"; NULL: taken from an oss-<region> endpoint host */
+    const char *region;      /* "cn-hangzhou"; NULL: taken from an oss-<region> endpoint host,
+                              * else cn-hangzhou when url is NULL too */
+    /* Where buckets of other regions go: a URL with "{region}" in its host, such as
+     * "https://oss-{region}.aliyuncs.com". NULL: $OSSPERMFS_ENDPOINT_TEMPLATE, else derived
+     * from an oss-<region> url host, else that default when url is NULL; an IP or other url
+     * host without a template sends every request to url. See oss_client_set_bucket_region(). */
+    const char *endpoint_template;
     int sigv1;               /* sign with V1 even when a region is known (V4 otherwise) */
     int path_style;          /* force /bucket/key; automatic for IP and localhost endpoints */
     int insecure;            /* disable TLS peer verification */
@@ -53,6 +59,15 @@ int oss_client_set_credentials(struct oss_client *c, const char *akid, const cha
                                const char *token);
 /* 1 when requests are signed with V4. */
 int oss_client_uses_v4(const struct oss_client *c);
+/* Buckets live in regions. The client keeps a map of bucket -> region, filled by
+ * oss_list_buckets() (every bucket it lists), by this call, and by OSS's refusal of a request
+ * sent to another region's endpoint (its <Endpoint> names the right one: the request is then
+ * sent again, once, there). With an endpoint template, each bucket's requests go to its
+ * region's endpoint and V4 is signed with that region; without one the map is kept but every
+ * request goes to the configured endpoint. Thread-safe. 0, -EINVAL (bad region) or -ENOMEM. */
+int oss_client_set_bucket_region(struct oss_client *c, const char *bucket, const char *region);
+/* The region recorded for bucket into out: 0, or -ENOENT when unknown. */
+int oss_client_bucket_region(struct oss_client *c, const char *bucket, char *out, size_t outlen);
 
 /* ---- credentials ---- */
 struct oss_credentials {

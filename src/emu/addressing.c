@@ -19,6 +19,7 @@ void emu_target_cleanup(struct emu_target *t)
     free(t->host);
     free(t->bucket);
     free(t->key);
+    free(t->region);
     memset(t, 0, sizeof(*t));
 }
 
@@ -92,18 +93,61 @@ static int ends_with(const char *s, const char *suffix)
     return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
 }
 
+/* The region of an endpoint label "oss-<region>" or "oss-<region>-internal" (n bytes at l), or
+ * NULL (not such a label, or "oss-accelerate"). Every OSS region id has a dash (cn-hangzhou,
+ * ap-southeast-1), so "oss-data" stays a bucket name. */
+static char *region_of_label(const char *l, size_t n)
+{
+    if (n <= 4 || strncmp(l, "oss-", 4) != 0)
+        return NULL;
+    l += 4;
+    n -= 4;
+    if (n > 9 && strncmp(l + n - 9, "-internal", 9) == 0)
+        n -= 9;
+    if (n == 0 || (n >= 10 && strncmp(l, "accelerate", 10) == 0))
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!islower((unsigned char)l[i]) && !isdigit((unsigned char)l[i]) && l[i] != '-')
+            return NULL;
+    if (!memchr(l, '-', n) || l[0] == '-' || l[n - 1] == '-')
+        return NULL;
+    return strndup(l, n);
+}
+
+/* Splits the labels before a domain suffix: when the last of rest[0..len) is an endpoint label
+ * "oss-<region>", sets *region and shortens *len to the labels before it (without the dot). */
+static void take_region_label(const char *rest, size_t *len, char **region)
+{
+    size_t n = *len, start = n;
+    while (start > 0 && rest[start - 1] != '.')
+        start--;
+    char *r = region_of_label(rest + start, n - start);
+    if (!r)
+        return;
+    *region = r;
+    *len = start ? start - 1 : 0;
+}
+
 /* The bucket named by a host, or NULL for path style: "<bucket>.<domain>", or the first
  * label of "<bucket>.<endpoint>.aliyuncs.com" (ali-oss with an IP endpoint sends that). IP
- * literals, localhost, the domain itself and other names are path style. */
-static char *bucket_of_host(const char *host, const char *domain)
+ * literals, localhost, the domain itself and other names are path style. An endpoint label
+ * "oss-<region>" just before the domain (or before aliyuncs.com) names the region (*region,
+ * malloc'ed) and is no part of the bucket: "oss-cn-beijing.<domain>" is that region's endpoint
+ * and "b.oss-cn-beijing.<domain>" bucket b through it. */
+static char *bucket_of_host(const char *host, const char *domain, char **region)
 {
     size_t hl = strlen(host), dl = domain ? strlen(domain) : 0;
     if (host[0] == '[' || is_ipv4(host) || strcmp(host, "localhost") == 0)
         return NULL;
     if (dl && hl > dl + 1 && host[hl - dl - 1] == '.' && strcasecmp(host + hl - dl, domain) == 0 &&
-        host[0] != '.')
-        return strndup(host, hl - dl - 1);
+        host[0] != '.') {
+        size_t rest = hl - dl - 1;
+        take_region_label(host, &rest, region);
+        return rest ? strndup(host, rest) : NULL;
+    }
     if (ends_with(host, ".aliyuncs.com")) {
+        size_t rest = strlen(host) - strlen(".aliyuncs.com");
+        take_region_label(host, &rest, region);
         int labels = 1;
         for (const char *p = host; *p; p++)
             labels += *p == '.';
@@ -171,7 +215,7 @@ int emu_target_parse(const char *raw, const char *host_header, const char *domai
         break;
     }
 
-    t->bucket = bucket_of_host(t->host, domain);
+    t->bucket = bucket_of_host(t->host, domain, &t->region);
     if (!t->bucket) {
         /* Path style: the first raw segment is the bucket, the rest (decoded) the key. */
         size_t blen = strcspn(p, "/?#");

@@ -32,6 +32,7 @@
 struct emu_http {
     struct MHD_Daemon *daemon;
     struct emu_server *server;
+    const char *region;      /* the region of this port: requests whose Host names none */
     uint32_t rid_prefix;     /* random per process: request ids differ across restarts */
     atomic_uint rid_counter; /* per request */
 
@@ -233,6 +234,7 @@ static void prepare_request(struct emu_conn *x, const char *method)
     r->key = x->target.key;
     r->query = x->target.query;
     r->nquery = x->target.nquery;
+    r->region = x->target.region ? x->target.region : x->http->region;
 }
 
 /* The client's address into x->req.source_ip (for acs:SourceIp); "" when MHD cannot say. */
@@ -292,6 +294,8 @@ static void process(struct emu_conn *x, const char *method)
                        NULL, NULL);
         return;
     }
+    if (emu_region_check(s, r, &x->resp) != 0)
+        return;
     int auth = emu_authenticate(s, r, &x->resp);
     if (!x->decided)
         emu_fault_decide(s->fault, r->op, &x->plan);
@@ -434,7 +438,8 @@ static int refuse_early(struct emu_conn *x, struct MHD_Connection *c)
     x->decided = 1;
     if (x->plan.status || x->plan.reset || x->plan.lost)
         return 0;
-    if (emu_authenticate(s, r, &x->resp) != 0 || emu_op_early_refusal(s, r, &x->resp, len))
+    if (emu_region_check(s, r, &x->resp) != 0 || emu_authenticate(s, r, &x->resp) != 0 ||
+        emu_op_early_refusal(s, r, &x->resp, len))
         return 1;
     emu_resp_cleanup(&x->resp);
     emu_resp_init(&x->resp);
@@ -512,8 +517,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 }
 
 /* Starts the daemon of emu_http_start / emu_http_start_tls; cert and key NULL for HTTP. */
-static int http_start(struct emu_server *s, const char *listen, const char *cert, const char *key,
-                      struct emu_http **out, char *bound, size_t boundlen)
+static int http_start(struct emu_server *s, const char *listen, const char *region,
+                      const char *cert, const char *key, struct emu_http **out, char *bound,
+                      size_t boundlen)
 {
     struct sockaddr_in sa;
     unsigned int flags =
@@ -528,6 +534,7 @@ static int http_start(struct emu_server *s, const char *listen, const char *cert
         return -ENOMEM;
     h->server = s;
     h->secure = cert != NULL;
+    h->region = region ? region : s->region;
     if (getrandom(&h->rid_prefix, sizeof(h->rid_prefix), 0) != sizeof(h->rid_prefix))
         h->rid_prefix = (uint32_t)getpid() * 2654435761u;
     atomic_init(&h->rid_counter, 0);
@@ -549,16 +556,16 @@ static int http_start(struct emu_server *s, const char *listen, const char *cert
     return 0;
 }
 
-int emu_http_start(struct emu_server *s, const char *listen, struct emu_http **out, char *bound,
-                   size_t boundlen)
+int emu_http_start(struct emu_server *s, const char *listen, const char *region,
+                   struct emu_http **out, char *bound, size_t boundlen)
 {
-    return http_start(s, listen, NULL, NULL, out, bound, boundlen);
+    return http_start(s, listen, region, NULL, NULL, out, bound, boundlen);
 }
 
 int emu_http_start_tls(struct emu_server *s, const char *listen, const char *cert_pem,
                        const char *key_pem, struct emu_http **out, char *bound, size_t boundlen)
 {
-    return http_start(s, listen, cert_pem, key_pem, out, bound, boundlen);
+    return http_start(s, listen, NULL, cert_pem, key_pem, out, bound, boundlen);
 }
 
 void emu_http_stop(struct emu_http *h)

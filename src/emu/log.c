@@ -86,6 +86,7 @@ void emu_log_request_fault(struct emu_log *l, const struct emu_req *req,
     field(&b, "method", req->method);
     field(&b, "bucket", req->bucket ? req->bucket : "");
     field(&b, "key", req->key ? req->key : "");
+    field(&b, "region", req->region ? req->region : "");
     oss_buf_printf(&b, ",\"status\":%d", resp->status);
     field(&b, "code", resp->code);
     field(&b, "fault", fault ? fault : "");

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,13 @@
 #define DEFAULT_ACCOUNT_NAME "ossemu"
 
 #define MAX_FAULT_SPECS 32
+#define MAX_REGIONS     16
+
+/* A region served on a port of its own (--region NAME=ADDR:PORT). */
+struct region_listen {
+    char name[48];
+    const char *listen;
+};
 
 struct options {
     const char *data, *listen, *accounts, *domain, *region, *request_log, *ready_file;
@@ -29,12 +37,49 @@ struct options {
     uint64_t fault_seed;
     const char *admin, *admin_ready_file;
     const char *tls_cert, *tls_key, *tls_listen, *tls_ready_file; /* HTTPS beside HTTP */
+    struct region_listen regions[MAX_REGIONS]; /* --region NAME=ADDR:PORT, in order */
+    int nregions, region_given;
 };
+
+/* --region NAME (the region of --listen) or --region NAME=ADDR:PORT (one more region on a
+ * port of its own). 0 or -EINVAL (reported). */
+static int add_region(struct options *o, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    char name[48];
+
+    if ((size_t)(eq ? eq - arg : (ptrdiff_t)strlen(arg)) >= sizeof(name)) {
+        fprintf(stderr, "ossemu: --region '%s': region name too long\n", arg);
+        return -EINVAL;
+    }
+    snprintf(name, sizeof(name), "%.*s", (int)(eq ? eq - arg : (ptrdiff_t)strlen(arg)), arg);
+    if (!emu_region_valid(name)) {
+        fprintf(stderr, "ossemu: --region '%s': a region is lower-case letters, digits and '-'\n",
+                arg);
+        return -EINVAL;
+    }
+    if (!eq) {
+        if (o->region_given++) {
+            fprintf(stderr, "ossemu: --region NAME (the region of --listen) given twice\n");
+            return -EINVAL;
+        }
+        o->region = arg;
+        return 0;
+    }
+    if (o->nregions == MAX_REGIONS) {
+        fprintf(stderr, "ossemu: at most %d --region NAME=ADDR:PORT options\n", MAX_REGIONS);
+        return -EINVAL;
+    }
+    snprintf(o->regions[o->nregions].name, sizeof(o->regions[0].name), "%s", name);
+    o->regions[o->nregions++].listen = eq + 1;
+    return 0;
+}
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: ossemu --data DIR [--listen 127.0.0.1:9000] [--accounts FILE]\n"
-               "              [--domain NAME] [--region REGION] [--request-log FILE]\n"
+               "              [--domain NAME] [--region REGION] [--region REGION=ADDR:PORT]...\n"
+               "              [--request-log FILE]\n"
                "              [--ready-file FILE] [--fault RULE[;RULE...]]... [--fault-seed N]\n"
                "              [--admin 127.0.0.1:PORT] [--admin-ready-file FILE]\n"
                "              [--tls-cert FILE --tls-key FILE [--tls-listen 127.0.0.1:9443]\n"
@@ -83,7 +128,8 @@ static int parse_args(int argc, char **argv, struct options *o)
             o->domain = optarg;
             break;
         case 'r':
-            o->region = optarg;
+            if (add_region(o, optarg))
+                return -EINVAL;
             break;
         case 'L':
             o->request_log = optarg;
@@ -257,8 +303,8 @@ static int default_accounts(const char *dir, struct emu_accounts **out)
     return emu_accounts_single(DEFAULT_ACCOUNT_ID, DEFAULT_ACCOUNT_NAME, akid, secret, out);
 }
 
-/* Writes "ADDR\n" to path atomically (temporary file and rename), so a waiting test never
- * reads a partial line. */
+/* Writes "ADDR\n" (and more lines, see start()) to path atomically (temporary file and
+ * rename), so a waiting test never reads a partial line. */
 static int write_ready_file(const char *path, const char *bound)
 {
     char tmp[PATH_MAX];
@@ -266,7 +312,7 @@ static int write_ready_file(const char *path, const char *bound)
     FILE *f = fopen(tmp, "w");
     if (!f)
         return -errno;
-    fprintf(f, "%s\n", bound);
+    fprintf(f, "%s%s", bound, bound[0] && bound[strlen(bound) - 1] == '\n' ? "" : "\n");
     if (fclose(f) || rename(tmp, path)) {
         int e = errno;
         unlink(tmp);
@@ -380,20 +426,47 @@ static int start_tls(const struct options *o, struct emu_server *s, const struct
     return 0;
 }
 
-/* Starts the HTTP front (*http) and the admin endpoint (*admin), then announces them on stdout
- * and in the ready files; the admin endpoint is up before the ready file appears, so tests can
- * use both. 0 or -1 (reported; what started is in *http and *admin for the caller to stop). */
-static int start(const struct options *o, struct emu_server *s, struct emu_http **http,
-                 struct emu_admin **admin)
+/* Starts the HTTP front of each --region NAME=ADDR:PORT into regions[] and appends
+ * "NAME ADDR\n" per region to ready. 0 or -1 (reported). */
+static int start_regions(const struct options *o, struct emu_server *s, struct emu_http **regions,
+                         char *ready, size_t readylen)
 {
-    char bound[64], admin_bound[64];
+    char bound[64];
     int rc;
 
-    if ((rc = emu_http_start(s, o->listen, http, bound, sizeof(bound)))) {
+    for (int i = 0; i < o->nregions; i++) {
+        const struct region_listen *r = &o->regions[i];
+        if ((rc = emu_http_start(s, r->listen, r->name, &regions[i], bound, sizeof(bound)))) {
+            fprintf(stderr, "ossemu: cannot listen on %s for region %s: %s\n", r->listen, r->name,
+                    rc == -EINVAL ? "expected ADDRESS:PORT" : strerror(-rc));
+            return -1;
+        }
+        printf("ossemu region %s listening on %s\n", r->name, bound);
+        size_t used = strlen(ready);
+        snprintf(ready + used, readylen - used, "%s %s\n", r->name, bound);
+    }
+    return 0;
+}
+
+/* Starts the HTTP fronts (*http, regions[]) and the admin endpoint (*admin), then announces them
+ * on stdout and in the ready files: the ready file's first line is the --listen address, then
+ * one "REGION ADDR" line per --region NAME=ADDR:PORT. The admin endpoint is up before the ready
+ * file appears, so tests can use both. 0 or -1 (reported; what started is in *http, regions[]
+ * and *admin for the caller to stop). */
+static int start(const struct options *o, struct emu_server *s, struct emu_http **http,
+                 struct emu_http **regions, struct emu_admin **admin)
+{
+    char bound[64], admin_bound[64], ready[64 * (MAX_REGIONS + 1) + 128];
+    int rc;
+
+    if ((rc = emu_http_start(s, o->listen, NULL, http, bound, sizeof(bound)))) {
         fprintf(stderr, "ossemu: cannot listen on %s: %s\n", o->listen,
                 rc == -EINVAL ? "expected ADDRESS:PORT" : strerror(-rc));
         return -1;
     }
+    snprintf(ready, sizeof(ready), "%s\n", bound);
+    if (start_regions(o, s, regions, ready, sizeof(ready)) < 0)
+        return -1;
     if (o->admin &&
         (rc = emu_admin_start(s->fault, o->admin, admin, admin_bound, sizeof(admin_bound)))) {
         fprintf(stderr, "ossemu: cannot listen on %s for --admin: %s\n", o->admin,
@@ -409,7 +482,7 @@ static int start(const struct options *o, struct emu_server *s, struct emu_http 
     if (*admin)
         printf("ossemu admin endpoint on %s\n", admin_bound);
     fflush(stdout);
-    if (o->ready_file && (rc = write_ready_file(o->ready_file, bound))) {
+    if (o->ready_file && (rc = write_ready_file(o->ready_file, ready))) {
         fprintf(stderr, "ossemu: cannot write %s: %s\n", o->ready_file, strerror(-rc));
         return -1;
     }
@@ -420,7 +493,7 @@ int main(int argc, char **argv)
 {
     struct options o;
     struct emu_server s = {0};
-    struct emu_http *http = NULL, *https = NULL;
+    struct emu_http *http = NULL, *https = NULL, *regions[MAX_REGIONS] = {NULL};
     struct emu_admin *admin = NULL;
     struct oss_buf cert = OSS_BUF_INIT, key = OSS_BUF_INIT;
     sigset_t stop;
@@ -458,7 +531,7 @@ int main(int argc, char **argv)
     /* HTTPS first: the plain ready file, which tests wait for, then means both are up. */
     if (o.tls_cert && start_tls(&o, &s, &cert, &key, &https) < 0)
         goto out;
-    if (start(&o, &s, &http, &admin) < 0)
+    if (start(&o, &s, &http, regions, &admin) < 0)
         goto out;
     sigwait(&stop, &sig);
     status = 0;
@@ -467,6 +540,8 @@ out:
     emu_admin_stop(admin);
     if (o.admin_ready_file && admin)
         unlink(o.admin_ready_file);
+    for (int i = 0; i < o.nregions; i++)
+        emu_http_stop(regions[i]);
     emu_http_stop(http);
     if (o.ready_file && http)
         unlink(o.ready_file);

@@ -76,7 +76,8 @@ static int recreate_owned(struct emu_server *s, struct emu_req *req, struct emu_
 }
 
 /* The new bucket req->bucket of the requester's account: acl (private when NULL), access
- * monitor Disabled, the server's region, Standard storage, created now. */
+ * monitor Disabled, the region of the endpoint it was created through, Standard storage, created
+ * now. */
 static void init_bucket(const struct emu_server *s, const struct emu_req *req, const char *acl,
                         struct emu_bucket *b)
 {
@@ -85,7 +86,10 @@ static void init_bucket(const struct emu_server *s, const struct emu_req *req, c
     snprintf(b->owner, sizeof(b->owner), "%s", req->who.account_id);
     snprintf(b->acl, sizeof(b->acl), "%s", acl ? acl : "private");
     snprintf(b->access_monitor, sizeof(b->access_monitor), "Disabled");
-    snprintf(b->region, sizeof(b->region), "%s", s->region ? s->region : "cn-hangzhou");
+    snprintf(b->region, sizeof(b->region), "%s",
+             req->region ? req->region
+             : s->region ? s->region
+                         : "cn-hangzhou");
     snprintf(b->storage_class, sizeof(b->storage_class), "Standard");
     b->created = time(NULL);
 }

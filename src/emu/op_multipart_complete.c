@@ -207,8 +207,8 @@ static void reply(struct emu_server *s, struct emu_req *req, struct emu_resp *re
     emu_op_xml_begin(&w, &xml, "CompleteMultipartUploadResult");
     if (url)
         oss_xmlw_elem(&w, "EncodingType", "url");
-    oss_xmlw_elemf(&w, "Location", "http://%s.oss-%s.aliyuncs.com/%s", o->bucket, s->region,
-                   oss_buf_str(&ek));
+    oss_xmlw_elemf(&w, "Location", "http://%s.oss-%s.aliyuncs.com/%s", o->bucket,
+                   req->region ? req->region : s->region, oss_buf_str(&ek));
     oss_xmlw_elem(&w, "Bucket", o->bucket);
     emu_op_xml_elem_enc(&w, url, "Key", o->key);
     oss_xmlw_elem(&w, "ETag", etag);

@@ -150,18 +150,21 @@ static int acl_allows(const char *acl, int write)
     return !write && strcmp(acl, "public-read") == 0;
 }
 
-/* "acs:oss:<region>:<account>:<bucket>[/<key>]", or "...:*" for service requests. */
+/* "acs:oss:<region>:<account>:<bucket>[/<key>]", or "...:*" for service requests. The region is
+ * the one the request reached, which is the bucket's (a bucket of another region is refused
+ * before, region.c). */
 static char *resource_arn(const struct emu_server *s, const struct emu_req *req, const char *owner)
 {
     char *arn = NULL;
     const char *acct = owner ? owner : (req->who.account_id ? req->who.account_id : "*");
+    const char *region = req->region ? req->region : s->region;
     int n;
     if (!req->bucket)
-        n = asprintf(&arn, "acs:oss:%s:%s:*", s->region, acct);
+        n = asprintf(&arn, "acs:oss:%s:%s:*", region, acct);
     else if (!req->key)
-        n = asprintf(&arn, "acs:oss:%s:%s:%s", s->region, acct, req->bucket);
+        n = asprintf(&arn, "acs:oss:%s:%s:%s", region, acct, req->bucket);
     else
-        n = asprintf(&arn, "acs:oss:%s:%s:%s/%s", s->region, acct, req->bucket, req->key);
+        n = asprintf(&arn, "acs:oss:%s:%s:%s/%s", region, acct, req->bucket, req->key);
     return n < 0 ? NULL : arn;
 }
 

@@ -16,8 +16,7 @@ static int is_ip_literal(const char *host)
     return inet_pton(AF_INET, host, tmp) == 1 || inet_pton(AF_INET6, host, tmp) == 1;
 }
 
-/* Region from the first "oss-<region>[-internal]" label of the host, if any. */
-static void region_from_host(const char *host, char *out, size_t outlen)
+int oss_region_of_host(const char *host, char *out, size_t outlen)
 {
     const char *p = host;
 
@@ -29,12 +28,15 @@ static void region_from_host(const char *host, char *out, size_t outlen)
             size_t rl = l - 4;
             if (rl > 9 && strncmp(r + rl - 9, "-internal", 9) == 0)
                 rl -= 9;
-            if (strncmp(r, "accelerate", 10) != 0 && rl > 0 && rl < outlen)
+            if (strncmp(r, "accelerate", 10) != 0 && rl > 0 && rl < outlen) {
                 snprintf(out, outlen, "%.*s", (int)rl, r);
-            return;
+                return 1;
+            }
+            return 0;
         }
         p = dot ? dot + 1 : NULL;
     }
+    return 0;
 }
 
 static int valid_host_char(char c)
@@ -42,8 +44,8 @@ static int valid_host_char(char c)
     return isalnum((unsigned char)c) || c == '-' || c == '.' || c == '_';
 }
 
-/* Splits "scheme://host[:port][/]" into the client's scheme, host and hostport. */
-static int parse_url(struct oss_client *c, const char *url)
+/* Splits "scheme://host[:port][/]" into the client's scheme, host and hostport (client_priv.h). */
+int oss_client_parse_url(struct oss_client *c, const char *url)
 {
     const char *p = strstr(url, "://"), *auth, *end, *h, *hend, *port = NULL;
 
@@ -125,6 +127,7 @@ struct oss_client *oss_client_new(const struct oss_client_config *cfg, struct os
         return NULL;
     }
     pthread_mutex_init(&c->cred_lock, NULL);
+    pthread_rwlock_init(&c->region_lock, NULL);
     if (cfg->region && *cfg->region) {
         if (strlen(cfg->region) >= sizeof c->region || strchr(cfg->region, '/')) {
             oss_client_fail(err, EINVAL, "", "invalid region");
@@ -133,20 +136,38 @@ struct oss_client *oss_client_new(const struct oss_client_config *cfg, struct os
         snprintf(c->region, sizeof c->region, "%s", cfg->region);
     }
     if (url == NULL || *url == 0) {
-        if (c->region[0] == 0) {
-            oss_client_fail(err, EINVAL, "", "neither an endpoint url nor a region is given");
-            goto fail;
-        }
-        snprintf(defurl, sizeof defurl, "https://oss-%s.aliyuncs.com", c->region);
-        url = defurl;
+        /* No endpoint: the default region's, from the template (oss.aliyuncs.com is
+         * cn-hangzhou's); region.c builds it. */
+        if (c->region[0] == 0)
+            snprintf(c->region, sizeof c->region, "cn-hangzhou");
+        url = NULL;
     }
-    rc = parse_url(c, url);
+    rc = url ? oss_client_parse_url(c, url) : 0;
+    if (rc == 0) {
+        const char *tmpl = cfg->endpoint_template;
+        if (tmpl == NULL || *tmpl == 0)
+            tmpl = getenv("OSSPERMFS_ENDPOINT_TEMPLATE");
+        rc = oss_region_init(c, tmpl && *tmpl ? tmpl : NULL);
+        if (rc == 0 && url == NULL) {
+            /* the default endpoint: the template filled with the default region */
+            if (snprintf(defurl, sizeof defurl, "%s://%s%s%s", c->tmpl_scheme, c->tmpl_pre,
+                         c->region, c->tmpl_post) >= (int)sizeof defurl)
+                rc = -EINVAL;
+            else
+                rc = oss_client_parse_url(c, defurl);
+        }
+    }
     if (rc < 0) {
-        oss_client_fail(err, -rc, "", rc == -ENOMEM ? "out of memory" : "invalid endpoint url");
+        oss_client_fail(err, -rc, "",
+                        rc == -ENOMEM ? "out of memory"
+                        : url         ? "invalid endpoint url or endpoint template"
+                                      : "invalid endpoint template");
         goto fail;
     }
     if (c->region[0] == 0)
-        region_from_host(c->host, c->region, sizeof c->region);
+        oss_region_of_host(c->host, c->region, sizeof c->region);
+    c->sigv1 = cfg->sigv1;
+    c->force_path = cfg->path_style;
     c->v4 = c->region[0] && !cfg->sigv1;
     c->content_md5 = cfg->content_md5;
     c->path_style = cfg->path_style || is_ip_literal(c->host) || strcmp(c->host, "localhost") == 0;
@@ -192,6 +213,8 @@ void oss_client_free(struct oss_client *c)
     if (c == NULL)
         return;
     oss_http_free(c->http);
+    oss_region_cleanup(c);
+    pthread_rwlock_destroy(&c->region_lock);
     free(c->scheme);
     free(c->host);
     free(c->hostport);

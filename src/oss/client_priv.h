@@ -13,6 +13,8 @@
 #define OSS_REQ_MAX_QUERY   16
 #define OSS_REQ_MAX_HEADERS 48
 
+struct oss_bucket_region; /* region.c */
+
 struct oss_client {
     char *scheme;   /* "http" or "https" */
     char *host;     /* endpoint host, without brackets for IPv6 */
@@ -21,6 +23,15 @@ struct oss_client {
     int v4;
     int path_style;
     int content_md5; /* uploads carry Content-MD5 (oss_client_config) */
+    int sigv1;      /* V1 asked for: buckets routed to other regions are signed V1 too */
+    int force_path; /* path_style asked for (routed endpoints are never IP literals) */
+    /* Regions (region.c): the endpoint template "scheme://<pre>{region}<post>" that buckets of
+     * other regions go to, NULL when every request goes to the one endpoint; and the map of
+     * bucket -> region the client has learnt, sorted by name, guarded by region_lock. */
+    char *tmpl_scheme, *tmpl_pre, *tmpl_post;
+    pthread_rwlock_t region_lock;
+    struct oss_bucket_region *regions;
+    size_t nregions, cap_regions;
     struct oss_http *http;
     pthread_mutex_t cred_lock; /* guards the three below */
     char *akid;
@@ -51,6 +62,36 @@ struct oss_req {
     void *sink_arg;
     int bulk;
 };
+
+/* Where one request goes (region.c): scheme, host[:port], addressing and signature. */
+struct oss_endpoint {
+    const char *scheme;
+    const char *hostport;
+    int path_style;
+    int v4;
+    const char *region; /* signing region ("" for none) */
+    char hostport_buf[256];
+    char region_buf[64];
+};
+/* The region of the first "oss-<region>[-internal]" label of host (not oss-accelerate), written
+ * to out; out is left untouched when there is none. Returns 1 when found, 0 otherwise. */
+int oss_region_of_host(const char *host, char *out, size_t outlen);
+/* Sets up the endpoint template from cfg (region.c); c->scheme, host and region are set.
+ * 0, -EINVAL (bad template) or -ENOMEM. */
+int oss_region_init(struct oss_client *c, const char *tmpl);
+void oss_region_cleanup(struct oss_client *c);
+/* The endpoint of a request to bucket (NULL: service request) into ep. */
+void oss_region_endpoint(struct oss_client *c, const char *bucket, struct oss_endpoint *ep);
+/* Records the region of every bucket of l (ListBuckets says where each lives). */
+void oss_region_note_buckets(struct oss_client *c, const struct oss_bucket_list *l);
+/* After an endpoint refusal naming endpoint (the <Endpoint> of OSS's AccessDenied): records
+ * bucket's region and returns 1 when a retry would go elsewhere than ep, 0 otherwise. */
+int oss_region_redirect(struct oss_client *c, const char *bucket, const struct oss_endpoint *ep,
+                        const char *endpoint);
+
+/* Splits "scheme://host[:port][/]" into c->scheme, c->host and c->hostport (client.c).
+ * 0, -EINVAL or -ENOMEM. */
+int oss_client_parse_url(struct oss_client *c, const char *url);
 
 /* Wipes and frees a secret string (NULL is fine). */
 void oss_free_secret(char *s);

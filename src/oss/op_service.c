@@ -1,4 +1,5 @@
-/* Service-level operations: ListBuckets, following NextMarker across pages. */
+/* Service-level operations: ListBuckets, following NextMarker across pages; the regions it
+ * reports route each bucket's later requests (region.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,5 +38,7 @@ int oss_list_buckets(struct oss_client *c, struct oss_bucket_list *out, struct o
     free(marker);
     if (rc < 0)
         oss_bucket_list_cleanup(out);
+    else
+        oss_region_note_buckets(c, out); /* each bucket's requests go to its region */
     return rc;
 }

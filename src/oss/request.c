@@ -10,6 +10,7 @@
 #include "client_priv.h"
 #include "oss/codec.h"
 #include "oss/sign.h"
+#include "oss/xml.h"
 
 int oss_client_fail(struct oss_error *err, int e, const char *code, const char *message)
 {
@@ -165,16 +166,16 @@ static int bucket_ok(const char *b)
     return 1;
 }
 
-static int build_url(const struct oss_client *c, const struct oss_req *r, struct oss_buf *u)
+static int build_url(const struct oss_endpoint *ep, const struct oss_req *r, struct oss_buf *u)
 {
-    int rc = oss_buf_printf(u, "%s://", c->scheme);
+    int rc = oss_buf_printf(u, "%s://", ep->scheme);
     int has_key = r->key && *r->key;
 
-    if (rc == 0 && r->bucket && !c->path_style)
+    if (rc == 0 && r->bucket && !ep->path_style)
         rc = oss_buf_printf(u, "%s.", r->bucket);
     if (rc == 0)
-        rc = oss_buf_printf(u, "%s/", c->hostport);
-    if (rc == 0 && r->bucket && c->path_style)
+        rc = oss_buf_printf(u, "%s/", ep->hostport);
+    if (rc == 0 && r->bucket && ep->path_style)
         rc = oss_buf_printf(u, "%s/", r->bucket);
     if (rc == 0 && has_key)
         rc = oss_url_encode(r->key, strlen(r->key), 1, u);
@@ -217,14 +218,14 @@ static void creds_free(struct creds *cr)
 }
 
 /* Adds the date, token and V4 payload headers, then the Authorization header. */
-static int sign_request(struct oss_client *c, struct oss_req *r, const struct creds *cr, char *date,
-                        char *xdate, struct oss_buf *auth)
+static int sign_request(const struct oss_endpoint *ep, struct oss_req *r, const struct creds *cr,
+                        char *date, char *xdate, struct oss_buf *auth)
 {
     time_t now = time(NULL);
 
     oss_http_date(now, date);
     oss_req_header(r, "Date", date);
-    if (c->v4) {
+    if (ep->v4) {
         oss_iso8601_basic(now, xdate);
         oss_req_header(r, "x-oss-date", xdate);
         oss_req_header(r, "x-oss-content-sha256", "UNSIGNED-PAYLOAD");
@@ -247,15 +248,33 @@ static int sign_request(struct oss_client *c, struct oss_req *r, const struct cr
         .headers = r->headers,
         .nheaders = r->nheaders,
     };
-    int rc = c->v4 ? oss_sign_v4_header(&sr, cr->akid, cr->secret, c->region, "oss", NULL, 0, auth)
-                   : oss_sign_v1_header(&sr, cr->akid, cr->secret, auth);
+    int rc = ep->v4
+                 ? oss_sign_v4_header(&sr, cr->akid, cr->secret, ep->region, "oss", NULL, 0, auth)
+                 : oss_sign_v1_header(&sr, cr->akid, cr->secret, auth);
     if (rc == 0)
         oss_req_header(r, "Authorization", oss_buf_str(auth));
     return rc < 0 ? rc : r->overflow ? -r->overflow : 0;
 }
 
-/* err from a non-2xx answer: the body, or for bodiless answers the base64 x-oss-err. */
-static int answer_error(const struct oss_http_response *resp, struct oss_error *err)
+/* The <Endpoint> of an error body (OSS's refusal of a request sent to another region's
+ * endpoint names the bucket's endpoint) into out; "" when there is none. */
+static void error_endpoint(const char *body, size_t len, char *out, size_t outlen)
+{
+    struct oss_xml_doc *d = NULL;
+
+    out[0] = 0;
+    if (body && len && oss_xml_parse(body, len, 64 * 1024, &d) == 0) {
+        const struct oss_xml_node *root = oss_xml_root(d);
+        if (root && strcmp(oss_xml_name(root), "Error") == 0)
+            oss_xml_get_str(root, "Endpoint", out, outlen);
+    }
+    oss_xml_free(d);
+}
+
+/* err from a non-2xx answer: the body, or for bodiless answers the base64 x-oss-err. The
+ * <Endpoint> of the answer, if any, goes to endpoint. */
+static int answer_error(const struct oss_http_response *resp, struct oss_error *err, char *endpoint,
+                        size_t endpointlen)
 {
     struct oss_error local = {0};
     struct oss_buf xml = OSS_BUF_INIT;
@@ -272,6 +291,7 @@ static int answer_error(const struct oss_http_response *resp, struct oss_error *
         len = xml.len;
     }
     oss_error_from_response(err, resp->status, rid, body, len);
+    error_endpoint(body, len, endpoint, endpointlen);
     oss_buf_cleanup(&xml);
     if (err->ec[0] == 0 && ec)
         snprintf(err->ec, sizeof err->ec, "%s", ec);
@@ -284,38 +304,25 @@ static int answer_error(const struct oss_http_response *resp, struct oss_error *
     return err->err;
 }
 
-static int send_request(struct oss_client *c, struct oss_req *r, struct oss_http_response *resp,
-                        struct oss_error *err);
-
-int oss_client_send(struct oss_client *c, struct oss_req *r, struct oss_http_response *resp,
-                    struct oss_error *err)
-{
-    struct call call;
-    oss_req_op_name(r, call.op, sizeof call.op);
-    snprintf(call.bucket, sizeof call.bucket, "%s", r->bucket ? r->bucket : "");
-    snprintf(call.key, sizeof call.key, "%s", r->key ? r->key : "");
-    int rc = send_request(c, r, resp, err);
-    if (err)
-        call_restore(err, &call);
-    return rc;
-}
-
-/* Signs and sends r; oss_client_send records which call it was. */
-static int send_request(struct oss_client *c, struct oss_req *r, struct oss_http_response *resp,
-                        struct oss_error *err)
+/* Signs and sends r once to the endpoint of its bucket; *endpoint gets the <Endpoint> of an
+ * error answer. */
+static int send_once(struct oss_client *c, struct oss_req *r, struct oss_endpoint *ep,
+                     struct oss_http_response *resp, struct oss_error *err, char *endpoint,
+                     size_t endpointlen)
 {
     struct oss_buf url = OSS_BUF_INIT, auth = OSS_BUF_INIT;
     struct creds cr;
     char date[30], xdate[17];
+    size_t nheaders = r->nheaders;
     int rc;
 
-    if (r->bucket && !bucket_ok(r->bucket))
-        return oss_client_fail(err, EINVAL, "InvalidBucketName", "invalid bucket name");
+    endpoint[0] = 0;
+    oss_region_endpoint(c, r->bucket, ep);
     rc = creds_copy(c, &cr);
     if (rc == 0)
-        rc = build_url(c, r, &url);
+        rc = build_url(ep, r, &url);
     if (rc == 0)
-        rc = sign_request(c, r, &cr, date, xdate, &auth);
+        rc = sign_request(ep, r, &cr, date, xdate, &auth);
     if (rc < 0) {
         creds_free(&cr);
         oss_buf_cleanup(&url);
@@ -338,15 +345,16 @@ static int send_request(struct oss_client *c, struct oss_req *r, struct oss_http
         .bulk = r->bulk,
     };
     rc = oss_http_perform(c->http, &hr, resp, err);
-    /* The signing headers point into cr, date, xdate and auth: a request is sent once. */
+    /* The signing headers point into cr, date, xdate and auth: they are dropped again, so the
+     * request can be signed anew for another endpoint. */
     creds_free(&cr);
     oss_buf_cleanup(&url);
     oss_buf_cleanup(&auth);
-    r->nheaders = 0;
+    r->nheaders = nheaders;
     if (rc < 0)
         return rc;
     if (resp->status < 200 || resp->status >= 300)
-        return answer_error(resp, err);
+        return answer_error(resp, err, endpoint, endpointlen);
     if (err) {
         const char *rid = oss_http_header(resp, "x-oss-request-id");
         oss_error_clear(err);
@@ -354,4 +362,43 @@ static int send_request(struct oss_client *c, struct oss_req *r, struct oss_http
         snprintf(err->request_id, sizeof err->request_id, "%s", rid ? rid : "");
     }
     return 0;
+}
+
+/* Sends r to its bucket's region, following OSS's wrong-region refusal once. */
+static int send_request(struct oss_client *c, struct oss_req *r, struct oss_http_response *resp,
+                        struct oss_error *err)
+{
+    struct oss_endpoint ep;
+    char endpoint[128];
+    int rc;
+
+    if (r->bucket && !bucket_ok(r->bucket))
+        return oss_client_fail(err, EINVAL, "InvalidBucketName", "invalid bucket name");
+    rc = send_once(c, r, &ep, resp, err, endpoint, sizeof endpoint);
+    /* Sent to another region's endpoint: OSS names the bucket's own; learn it and go there,
+     * once (region.c decides whether that is somewhere else). */
+    if (rc < 0 && resp->status == 403 && endpoint[0] &&
+        oss_region_redirect(c, r->bucket, &ep, endpoint)) {
+        oss_http_response_cleanup(resp);
+        memset(resp, 0, sizeof *resp);
+        rc = send_once(c, r, &ep, resp, err, endpoint, sizeof endpoint);
+    }
+    if (rc < 0 && err && endpoint[0]) { /* say where the bucket lives */
+        size_t used = strlen(err->message);
+        snprintf(err->message + used, sizeof err->message - used, " (endpoint %s)", endpoint);
+    }
+    return rc;
+}
+
+int oss_client_send(struct oss_client *c, struct oss_req *r, struct oss_http_response *resp,
+                    struct oss_error *err)
+{
+    struct call call;
+    oss_req_op_name(r, call.op, sizeof call.op);
+    snprintf(call.bucket, sizeof call.bucket, "%s", r->bucket ? r->bucket : "");
+    snprintf(call.key, sizeof call.key, "%s", r->key ? r->key : "");
+    int rc = send_request(c, r, resp, err);
+    if (err)
+        call_restore(err, &call);
+    return rc;
 }

@@ -259,7 +259,7 @@ anon PUT "$URL/$B/anon.txt" --data-binary 'x'
 expect 403 AccessDenied "anonymous PutObject in a public-read bucket"
 
 # ---- request log ----
-n=$(grep -c '"op":"PutBucket","method":"PUT","bucket":"'$B'","key":"","status":200,' "$LOG")
+n=$(grep -c '"op":"PutBucket","method":"PUT","bucket":"'$B'","key":"","region":"cn-hangzhou","status":200,' "$LOG")
 [ "$n" = 1 ] && pass "one PutBucket line in the request log" || fail "PutBucket lines: $n"
 grep -q '"op":"GetBucketAccessMonitor".*"status":200,"code":"".*"akid":"LTAIalice0001"' "$LOG" \
     && pass "GetBucketAccessMonitor logged with akid" || fail "GetBucketAccessMonitor log line"
@@ -268,7 +268,7 @@ grep -q '"status":403,"code":"SignatureDoesNotMatch"' "$LOG" && pass "refusal lo
 grep -q '"op":"PutObject".*"key":"big".*"bytes_in":3000000' "$LOG" && pass "bytes_in logged" \
     || fail "bytes_in of the 3 MB PUT"
 grep -q -- '-secret' "$LOG" && fail "a secret in the request log"
-bad=$(grep -vc '^{"time":"[0-9T:.-]*Z","op":"[A-Za-z]*","method":"[A-Z]*","bucket":"[^"]*","key":"[^"]*","status":[0-9]*,"code":"[A-Za-z]*","fault":"[a-z0-9:,]*","bytes_in":[0-9]*,"bytes_out":[0-9]*,"latency_ms":[0-9.]*,"akid":"[^"]*","secure":false,"request_id":"[0-9A-F]\{24\}"}$' "$LOG")
+bad=$(grep -vc '^{"time":"[0-9T:.-]*Z","op":"[A-Za-z]*","method":"[A-Z]*","bucket":"[^"]*","key":"[^"]*","region":"[a-z0-9-]*","status":[0-9]*,"code":"[A-Za-z]*","fault":"[a-z0-9:,]*","bytes_in":[0-9]*,"bytes_out":[0-9]*,"latency_ms":[0-9.]*,"akid":"[^"]*","secure":false,"request_id":"[0-9A-F]\{24\}"}$' "$LOG")
 [ "$bad" = 0 ] && pass "every log line has the documented shape" || fail "$bad malformed lines"
 
 # ---- restart survival ----

@@ -264,17 +264,19 @@ emu_start() {
 
 # ---------------------------------------------------------------- osspermfs
 
-# fs_mount [-u USER] [-e] [-o OPTS] MOUNTPOINT [BUCKET]
+# fs_mount [-u USER] [-e] [-U] [-o OPTS] MOUNTPOINT [BUCKET]
 # Mounts in the foreground (-f) in the background of this shell and waits until mounted.
 # -u USER: credentials of alice (default), auditor, bob or wrong (alice's key, bad secret);
-# -e: credentials from OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET instead of passwd_file.
+# -e: credentials from OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET instead of passwd_file;
+# -U: no url=$EMU_URL (the default endpoint, or a url= in OPTS).
 # Sets FS_PID and FS_LOG (daemon stderr). Returns 1 (and logs) if the mount does not come up.
 fs_mount() {
-    local user=alice env=0 opts="" OPTIND=1 o mnt bucket ak sk all n
-    while getopts "u:eo:" o; do
+    local user=alice env=0 opts="" OPTIND=1 o mnt bucket ak sk all n url="url=$EMU_URL"
+    while getopts "u:eUo:" o; do
         case $o in
         u) user=$OPTARG ;;
         e) env=1 ;;
+        U) url="" ;;
         o) opts=$OPTARG ;;
         *) die "fs_mount: bad option" ;;
         esac
@@ -283,10 +285,10 @@ fs_mount() {
     mnt=$1
     bucket=${2:-}
     mkdir -p "$mnt"
-    all="url=$EMU_URL"
-    [ $env -eq 1 ] || all="$all,passwd_file=$T/passwd-$user"
-    [ -z "$opts" ] || all="$all,$opts"
-    [ -z "${FS_EXTRA_OPTS:-}" ] || all="$all,$FS_EXTRA_OPTS"
+    all=$url
+    [ $env -eq 1 ] || all="${all:+$all,}passwd_file=$T/passwd-$user"
+    [ -z "$opts" ] || all="${all:+$all,}$opts"
+    [ -z "${FS_EXTRA_OPTS:-}" ] || all="${all:+$all,}$FS_EXTRA_OPTS"
     n=${#FS_PIDS[@]}
     FS_LOG="$T/fs-$n.log"
     if [ $env -eq 1 ]; then

@@ -471,9 +471,21 @@ static void test_config(void **state)
             fail_msg("accepted %s", bad[i]);
         assert_int_equal(e.err, -EINVAL);
     }
-    struct oss_client_config none = {0};
-    assert_null(oss_client_new(&none, &e));
-    assert_int_equal(e.err, -EINVAL);
+    struct oss_client_config none = {0}; /* the default region's public endpoint */
+    c = oss_client_new(&none, &e);
+    assert_non_null(c);
+    assert_true(oss_client_uses_v4(c));
+    oss_client_free(c);
+    static const char *const bad_templates[] = {"http://oss-x.localhost", "oss-{region}.com",
+                                                "http://h/{region}", "http://{region}{region}.h",
+                                                "http://oss-{region}.h:99999"};
+    for (size_t i = 0; i < sizeof bad_templates / sizeof bad_templates[0]; i++) {
+        struct oss_client_config cfg = {.endpoint_template = bad_templates[i]};
+        c = oss_client_new(&cfg, &e);
+        if (c != NULL)
+            fail_msg("accepted template %s", bad_templates[i]);
+        assert_int_equal(e.err, -EINVAL);
+    }
 
     c = client_for("https://oss-cn-hangzhou.aliyuncs.com", NULL, 0, 0);
     assert_true(oss_client_uses_v4(c));
@@ -529,6 +541,55 @@ static void test_addressing(void **state)
     assert_non_null(strstr(seen[2].head, "GET /?acl HTTP/1.1\r\n"));
     assert_non_null(strstr(seen[3].head, "PUT /bkt/dir/k HTTP/1.1\r\n"));
     assert_non_null(strstr(seen[3].head, "\r\nAuthorization: OSS LTAItest:"));
+}
+
+/* Regions: a bucket of another region goes to that region's endpoint (the template derived
+ * from an oss-<region> url) and is signed with its region; OSS's endpoint refusal is followed
+ * once and remembered; without a template it is not followed and the message names it. */
+static void test_regions(void **state)
+{
+    (void)state;
+    const char *port = strrchr(url, ':') + 1;
+    const char *moved[] = {
+        "HTTP/1.1 403 Forbidden\r\nx-oss-request-id: REQ-EP\r\nContent-Length: 146\r\n\r\n"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>"
+        "<Bucket>m</Bucket><Endpoint>oss-third-region.aliyuncs.com</Endpoint></Error>",
+        ok_answer, ok_answer};
+    char u[128], region[64];
+    struct oss_error e;
+
+    reset(NULL, 0);
+    snprintf(u, sizeof u, "http://oss-test-region.localhost:%s", port);
+    struct oss_client *c = client_for(u, NULL, 0, 0);
+    assert_int_equal(oss_client_set_bucket_region(c, "far", "other-region"), 0);
+    assert_int_equal(oss_client_set_bucket_region(c, "far", "Bad/Region"), -EINVAL);
+    assert_int_equal(oss_client_bucket_region(c, "near", region, sizeof region), -ENOENT);
+    oss_put_object(c, "far", "k", "x", 1, NULL, NULL, &e);
+    oss_put_object(c, "near", "k", "x", 1, NULL, NULL, &e);
+    assert_int_equal(nseen, 2);
+    assert_non_null(strstr(seen[0].head, "\r\nHost: far.oss-other-region.localhost:"));
+    assert_non_null(strstr(seen[0].head, "/other-region/oss/aliyun_v4_request"));
+    assert_non_null(strstr(seen[1].head, "\r\nHost: near.oss-test-region.localhost:"));
+    assert_non_null(strstr(seen[1].head, "/test-region/oss/aliyun_v4_request"));
+
+    reset(moved, 3);
+    assert_int_equal(oss_put_bucket_acl(c, "m", "private", &e), 0);
+    assert_int_equal(oss_put_bucket_acl(c, "m", "private", &e), 0);
+    assert_int_equal(nseen, 3); /* refused, sent again, then straight to its region */
+    assert_non_null(strstr(seen[0].head, "\r\nHost: m.oss-test-region.localhost:"));
+    assert_non_null(strstr(seen[1].head, "\r\nHost: m.oss-third-region.localhost:"));
+    assert_non_null(strstr(seen[1].head, "/third-region/oss/aliyun_v4_request"));
+    assert_non_null(strstr(seen[2].head, "\r\nHost: m.oss-third-region.localhost:"));
+    assert_int_equal(oss_client_bucket_region(c, "m", region, sizeof region), 0);
+    assert_string_equal(region, "third-region");
+    oss_client_free(c);
+
+    c = new_client(0, NULL); /* an IP url: one endpoint */
+    reset(moved, 1);
+    assert_int_equal(oss_put_bucket_acl(c, "m", "private", &e), -EACCES);
+    assert_int_equal(nseen, 1);
+    assert_non_null(strstr(e.message, "(endpoint oss-third-region.aliyuncs.com)"));
+    oss_client_free(c);
 }
 
 /* Uploads and whole downloads are checked against x-oss-hash-crc64ecma. */
@@ -767,6 +828,7 @@ int main(void)
         cmocka_unit_test(test_threads_keepalive),
         cmocka_unit_test(test_config),
         cmocka_unit_test(test_addressing),
+        cmocka_unit_test(test_regions),
         cmocka_unit_test(test_crc_mismatch),
         cmocka_unit_test(test_range_fallbacks),
         cmocka_unit_test(test_get_resume),
