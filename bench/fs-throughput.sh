@@ -60,6 +60,9 @@ EMU_PID=""
 FS_PID=""
 MNT=$W/mnt
 cleanup() {
+    if mountpoint -q "$W/ceiling" 2>/dev/null; then
+        fusermount3 -u "$W/ceiling" 2>/dev/null || fusermount3 -uz "$W/ceiling" 2>/dev/null || true
+    fi
     if [ -n "$FS_PID" ]; then
         fusermount3 -u "$MNT" 2>/dev/null || fusermount3 -uz "$MNT" 2>/dev/null || true
         kill "$FS_PID" 2>/dev/null || true
@@ -169,6 +172,26 @@ fs_write_read() {
     unmount_fs
 }
 
+# The FUSE ceiling: bench/fuse-ceiling.c serves a file of the same size from memory through a
+# libfuse3 filesystem set up like osspermfs, so the same dd measures what the kernel and libfuse
+# alone allow on this machine (no network, no object store).
+CEIL_MNT=$W/ceiling
+mkdir -p "$CEIL_MNT"
+cc -O2 -o "$W/fuse-ceiling" "$REPO/bench/fuse-ceiling.c" $(pkg-config --cflags --libs fuse3)
+ceiling_read() {
+    local pid t0 t1
+    "$W/fuse-ceiling" "$CEIL_MNT" --file-mib "$SIZE_MIB" >>"$W/ceiling.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 100); do mountpoint -q "$CEIL_MNT" && break; sleep 0.1; done
+    sync
+    t0=$(now)
+    dd if="$CEIL_MNT/big" of=/dev/null bs=1M status=none
+    t1=$(now)
+    echo "ceiling_read $(mbps "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")" >>"$W/rows"
+    fusermount3 -u "$CEIL_MNT"
+    wait "$pid" 2>/dev/null || true
+}
+
 # ---------------------------------------------------------------- runs
 : >"$W/rows"
 for _ in $(seq "$REPS"); do
@@ -186,6 +209,7 @@ for _ in $(seq "$REPS"); do
     echo "curl_get $(mbps "$t")" >>"$W/rows"
 
     fs_write_read fs "$opts" fs.bin
+    ceiling_read
     [ "$TLS" -eq 0 ] || fs_write_read fs_tls "${opts/#url=$EMU/url=$EMU_TLS},cafile=$W/ca/ca.pem" fs-tls.bin
 done
 
@@ -215,6 +239,7 @@ echo "| curl PutObject, MB/s | $(med curl_put) | $(rng curl_put) | 1.00 |"
 echo "| mount write (dd bs=1M conv=fsync), MB/s | $(med fs_write) | $(rng fs_write) | $(ratio "$(med fs_write)" "$(med curl_put)") |"
 echo "| curl GetObject, MB/s | $(med curl_get) | $(rng curl_get) | 1.00 |"
 echo "| mount read (dd bs=1M, cold mount), MB/s | $(med fs_read) | $(rng fs_read) | $(ratio "$(med fs_read)" "$(med curl_get)") |"
+echo "| FUSE ceiling read (bench/fuse-ceiling.c, memory-backed), MB/s | $(med ceiling_read) | $(rng ceiling_read) | mount read / ceiling: $(ratio "$(med fs_read)" "$(med ceiling_read)") |"
 echo "| osspermfs CPU s during the write | $(med fs_write_cpu) | $(rng fs_write_cpu) | |"
 echo "| osspermfs CPU s during the read | $(med fs_read_cpu) | $(rng fs_read_cpu) | |"
 echo "| osspermfs peak RSS (VmHWM) after the write, MiB | $(med fs_write_hwm_mib) | $(rng fs_write_hwm_mib) | |"
