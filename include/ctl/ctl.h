@@ -18,6 +18,8 @@
 enum ctl_scope {
     CTL_BUCKET, /* <bucket>/<name> */
     CTL_OBJECT, /* <dir>/.acl.d/<object> */
+    /* <mount root>/<name> in account mode; the target bucket is "" */
+    CTL_ACCOUNT,
 };
 
 /* What a control file is about. key and version_id are NULL for bucket entries. */
@@ -60,6 +62,10 @@ struct ctl_entry {
 const struct ctl_entry *ctl_bucket_entry(const char *name);
 /* Every bucket-level entry, for listing a bucket root; *n receives the count. */
 const struct ctl_entry *ctl_bucket_entries(size_t *n);
+/* The account-level entry called name (".public-access-block"), or NULL; and all of them,
+ * for listing the mount root in account mode. */
+const struct ctl_entry *ctl_account_entry(const char *name);
+const struct ctl_entry *ctl_account_entries(size_t *n);
 /* The object ACL entry (files under .acl.d). */
 const struct ctl_entry *ctl_object_acl_entry(void);
 /* True for names that are reserved in every directory (".acl.d", ".versions"). */

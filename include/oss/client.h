@@ -160,6 +160,16 @@ int oss_put_bucket_subresource(struct oss_client *c, const char *bucket, const c
                                struct oss_error *err);
 int oss_delete_bucket_subresource(struct oss_client *c, const char *bucket, const char *name,
                                   struct oss_error *err);
+/* Bucket retention (WORM): InitiateBucketWorm of days (the new WORM id into id),
+ * CompleteBucketWorm (lock) and ExtendBucketWorm of the WORM id. GetBucketWorm and
+ * AbortBucketWorm are the sub-resource calls above with "worm". */
+#define OSS_WORM_ID_MAX 128
+int oss_initiate_bucket_worm(struct oss_client *c, const char *bucket, unsigned days,
+                             char id[OSS_WORM_ID_MAX], struct oss_error *err);
+int oss_complete_bucket_worm(struct oss_client *c, const char *bucket, const char *id,
+                             struct oss_error *err);
+int oss_extend_bucket_worm(struct oss_client *c, const char *bucket, const char *id,
+                           unsigned days, struct oss_error *err);
 
 /* ---- objects ---- */
 /* version_id NULL or "": the current version. acl: default|private|public-read|public-read-write. */

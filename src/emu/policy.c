@@ -12,6 +12,7 @@
 
 #include "emu/emu.h"
 #include "emu/store.h"
+#include "op_perm.h"
 
 /* Glob match with '*' (any run) and '?' (one character); fold selects case-insensitivity. */
 static int glob_match(const char *pat, const char *s, int fold)
@@ -263,6 +264,12 @@ int emu_authorize(const struct emu_server *s, const struct emu_req *req, struct 
         emu_resp_error(resp, req, 500, "InternalError", "Out of memory.", NULL, NULL);
         return -ENOMEM;
     }
+    /* op_perm.c: requester pays, and Block Public Access voiding public grants to outsiders */
+    int blocked = !same_account && owner && emu_public_access_blocked(s, req->bucket, owner);
+    if (!same_account && owner && emu_request_payer_check(s, req, resp, req->bucket) < 0) {
+        free(arn);
+        return -EACCES;
+    }
     if (!who->anonymous && who->policy)
         ram = emu_policy_eval(who->policy, action, arn);
     bucket = bucket_policy_verdict(s, req, action, arn);
@@ -273,13 +280,16 @@ int emu_authorize(const struct emu_server *s, const struct emu_req *req, struct 
         return 0; /* the account's own (root) key */
     if (bucket < 0)
         return deny(req, resp, action, "bucket policy");
-    if ((ram > 0 && same_account) || bucket > 0)
+    if ((ram > 0 && same_account) ||
+        (bucket > 0 && !(blocked && emu_bucket_policy_public(s, req->bucket))))
         return 0;
-    if (acl && acl_allows(acl, write))
+    if (acl && !blocked && acl_allows(acl, write))
         return 0;
 
     if (!req->bucket)
         msg = "Anonymous access is forbidden for this operation.";
+    else if (blocked)
+        msg = "Public access to this bucket is blocked (Block Public Access).";
     else if (!acl)
         msg = same_account ? "You have no right to access this bucket (RAM policy)."
                            : "The bucket you access does not belong to you.";

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "emu/emu.h"
+#include "op_perm.h"
 #include "op_setting.h"
 
 /* Query parameters that name a bucket sub-resource (an operation other than the plain one).
@@ -51,6 +52,10 @@ static emu_handler_fn route_service(struct emu_req *req)
     if (is(req->method, "GET") && !emu_req_has_query(req, "publicAccessBlock") &&
         !emu_req_has_query(req, "regionList"))
         ROUTE("ListBuckets", emu_op_list_buckets); /* prefix, marker, max-keys, tag-* */
+    /* the account's Block Public Access (op_perm.c) */
+    emu_handler_fn perm = emu_perm_route_service(req);
+    if (perm)
+        return perm;
     req->op = "Unknown";
     return NULL;
 }
@@ -96,6 +101,9 @@ static emu_handler_fn route_bucket(struct emu_req *req)
         if (is(sub, "delete"))
             ROUTE("DeleteMultipleObjects", emu_op_delete_multiple_objects);
     }
+    emu_handler_fn perm = sub ? emu_perm_route_bucket(req, sub) : NULL;
+    if (perm)
+        return perm; /* publicAccessBlock, policyStatus, requestPayment, httpsConfig, worm */
     emu_handler_fn setting = sub ? emu_setting_route(req, sub) : NULL;
     if (setting)
         return setting; /* policy, cors, lifecycle, ... (op_setting.c sets req->op) */

@@ -60,7 +60,8 @@ static void dh_free(struct fs_dirh *d)
     free(d);
 }
 
-/* The entries every listing starts with: dots, and the control files of a bucket root. */
+/* The entries every listing starts with: dots, and the control files of a bucket root or,
+ * in account mode, of the account. */
 static int dh_start(struct fs_ctx *ctx, struct fs_dirh *d)
 {
     int rc = dh_add(d, ".", FS_K_DIR, NULL, 0, 0);
@@ -69,6 +70,12 @@ static int dh_start(struct fs_ctx *ctx, struct fs_dirh *d)
     if (rc == 0 && d->dir.kind == FS_K_DIR && d->dir.is_bucket_root && !ctx->opts.noctl) {
         size_t n = 0;
         const struct ctl_entry *e = ctl_bucket_entries(&n);
+        for (size_t i = 0; i < n && rc == 0; i++)
+            rc = dh_add(d, e[i].name, FS_K_CTL, &e[i], 0, ctx->mount_time);
+    }
+    if (rc == 0 && d->dir.kind == FS_K_ACCOUNT && !ctx->opts.noctl) {
+        size_t n = 0;
+        const struct ctl_entry *e = ctl_account_entries(&n);
         for (size_t i = 0; i < n && rc == 0; i++)
             rc = dh_add(d, e[i].name, FS_K_CTL, &e[i], 0, ctx->mount_time);
     }
@@ -215,12 +222,14 @@ static struct fs_inode *dent_ref(struct fs_ctx *ctx, struct fs_inode *dir, const
     char *key = dent_key(dir, e);
     if (!key)
         return NULL;
-    const char *bucket = dir->kind == FS_K_ACCOUNT ? e->name : dir->bucket;
+    const char *bucket = dir->kind != FS_K_ACCOUNT ? dir->bucket
+                         : e->kind == FS_K_CTL     ? ""
+                                                   : e->name;
     struct fs_inode *in = fs_inode_ref_child_locked(ctx, dir, e->name, e->kind, bucket, key);
     free(key);
     if (!in)
         return NULL;
-    if (dir->kind == FS_K_ACCOUNT)
+    if (dir->kind == FS_K_ACCOUNT && e->kind == FS_K_DIR)
         in->is_bucket_root = 1;
     in->entry = e->entry;
     if ((dir->kind == FS_K_VERDIR || dir->kind == FS_K_VERACLD) && !in->version_id &&

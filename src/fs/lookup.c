@@ -195,6 +195,25 @@ static void lookup_in_acld(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *
     fuse_reply_entry(req, &e);
 }
 
+/* Replies with the control file ce of directory p (a bucket root, or the account root whose
+ * files have the bucket ""). Expects ctx->lock held; releases it. */
+static void reply_ctl_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p,
+                             const char *name, const struct ctl_entry *ce)
+{
+    struct fs_inode *in =
+        fs_inode_ref_child_locked(ctx, p, name, FS_K_CTL, p->bucket ? p->bucket : "", "");
+    if (in)
+        in->entry = ce;
+    struct fuse_entry_param e;
+    if (in)
+        fs_make_entry(ctx, in, &e);
+    pthread_mutex_unlock(&ctx->lock);
+    if (in)
+        fuse_reply_entry(req, &e);
+    else
+        fuse_reply_err(req, ENOMEM);
+}
+
 /* Resolves name in a bucket directory; see the file comment for the cost. */
 static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name)
 {
@@ -205,17 +224,7 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
     }
     const struct ctl_entry *ce = fs_ctl_at(ctx, p, name);
     if (ce) {
-        struct fs_inode *in = fs_inode_ref_child_locked(ctx, p, name, FS_K_CTL, p->bucket, "");
-        if (in)
-            in->entry = ce;
-        struct fuse_entry_param e;
-        if (in)
-            fs_make_entry(ctx, in, &e);
-        pthread_mutex_unlock(&ctx->lock);
-        if (in)
-            fuse_reply_entry(req, &e);
-        else
-            fuse_reply_err(req, ENOMEM);
+        reply_ctl_locked(req, ctx, p, name, ce);
         return;
     }
     double now = fs_now();
@@ -308,6 +317,10 @@ void fs_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
     }
     switch (p->kind) {
     case FS_K_ACCOUNT:
+        if (fs_ctl_at(ctx, p, name)) { /* the account's own control files */
+            reply_ctl_locked(req, ctx, p, name, fs_ctl_at(ctx, p, name));
+            return;
+        }
         pthread_mutex_unlock(&ctx->lock);
         lookup_bucket(req, ctx, name);
         return;

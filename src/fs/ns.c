@@ -188,15 +188,16 @@ void fs_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
     int rc = 0;
     enum fs_kind pk = p ? p->kind : FS_K_FILE;
     const struct ctl_entry *ce = p ? fs_ctl_at(ctx, p, name) : NULL;
-    char *bucket = p && p->bucket ? strdup(p->bucket) : NULL;
-    char *key = p && p->key ? fs_child_key(p->key, name, 0) : NULL;
+    /* an account-level control file at the root has the bucket "" */
+    char *bucket = p && (p->bucket || ce) ? strdup(p->bucket ? p->bucket : "") : NULL;
+    char *key = p && (p->key || ce) ? fs_child_key(p->key ? p->key : "", name, 0) : NULL;
     if (!p)
         rc = -ENOENT;
     else if (!bucket || !key)
         rc = pk == FS_K_ACCOUNT ? -EISDIR : -ENOMEM;
     else if (!ctx->opts.noctl && ctl_is_reserved_dir_name(name))
         rc = -EISDIR;
-    else if (pk != FS_K_DIR && pk != FS_K_ACLD)
+    else if (pk != FS_K_DIR && pk != FS_K_ACLD && !ce)
         rc = -EPERM;
     else if (pk == FS_K_DIR && fs_is_reserved_in(ctx, p, name) && !ce)
         rc = -ENOENT;
