@@ -8,8 +8,8 @@
 
 #include "client_priv.h"
 
-/* POSTs a bucket request with query sub (and wormId when id is non-NULL) and an optional
- * XML body; resp receives the answer. */
+/* POSTs a bucket request with query sub and wormId=id (when id is non-NULL; sub "wormId" is
+ * that parameter alone) and an optional XML body; resp receives the answer. */
 static int worm_post(struct oss_client *c, const char *bucket, const char *sub, const char *id,
                      const char *body, struct oss_http_response *resp, struct oss_error *err)
 {
@@ -18,7 +18,8 @@ static int worm_post(struct oss_client *c, const char *bucket, const char *sub, 
     int rc;
 
     oss_req_init(&r, "POST", bucket, NULL);
-    oss_req_query(&r, sub, NULL);
+    if (strcmp(sub, "wormId") != 0)
+        oss_req_query(&r, sub, NULL);
     if (id)
         oss_req_query(&r, "wormId", id);
     if (body) {
