@@ -136,8 +136,8 @@ enum ctl_parse ctl_worm_parse(const char *in, size_t len, struct oss_buf *canon,
 
     ctl_trim(&p, &n);
     if (n > 0 && p[0] == '<') {
-        const char *root =
-            n > 2 && p[1] == 'E' ? "ExtendWormConfiguration" : "InitiateWormConfiguration";
+        const char *root = memmem(p, n, "<E", 2) ? "ExtendWormConfiguration"
+                                                 : "InitiateWormConfiguration";
         return worm_xml(in, len, root, canon, why, whylen);
     }
     word = p;

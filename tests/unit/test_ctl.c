@@ -218,6 +218,11 @@ static void test_table(void **state)
             {".website", 1, 1, 64 * 1024},    {".encryption", 1, 1, 64 * 1024},
             {".tagging", 1, 1, 64 * 1024},    {".info", 0, 0, 64 * 1024},
             {".location", 0, 0, 64 * 1024},   {".stat", 0, 0, 64 * 1024},
+            {".public-access-block", 1, 1, 64 * 1024},
+            {".policy-status", 0, 0, 64 * 1024},
+            {".request-payment", 1, 0, 64 * 1024},
+            {".worm", 1, 1, 64 * 1024},
+            {".https-config", 1, 0, 64 * 1024},
         };
         for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
             const struct ctl_entry *e = ctl_bucket_entry(rows[i].name);
