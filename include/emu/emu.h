@@ -61,6 +61,11 @@ struct emu_req {
     struct emu_principal who;
     char request_id[25]; /* 24 upper-case hex characters */
     const char *op;      /* operation name for the log, set by the router */
+    /* Set when the request addressed an access point's alias (op_access_point.c): bucket then
+     * points at ap_bucket, the real bucket, and access_point at ap_name. */
+    const char *access_point;
+    char ap_bucket[64];
+    char ap_name[32];
 };
 
 struct emu_resp {

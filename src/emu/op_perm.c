@@ -542,6 +542,10 @@ static emu_handler_fn route(struct emu_req *req, const char *sub, const struct p
 
 emu_handler_fn emu_perm_route_bucket(struct emu_req *req, const char *sub)
 {
+    emu_handler_fn ap = emu_access_point_route(req, sub);
+
+    if (ap)
+        return ap;
     if (emu_req_has_query(req, "wormExtend"))
         sub = "wormExtend"; /* ?wormExtend&wormId=ID */
     return route(req, sub, bucket_routes, sizeof(bucket_routes) / sizeof(bucket_routes[0]));

@@ -12,6 +12,21 @@
 emu_handler_fn emu_perm_route_bucket(struct emu_req *req, const char *sub);
 emu_handler_fn emu_perm_route_service(struct emu_req *req);
 
+/* ---- access points (op_access_point.c) ---- */
+
+/* Routing of ?accessPoint, ?accessPointPolicy and ?publicAccessBlock&x-oss-access-point-name:
+ * the handler (req->op set) or NULL. */
+emu_handler_fn emu_access_point_route(struct emu_req *req, const char *sub);
+/* After authentication: a request whose bucket is an access point alias is turned into a
+ * request on the real bucket through that access point (req->access_point set). 0, or -1 with
+ * 500 in resp. */
+int emu_access_point_resolve(struct emu_server *s, struct emu_req *req, struct emu_resp *resp);
+/* The access point policy's verdict (-1 Deny, 1 Allow, 0 none) on action for the request's
+ * principal, with the access point's resources; a public policy counts for nobody outside the
+ * owner's account while the access point, bucket or account blocks public access. */
+int emu_access_point_verdict(const struct emu_server *s, const struct emu_req *req,
+                             const char *action, const char *owner);
+
 /* ---- for the authorizer (policy.c) ---- */
 
 /* Whether public access to bucket (owned by owner) is blocked, by the bucket's or the owner

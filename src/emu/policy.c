@@ -274,19 +274,25 @@ int emu_authorize(const struct emu_server *s, const struct emu_req *req, struct 
         ram = emu_policy_eval(who->policy, action, arn);
     bucket = bucket_policy_verdict(s, req, action, arn);
     free(arn);
+    /* through an access point's alias only its policy grants (op_access_point.c) */
+    int ap = req->access_point && owner ? emu_access_point_verdict(s, req, action, owner) : 0;
     if (ram < 0)
         return deny(req, resp, action, "RAM policy");
+    if (ap < 0)
+        return deny(req, resp, action, "access point policy");
     if (same_account && !who->policy)
         return 0; /* the account's own (root) key */
     if (bucket < 0)
         return deny(req, resp, action, "bucket policy");
-    if ((ram > 0 && same_account) ||
-        (bucket > 0 && !(blocked && emu_bucket_policy_public(s, req->bucket))))
+    int voided = blocked && emu_bucket_policy_public(s, req->bucket);
+    if (req->access_point ? ap > 0 : (ram > 0 && same_account) || (bucket > 0 && !voided))
         return 0;
-    if (acl && !blocked && acl_allows(acl, write))
+    if (acl && !blocked && !req->access_point && acl_allows(acl, write))
         return 0;
 
-    if (!req->bucket)
+    if (req->access_point)
+        msg = "You have no right to access this resource through the access point.";
+    else if (!req->bucket)
         msg = "Anonymous access is forbidden for this operation.";
     else if (blocked)
         msg = "Public access to this bucket is blocked (Block Public Access).";

@@ -16,7 +16,7 @@ static const char *const bucket_subresources[] = {
     "httpsConfig", "inventory", "worm", "wormId", "wormExtend", "replication",
     "replicationLocation", "replicationProgress", "cname", "metaQuery", "delete", "qos", "qosInfo",
     "rtc", "archiveDirectRead", "bucketArchiveDirectRead", "objectWorm", "style", "img", "live",
-    "vod", "comp", "overwriteConfig", "accessPoint", "responseHeader",
+    "vod", "comp", "overwriteConfig", "accessPoint", "accessPointPolicy", "responseHeader",
     "userDefinedLogFieldsConfig", "redundancyTransition", "dataAccelerator", "regionList", NULL};
 /* clang-format on */
 

@@ -2,7 +2,9 @@
 // Public Access of buckets and of the account (service endpoint) with its effect on anonymous
 // and foreign requests, GetBucketPolicyStatus, requester pays and its refusals, the HTTPS
 // configuration, and bucket retention (WORM) with retained objects; every request's
-// request-log line. Run: `node --test perm.test.js` in tests/conformance.
+// request-log line; access points (create, list, get, policy, Block Public Access, delete) and
+// requests addressed through an access point's alias.
+// Run: `node --test perm.test.js` in tests/conformance.
 'use strict';
 
 const { describe, test, before, after } = require('node:test');
@@ -245,6 +247,102 @@ for (const v4 of [false, true]) {
     });
   });
 }
+
+describe('access points (V1 and V4): create, list, policy, Block Public Access, requests through the alias', () => {
+  for (const v4 of [false, true]) {
+    const mode = v4 ? 'v4' : 'v1';
+    const B = `ap-${mode}`;
+    const AP = `ap1-${mode}`;
+    const A = (op, method, key = '') => ({ op, method, bucket: B, key, akid: ALICE.akid });
+    const apHeaders = { 'x-oss-access-point-name': AP };
+
+    test(`access point with signature ${mode.toUpperCase()}`, async () => {
+      const svc = client(ALICE, v4);
+      const alice = client(ALICE, v4, B);
+      await log.ok(A('PutBucket', 'PUT'), () => svc.putBucket(B));
+      await log.ok(A('PutObject', 'PUT', 'doc.txt'), () => alice.put('doc.txt', Buffer.from('via alias')));
+      const create =
+        `<CreateAccessPointConfiguration><AccessPointName>${AP}</AccessPointName>` +
+        '<NetworkOrigin>internet</NetworkOrigin></CreateAccessPointConfiguration>';
+      let r = await log.ok(A('CreateAccessPoint', 'PUT'), () => sub(alice, 'PUT', B, { accessPoint: '' }, { body: create }));
+      const alias = field(r, 'Alias');
+      assert.match(alias, new RegExp(`^${AP}-[0-9a-f]{16}-ossalias$`));
+      assert.equal(field(r, 'AccessPointArn'), `acs:oss:cn-hangzhou:${ALICE.id}:accesspoint/${AP}`);
+      await log.refused(A('CreateAccessPoint', 'PUT'), 409, 'AccessPointAlreadyExists', () =>
+        sub(alice, 'PUT', B, { accessPoint: '' }, { body: create })
+      );
+      await log.refused(A('CreateAccessPoint', 'PUT'), 400, 'InvalidArgument', () =>
+        sub(alice, 'PUT', B, { accessPoint: '' }, { body: create.replace(AP, 'Bad_Name') })
+      );
+      r = await log.ok(A('ListAccessPoints', 'GET'), () => sub(alice, 'GET', B, { accessPoint: '' }));
+      assert.equal(field(r, 'AccessPointName'), AP);
+      r = await log.ok(A('GetAccessPoint', 'GET'), () => sub(alice, 'GET', B, { accessPoint: '' }, { headers: apHeaders }));
+      assert.equal(field(r, 'Alias'), alias);
+      assert.equal(field(r, 'NetworkOrigin'), 'internet');
+      assert.equal(field(r, 'Status'), 'enable');
+      await log.refused(A('GetAccessPointPolicy', 'GET'), 404, 'NoSuchAccessPointPolicy', () =>
+        sub(alice, 'GET', B, { accessPointPolicy: '' }, { headers: apHeaders })
+      );
+      const policy = JSON.stringify({
+        Version: '1',
+        Statement: [{
+          Effect: 'Allow', Principal: [AUDITOR.id], Action: ['oss:GetObject'],
+          Resource: [`acs:oss:*:*:accesspoint/${AP}/object/*`],
+        }],
+      });
+      await log.ok(A('PutAccessPointPolicy', 'PUT'), () =>
+        sub(alice, 'PUT', B, { accessPointPolicy: '' }, { headers: apHeaders, body: policy })
+      );
+      r = await log.ok(A('GetAccessPointPolicy', 'GET'), () =>
+        sub(alice, 'GET', B, { accessPointPolicy: '' }, { headers: apHeaders })
+      );
+      assert.equal(String(r.res.data), policy);
+      // the auditor (RAM user with Get*/List*) through the alias: GetObject only
+      const viaAlias = client(AUDITOR, v4, alias);
+      const U = (op, method, key = '') => ({ op, method, bucket: B, key, akid: AUDITOR.akid });
+      const g = await log.ok(U('GetObject', 'GET', 'doc.txt'), () => viaAlias.get('doc.txt'));
+      assert.equal(g.content.toString(), 'via alias');
+      await log.refused(U('ListObjectsV2', 'GET'), 403, 'AccessDenied', () => viaAlias.listV2({ 'max-keys': 10 }));
+      await log.refused(U('PutObject', 'PUT', 'x.txt'), 403, 'AccessDenied', () => viaAlias.put('x.txt', Buffer.from('no')));
+      const bobViaAlias = client(BOB, v4, alias);
+      await log.refused({ ...U('GetObject', 'GET', 'doc.txt'), akid: BOB.akid }, 403, 'AccessDenied', () =>
+        bobViaAlias.get('doc.txt')
+      );
+      // a public access point policy, and its Block Public Access
+      const pub = JSON.stringify({
+        Version: '1',
+        Statement: [{ Effect: 'Allow', Principal: ['*'], Action: ['oss:GetObject'], Resource: ['*'] }],
+      });
+      await log.ok(A('PutAccessPointPolicy', 'PUT'), () =>
+        sub(alice, 'PUT', B, { accessPointPolicy: '' }, { headers: apHeaders, body: pub })
+      );
+      const aliasHost = { Host: `${alias}.oss-cn-hangzhou.aliyuncs.com` };
+      assert.equal((await rawRequest(emu.port, { path: '/doc.txt', headers: aliasHost })).status, 200);
+      const apq = { publicAccessBlock: '', 'x-oss-access-point-name': AP };
+      r = await log.ok(A('GetAccessPointPublicAccessBlock', 'GET'), () => sub(alice, 'GET', B, apq));
+      assert.equal(field(r, 'BlockPublicAccess'), 'false');
+      await log.ok(A('PutAccessPointPublicAccessBlock', 'PUT'), () => sub(alice, 'PUT', B, apq, { body: pabDoc('true') }));
+      r = await log.ok(A('GetAccessPointPublicAccessBlock', 'GET'), () => sub(alice, 'GET', B, apq));
+      assert.equal(field(r, 'BlockPublicAccess'), 'true');
+      assert.equal((await rawRequest(emu.port, { path: '/doc.txt', headers: aliasHost })).status, 403);
+      await log.refused(A('PutAccessPointPolicy', 'PUT'), 403, 'AccessDenied', () =>
+        sub(alice, 'PUT', B, { accessPointPolicy: '' }, { headers: apHeaders, body: pub })
+      );
+      await log.ok(A('DeleteAccessPointPublicAccessBlock', 'DELETE'), () => sub(alice, 'DELETE', B, apq, { statuses: [204] }));
+      await log.ok(A('DeleteAccessPointPolicy', 'DELETE'), () =>
+        sub(alice, 'DELETE', B, { accessPointPolicy: '' }, { headers: apHeaders, statuses: [204] })
+      );
+      await log.ok(A('DeleteAccessPoint', 'DELETE'), () =>
+        sub(alice, 'DELETE', B, { accessPoint: '' }, { headers: apHeaders, statuses: [204] })
+      );
+      await log.refused(A('GetAccessPoint', 'GET'), 404, 'NoSuchAccessPoint', () =>
+        sub(alice, 'GET', B, { accessPoint: '' }, { headers: apHeaders })
+      );
+      const gone = await rawRequest(emu.port, { path: '/doc.txt', headers: aliasHost });
+      assert.equal(xmlField(gone.body, 'Code'), 'NoSuchBucket', 'the alias is gone with the access point');
+    });
+  }
+});
 
 test('request log: every request above with its OSS operation name, status and code', async () => {
   const problems = await log.check(emu);
