@@ -70,6 +70,11 @@ enum ctl_parse ctl_parse_state(const struct ctl_state_spec *sp, const char *in, 
  * is "" or NULL), the spec's element of the answer plus a newline into out. */
 int ctl_state_get(const struct ctl_state_spec *sp, const char *sub, struct oss_client *c,
                   const struct ctl_target *t, struct oss_buf *out, struct oss_error *err);
+/* The word of a state setting from a server answer (the spec's element plus a newline). */
+int ctl_state_answer(const struct ctl_state_spec *sp, const struct oss_buf *body,
+                     struct oss_buf *out, struct oss_error *err);
+/* The document that sets a word: <root><elem>word</elem></root>, appended to body. */
+int ctl_state_doc(const struct ctl_state_spec *sp, const char *word, struct oss_buf *body);
 /* Applies a word: PUT ?sub with <root><elem>word</elem></root>. */
 int ctl_state_put(const struct ctl_state_spec *sp, const char *sub, struct oss_client *c,
                   const struct ctl_target *t, const char *word, struct oss_error *err);
@@ -193,6 +198,20 @@ enum ctl_parse ctl_https_parse(const char *in, size_t len, struct oss_buf *canon
                                size_t whylen);
 int ctl_https_put(struct oss_client *c, const struct ctl_target *t, const char *canon,
                   struct oss_error *err);
+
+/* ---- access_point.c: the files of BUCKET/.access-points/NAME (target key: NAME) ---- */
+int ctl_ap_policy_get(struct oss_client *c, const struct ctl_target *t, struct oss_buf *out,
+                      struct oss_error *err);
+int ctl_ap_policy_put(struct oss_client *c, const struct ctl_target *t, const char *canon,
+                      struct oss_error *err);
+int ctl_ap_policy_del(struct oss_client *c, const struct ctl_target *t, struct oss_error *err);
+int ctl_ap_pab_get(struct oss_client *c, const struct ctl_target *t, struct oss_buf *out,
+                   struct oss_error *err);
+int ctl_ap_pab_put(struct oss_client *c, const struct ctl_target *t, const char *canon,
+                   struct oss_error *err);
+int ctl_ap_pab_del(struct oss_client *c, const struct ctl_target *t, struct oss_error *err);
+int ctl_ap_info_get(struct oss_client *c, const struct ctl_target *t, struct oss_buf *out,
+                    struct oss_error *err);
 
 /* ---- worm.c: bucket retention ---- */
 int ctl_worm_get(struct oss_client *c, const struct ctl_target *t, struct oss_buf *out,

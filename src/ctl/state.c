@@ -15,13 +15,23 @@ const char *ctl_bucket_arg(const struct ctl_target *t)
 int ctl_state_get(const struct ctl_state_spec *sp, const char *sub, struct oss_client *c,
                   const struct ctl_target *t, struct oss_buf *out, struct oss_error *err)
 {
-    const char *elem = sp->elem ? sp->elem : "Status";
-    struct oss_buf body = OSS_BUF_INIT, word = OSS_BUF_INIT;
-    struct oss_xml_doc *doc = NULL;
+    struct oss_buf body = OSS_BUF_INIT;
     int rc = oss_get_bucket_subresource(c, ctl_bucket_arg(t), sub, &body, err);
 
     if (rc == 0)
-        rc = ctl_answer_xml(&body, sp->root, &doc, err);
+        rc = ctl_state_answer(sp, &body, out, err);
+    oss_buf_cleanup(&body);
+    return rc;
+}
+
+int ctl_state_answer(const struct ctl_state_spec *sp, const struct oss_buf *body,
+                     struct oss_buf *out, struct oss_error *err)
+{
+    const char *elem = sp->elem ? sp->elem : "Status";
+    struct oss_buf word = OSS_BUF_INIT;
+    struct oss_xml_doc *doc = NULL;
+    int rc = ctl_answer_xml(body, sp->root, &doc, err);
+
     if (rc == 0 && oss_xml_get(oss_xml_root(doc), elem, &word) < 0) {
         rc = -EIO;
         if (err) {
@@ -38,22 +48,27 @@ int ctl_state_get(const struct ctl_state_spec *sp, const char *sub, struct oss_c
     }
     oss_xml_free(doc);
     oss_buf_cleanup(&word);
-    oss_buf_cleanup(&body);
     return rc;
 }
 
 int ctl_state_put(const struct ctl_state_spec *sp, const char *sub, struct oss_client *c,
                   const struct ctl_target *t, const char *word, struct oss_error *err)
 {
-    const char *elem = sp->elem ? sp->elem : "Status";
     struct oss_buf body = OSS_BUF_INIT;
-    int rc = oss_buf_printf(&body, "<%s><%s>%s</%s></%s>", sp->root, elem, word, elem, sp->root);
+    int rc = ctl_state_doc(sp, word, &body);
 
     if (rc == 0)
         rc = oss_put_bucket_subresource(c, ctl_bucket_arg(t), sub, "application/xml",
                                         oss_buf_str(&body), body.len, err);
     oss_buf_cleanup(&body);
     return rc;
+}
+
+int ctl_state_doc(const struct ctl_state_spec *sp, const char *word, struct oss_buf *body)
+{
+    const char *elem = sp->elem ? sp->elem : "Status";
+
+    return oss_buf_printf(body, "<%s><%s>%s</%s></%s>", sp->root, elem, word, elem, sp->root);
 }
 
 /* Checks a state found inside a document and appends it to canon. */

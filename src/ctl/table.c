@@ -125,6 +125,56 @@ const struct ctl_entry *ctl_account_entries(size_t *n)
     return account_entries;
 }
 
+/* The files of an access point, BUCKET/.access-points/NAME/ (target key: NAME). */
+static const struct ctl_entry access_point_entries[] = {
+    {
+        .name = ".policy",
+        .scope = CTL_ACCESS_POINT,
+        .writable = 1,
+        .max_input = CTL_POLICY_MAX_INPUT,
+        .get = ctl_ap_policy_get,
+        .parse = ctl_policy_parse,
+        .put = ctl_ap_policy_put,
+        .del = ctl_ap_policy_del,
+    },
+    {
+        .name = ".public-access-block",
+        .scope = CTL_ACCESS_POINT,
+        .writable = 1,
+        .max_input = CTL_MAX_INPUT,
+        .get = ctl_ap_pab_get,
+        .parse = ctl_pab_parse,
+        .put = ctl_ap_pab_put,
+        .del = ctl_ap_pab_del,
+    },
+    {
+        .name = ".info",
+        .scope = CTL_ACCESS_POINT,
+        .writable = 0,
+        .max_input = CTL_MAX_INPUT,
+        .get = ctl_ap_info_get,
+        .parse = ctl_readonly_parse,
+        .put = ctl_readonly_put,
+        .del = NULL,
+    },
+};
+
+#define N_AP_ENTRIES (sizeof(access_point_entries) / sizeof(access_point_entries[0]))
+
+const struct ctl_entry *ctl_access_point_entry(const char *name)
+{
+    for (size_t i = 0; name && i < N_AP_ENTRIES; i++)
+        if (strcmp(access_point_entries[i].name, name) == 0)
+            return &access_point_entries[i];
+    return NULL;
+}
+
+const struct ctl_entry *ctl_access_point_entries(size_t *n)
+{
+    *n = N_AP_ENTRIES;
+    return access_point_entries;
+}
+
 #define N_BUCKET_ENTRIES (sizeof(bucket_entries) / sizeof(bucket_entries[0]))
 
 const struct ctl_entry *ctl_bucket_entry(const char *name)

@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "op_perm.h"
+#include "oss/client.h"
 #include "op_priv.h"
 #include "op_setting.h"
 
@@ -73,20 +74,6 @@ static const char *ap_str(json_t *ap, const char *member)
 static void alias_key(const char *alias, char *out, size_t len)
 {
     snprintf(out, len, "/alias/%s", alias);
-}
-
-/* OSS's rules: 3 to 19 lower-case letters, digits and hyphens, no hyphen at either end, not
- * ending in -ossalias. */
-static int ap_name_valid(const char *n)
-{
-    size_t len = n ? strlen(n) : 0;
-
-    if (len < 3 || len > 19 || n[0] == '-' || n[len - 1] == '-')
-        return 0;
-    for (size_t i = 0; i < len; i++)
-        if (!((n[i] >= 'a' && n[i] <= 'z') || (n[i] >= '0' && n[i] <= '9') || n[i] == '-'))
-            return 0;
-    return len < 9 || strcmp(n + len - 9, "-ossalias") != 0;
 }
 
 static void no_such_ap(struct emu_req *req, struct emu_resp *resp, const char *name)
@@ -151,7 +138,7 @@ static void ap_create(struct emu_server *s, struct emu_req *req, struct emu_resp
     }
     oss_xml_get_str(oss_xml_root(doc), "VpcConfiguration/VpcId", vpc, sizeof(vpc));
     oss_xml_free(doc);
-    if (!ap_name_valid(name) || (strcmp(net, "internet") && strcmp(net, "vpc")) ||
+    if (!oss_access_point_name_valid(name) || (strcmp(net, "internet") && strcmp(net, "vpc")) ||
         (!strcmp(net, "vpc") && !vpc[0])) {
         emu_resp_error(resp, req, 400, "InvalidArgument",
                        "The access point name (3 to 19 lower-case letters, digits or hyphens), "

@@ -7,6 +7,7 @@
 #include <syslog.h>
 #include <sys/statvfs.h>
 
+#include "accesspoints.h"
 #include "fs/fs.h"
 
 /* Outcome of probing the server for a name: 0 file, 1 directory, 2 symlink (HeadObject follows
@@ -217,6 +218,10 @@ static void reply_ctl_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode
 /* Resolves name in a bucket directory; see the file comment for the cost. */
 static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name)
 {
+    if (fs_ap_is_dir(ctx, p, name)) { /* BUCKET/.access-points */
+        fs_reply_child_locked(req, ctx, p, name, FS_K_APDIR, "", 0, 0, 0);
+        return;
+    }
     if (!ctx->opts.noctl && ctl_is_reserved_dir_name(name)) {
         enum fs_kind k = strcmp(name, ".acl.d") == 0 ? FS_K_ACLD : FS_K_VERSIONS;
         fs_reply_child_locked(req, ctx, p, name, k, p->key, 0, 0, 0);
@@ -334,6 +339,10 @@ void fs_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
     case FS_K_VERDIR:
     case FS_K_VERACLD:
         fs_lookup_version(req, ctx, p, name); /* releases the lock */
+        return;
+    case FS_K_APDIR:
+    case FS_K_AP:
+        fs_ap_lookup(req, ctx, p, name); /* releases the lock */
         return;
     default:
         pthread_mutex_unlock(&ctx->lock);

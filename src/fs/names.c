@@ -18,6 +18,8 @@ const struct ctl_entry *fs_ctl_at(struct fs_ctx *ctx, const struct fs_inode *dir
 {
     if (!ctx->opts.noctl && dir->kind == FS_K_ACCOUNT)
         return ctl_account_entry(name);
+    if (!ctx->opts.noctl && dir->kind == FS_K_AP)
+        return ctl_access_point_entry(name);
     if (ctx->opts.noctl || dir->kind != FS_K_DIR || !dir->is_bucket_root)
         return NULL;
     return ctl_bucket_entry(name);

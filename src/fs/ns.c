@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accesspoints.h"
 #include "fs/fs.h"
 
 /* Answers EROFS when the mount is read-only; returns whether it did (the caller then returns
@@ -43,6 +44,8 @@ void fs_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mod
         fuse_reply_err(req, EINVAL);
         return;
     }
+    if (fs_ap_mkdir(req, parent, name)) /* in .access-points: CreateAccessPoint */
+        return;
     pthread_mutex_lock(&ctx->lock);
     enum fs_kind pk;
     char *bucket, *key;
@@ -118,6 +121,8 @@ void fs_op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
     struct fs_ctx *ctx = fuse_req_userdata(req);
     if (reply_if_ro(req, ctx))
         return;
+    if (fs_ap_rmdir(req, parent, name)) /* in .access-points: DeleteAccessPoint */
+        return;
     pthread_mutex_lock(&ctx->lock);
     enum fs_kind pk;
     char *bucket, *key;
@@ -190,7 +195,9 @@ void fs_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
     const struct ctl_entry *ce = p ? fs_ctl_at(ctx, p, name) : NULL;
     /* an account-level control file at the root has the bucket "" */
     char *bucket = p && (p->bucket || ce) ? strdup(p->bucket ? p->bucket : "") : NULL;
-    char *key = p && (p->key || ce) ? fs_child_key(p->key ? p->key : "", name, 0) : NULL;
+    char *key = pk == FS_K_AP && ce   ? strdup(p->key) /* an access point's file: its name */
+                : p && (p->key || ce) ? fs_child_key(p->key ? p->key : "", name, 0)
+                                      : NULL;
     if (!p)
         rc = -ENOENT;
     else if (!bucket || !key)
