@@ -128,19 +128,28 @@ static void lookup_bucket(fuse_req_t req, struct fs_ctx *ctx, const char *name)
     fuse_reply_entry(req, &e);
 }
 
+/* Replies with the editor temporary name of p when there is one (1: ctx->lock released);
+ * 0 otherwise, the lock still held. */
+static int lookup_local_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p,
+                               const char *name)
+{
+    struct fs_inode *c = fs_inode_child_locked(ctx, p->ino, name);
+    if (!c || c->kind != FS_K_LOCAL)
+        return 0;
+    c->nlookup++;
+    struct fuse_entry_param e;
+    fs_make_entry(ctx, c, &e);
+    pthread_mutex_unlock(&ctx->lock);
+    fuse_reply_entry(req, &e);
+    return 1;
+}
+
 /* Resolves name in a .acl.d directory: a local temporary, or the ACL file of an existing
  * object (known from the table, the listing of the real directory, or one HeadObject). */
 static void lookup_in_acld(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name)
 {
-    struct fs_inode *c = fs_inode_child_locked(ctx, p->ino, name);
-    if (c && c->kind == FS_K_LOCAL) {
-        c->nlookup++;
-        struct fuse_entry_param e;
-        fs_make_entry(ctx, c, &e);
-        pthread_mutex_unlock(&ctx->lock);
-        fuse_reply_entry(req, &e);
+    if (lookup_local_locked(req, ctx, p, name))
         return;
-    }
     char *key = fs_child_key(p->key, name, 0);
     if (!key) {
         pthread_mutex_unlock(&ctx->lock);
@@ -322,6 +331,8 @@ void fs_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
     }
     switch (p->kind) {
     case FS_K_ACCOUNT:
+        if (lookup_local_locked(req, ctx, p, name)) /* an editor temporary */
+            return;
         if (fs_ctl_at(ctx, p, name)) { /* the account's own control files */
             reply_ctl_locked(req, ctx, p, name, fs_ctl_at(ctx, p, name));
             return;
@@ -342,7 +353,8 @@ void fs_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
         return;
     case FS_K_APDIR:
     case FS_K_AP:
-        fs_ap_lookup(req, ctx, p, name); /* releases the lock */
+        if (!lookup_local_locked(req, ctx, p, name))
+            fs_ap_lookup(req, ctx, p, name); /* releases the lock */
         return;
     default:
         pthread_mutex_unlock(&ctx->lock);

@@ -93,6 +93,8 @@ int fs_create_is_local(struct fs_ctx *ctx, const struct fs_inode *dir, const cha
         return 0;
     if (dir->kind == FS_K_ACLD)
         return is_temp_like(name);
+    if (dir->kind == FS_K_ACCOUNT || dir->kind == FS_K_AP) /* beside their control files */
+        return fs_is_editor_temp(name);
     return dir->kind == FS_K_DIR && dir->is_bucket_root && fs_is_editor_temp(name);
 }
 

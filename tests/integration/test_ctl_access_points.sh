@@ -84,6 +84,14 @@ expect_fail_errno "blocked: a public policy cannot be set" 1 "Permission denied"
     "echo '$PUB' > '$D/ap1/.policy'"
 expect_fail_errno "a wrong word is refused" 1 "Invalid argument" \
     "echo yes > '$D/ap1/.public-access-block'"
+expect_ok "sed -i" "sed -i s/true/false/ '$D/ap1/.public-access-block'"
+expect_eq "server after sed -i" false \
+    "$(oss_xml alice BlockPublicAccess GET "/$B/?publicAccessBlock&x-oss-access-point-name=ap1")"
+expect_ok "vim -es" "vim -es -c '%s/false/true/' -c wq '$D/ap1/.public-access-block'"
+expect_eq "server after vim" true \
+    "$(oss_xml alice BlockPublicAccess GET "/$B/?publicAccessBlock&x-oss-access-point-name=ap1")"
+expect_eq "no editor temporary left in the access point" ".info .policy .public-access-block" \
+    "$(ls -A "$D/ap1" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
 logmark
 expect_ok "rm .public-access-block" "rm '$D/ap1/.public-access-block'"
 expect_count "one DeleteAccessPointPublicAccessBlock" 1 DeleteAccessPointPublicAccessBlock

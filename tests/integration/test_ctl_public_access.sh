@@ -88,5 +88,11 @@ expect_count "account rm is one DeletePublicAccessBlock" 1 DeletePublicAccessBlo
 expect_eq "server: account not blocked" false "$(srv_acct_pab)"
 expect_eq "account unblocked: anonymous GET allowed" 200 "$(anon_get)"
 expect_fail_errno "account: a bad word is refused" 1 "Invalid argument" "echo maybe > '$AF'"
+expect_ok "account: sed -i" "sed -i s/false/true/ '$AF'"
+expect_eq "server after sed -i: account blocked" true "$(srv_acct_pab)"
+expect_ok "account: vim -es" "vim -es -c '%s/true/false/' -c wq '$AF'"
+expect_eq "server after vim: account not blocked" false "$(srv_acct_pab)"
+expect_eq "no editor temporary left at the mount root" ".public-access-block $B" \
+    "$(ls -A "$A" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
 
 finish
