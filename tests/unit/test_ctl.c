@@ -240,6 +240,30 @@ static void test_table(void **state)
         assert_int_equal(n, 2 + sizeof(rows) / sizeof(rows[0]));
     }
     assert_true(ctl_is_reserved_dir_name(".acl.d"));
+    {
+        /* the mount root in account mode, and an access point's directory */
+        const struct ctl_entry *acct = ctl_account_entry(".public-access-block");
+        const struct ctl_entry *appol = ctl_access_point_entry(".policy");
+        const struct ctl_entry *apinfo = ctl_access_point_entry(".info");
+        size_t k = 0;
+
+        assert_non_null(acct);
+        assert_int_equal(acct->scope, CTL_ACCOUNT);
+        assert_non_null(acct->del);
+        assert_null(ctl_account_entry(".acl"));
+        ctl_account_entries(&k);
+        assert_int_equal(k, 1);
+        assert_non_null(appol);
+        assert_int_equal(appol->scope, CTL_ACCESS_POINT);
+        assert_int_equal(appol->max_input, 16 * 1024);
+        assert_non_null(appol->del);
+        assert_non_null(apinfo);
+        assert_false(apinfo->writable);
+        assert_non_null(ctl_access_point_entry(".public-access-block"));
+        assert_null(ctl_access_point_entry(".acl"));
+        ctl_access_point_entries(&k);
+        assert_int_equal(k, 3);
+    }
     assert_true(ctl_is_reserved_dir_name(".versions"));
     assert_false(ctl_is_reserved_dir_name(".acl"));
     assert_false(ctl_is_reserved_dir_name("acl.d"));
