@@ -18,7 +18,14 @@
 enum ctl_scope {
     CTL_BUCKET, /* <bucket>/<name> */
     CTL_OBJECT, /* <dir>/.acl.d/<object> */
+    /* <mount root>/<name> in account mode; the target bucket is "" */
+    CTL_ACCOUNT,
+    /* <bucket>/.access-points/<ap>/<name>; the target key is the access point name */
+    CTL_ACCESS_POINT,
 };
+
+/* The directory of a bucket root that lists its access points. */
+#define CTL_ACCESS_POINTS_DIR ".access-points"
 
 /* What a control file is about. key and version_id are NULL for bucket entries. */
 struct ctl_target {
@@ -60,6 +67,14 @@ struct ctl_entry {
 const struct ctl_entry *ctl_bucket_entry(const char *name);
 /* Every bucket-level entry, for listing a bucket root; *n receives the count. */
 const struct ctl_entry *ctl_bucket_entries(size_t *n);
+/* The account-level entry called name (".public-access-block"), or NULL; and all of them,
+ * for listing the mount root in account mode. */
+const struct ctl_entry *ctl_account_entry(const char *name);
+const struct ctl_entry *ctl_account_entries(size_t *n);
+/* The entry called name in an access point's directory (".policy", ".public-access-block",
+ * ".info"), or NULL; and all of them, for listing it. */
+const struct ctl_entry *ctl_access_point_entry(const char *name);
+const struct ctl_entry *ctl_access_point_entries(size_t *n);
 /* The object ACL entry (files under .acl.d). */
 const struct ctl_entry *ctl_object_acl_entry(void);
 /* True for names that are reserved in every directory (".acl.d", ".versions"). */

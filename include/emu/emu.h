@@ -64,6 +64,11 @@ struct emu_req {
     const char *op;      /* operation name for the log, set by the router */
     char source_ip[46];  /* the client's address (acs:SourceIp), "" when unknown */
     const char *region;  /* region of the endpoint the request reached (region.c); NULL: none */
+    /* Set when the request addressed an access point's alias (op_access_point.c): bucket then
+     * points at ap_bucket, the real bucket, and access_point at ap_name. */
+    const char *access_point;
+    char ap_bucket[64];
+    char ap_name[32];
 };
 
 struct emu_resp {

@@ -66,6 +66,8 @@ enum fs_kind {
     FS_K_VERDIR,   /* <dir>/.versions/<name>; key is the object key (read-only) */
     FS_K_VERACLD,  /* <dir>/.versions/<name>/.acl.d; key is the object key */
     FS_K_LOCAL,    /* an editor temporary beside control files, kept in memory (ctlfile.c) */
+    FS_K_APDIR,    /* <bucket>/.access-points (src/fs/accesspoints.h) */
+    FS_K_AP,       /* <bucket>/.access-points/<ap>; key is the access point name */
 };
 
 struct fs_inode {

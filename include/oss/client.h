@@ -183,6 +183,37 @@ int oss_put_bucket_subresource(struct oss_client *c, const char *bucket, const c
                                struct oss_error *err);
 int oss_delete_bucket_subresource(struct oss_client *c, const char *bucket, const char *name,
                                   struct oss_error *err);
+/* Bucket retention (WORM): InitiateBucketWorm of days (the new WORM id into id),
+ * CompleteBucketWorm (lock) and ExtendBucketWorm of the WORM id. GetBucketWorm and
+ * AbortBucketWorm are the sub-resource calls above with "worm". */
+#define OSS_WORM_ID_MAX 128
+int oss_initiate_bucket_worm(struct oss_client *c, const char *bucket, unsigned days,
+                             char id[OSS_WORM_ID_MAX], struct oss_error *err);
+int oss_complete_bucket_worm(struct oss_client *c, const char *bucket, const char *id,
+                             struct oss_error *err);
+int oss_extend_bucket_worm(struct oss_client *c, const char *bucket, const char *id,
+                           unsigned days, struct oss_error *err);
+/* Access points of a bucket. oss_access_point_request sends METHOD /?SUB naming access point
+ * name (header x-oss-access-point-name, or the query parameter of that name for SUB
+ * "publicAccessBlock"; name NULL: none) with an optional body (Content-Type application/json
+ * for "accessPointPolicy", else XML) and appends the answer to out (may be NULL).
+ * CreateAccessPoint makes one reachable from the internet; ListAccessPoints follows
+ * NextContinuationToken. */
+struct oss_name_list {
+    char **names; /* owned */
+    size_t n;
+};
+void oss_name_list_cleanup(struct oss_name_list *l);
+/* OSS's access point naming rule: 3 to 19 lower-case letters, digits and hyphens, no hyphen at
+ * either end, not ending in -ossalias. A pure function (ossemu shares it). */
+int oss_access_point_name_valid(const char *name);
+int oss_access_point_request(struct oss_client *c, const char *method, const char *bucket,
+                             const char *name, const char *sub, const void *body, size_t len,
+                             struct oss_buf *out, struct oss_error *err);
+int oss_create_access_point(struct oss_client *c, const char *bucket, const char *name,
+                            struct oss_error *err);
+int oss_list_access_points(struct oss_client *c, const char *bucket, struct oss_name_list *out,
+                           struct oss_error *err);
 
 /* ---- objects ---- */
 /* version_id NULL or "": the current version. acl: default|private|public-read|public-read-write. */

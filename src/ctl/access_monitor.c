@@ -6,7 +6,8 @@
 #include "ctl_priv.h"
 
 static const char *const states[] = {"Enabled", "Disabled", NULL};
-static const struct ctl_state_spec spec = {".access-monitor", "AccessMonitorConfiguration", states};
+static const struct ctl_state_spec spec = {".access-monitor", "AccessMonitorConfiguration", states,
+                                           NULL};
 
 enum ctl_parse ctl_access_monitor_parse(const char *in, size_t len, struct oss_buf *canon,
                                         char *why, size_t whylen)

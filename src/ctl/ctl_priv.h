@@ -50,18 +50,37 @@ void ctl_word_list(const char *const *values, char *out, size_t outlen);
 
 /* ---- state.c ---- */
 
-/* A state setting: the file name for reasons, the configuration document's root element and
- * the accepted words (NULL-terminated, case-sensitive). */
+/* A state setting: the file name for reasons, the configuration document's root element,
+ * the accepted words (NULL-terminated, case-sensitive) and the element that holds the word
+ * (NULL: "Status"). */
 struct ctl_state_spec {
     const char *what;
     const char *root;
     const char *const *states;
+    const char *elem;
 };
 
 /* Parses the word, {"Status":"X"} (or {"<root>":{"Status":"X"}}) or <root><Status>X</Status>
- * </root>; the canonical value is the word. Prefixes of any of them are CTL_INCOMPLETE. */
+ * </root> (Status: the spec's element); the canonical value is the word. Prefixes of any of
+ * them are CTL_INCOMPLETE. */
 enum ctl_parse ctl_parse_state(const struct ctl_state_spec *sp, const char *in, size_t len,
                                struct oss_buf *canon, char *why, size_t whylen);
+
+/* Reads the word of a state setting: GET ?sub of t's bucket (of the account when the bucket
+ * is "" or NULL), the spec's element of the answer plus a newline into out. */
+int ctl_state_get(const struct ctl_state_spec *sp, const char *sub, struct oss_client *c,
+                  const struct ctl_target *t, struct oss_buf *out, struct oss_error *err);
+/* The word of a state setting from a server answer (the spec's element plus a newline). */
+int ctl_state_answer(const struct ctl_state_spec *sp, const struct oss_buf *body,
+                     struct oss_buf *out, struct oss_error *err);
+/* The document that sets a word: <root><elem>word</elem></root>, appended to body. */
+int ctl_state_doc(const struct ctl_state_spec *sp, const char *word, struct oss_buf *body);
+/* Applies a word: PUT ?sub with <root><elem>word</elem></root>. */
+int ctl_state_put(const struct ctl_state_spec *sp, const char *sub, struct oss_client *c,
+                  const struct ctl_target *t, const char *word, struct oss_error *err);
+/* The bucket argument of a call for t: NULL (the account, the service endpoint) for the
+ * account-level files, whose target bucket is "". */
+const char *ctl_bucket_arg(const struct ctl_target *t);
 
 /* ---- doc_json.c ---- */
 
@@ -156,6 +175,52 @@ enum ctl_parse ctl_policy_parse(const char *in, size_t len, struct oss_buf *cano
 int ctl_policy_put(struct oss_client *c, const struct ctl_target *t, const char *canon,
                    struct oss_error *err);
 int ctl_policy_del(struct oss_client *c, const struct ctl_target *t, struct oss_error *err);
+
+/* ---- perm.c: Block Public Access, policy status, requester pays, HTTPS ---- */
+int ctl_pab_get(struct oss_client *c, const struct ctl_target *t, struct oss_buf *out,
+                struct oss_error *err);
+enum ctl_parse ctl_pab_parse(const char *in, size_t len, struct oss_buf *canon, char *why,
+                             size_t whylen);
+int ctl_pab_put(struct oss_client *c, const struct ctl_target *t, const char *canon,
+                struct oss_error *err);
+int ctl_pab_del(struct oss_client *c, const struct ctl_target *t, struct oss_error *err);
+int ctl_policy_status_get(struct oss_client *c, const struct ctl_target *t, struct oss_buf *out,
+                          struct oss_error *err);
+int ctl_request_payment_get(struct oss_client *c, const struct ctl_target *t, struct oss_buf *out,
+                            struct oss_error *err);
+enum ctl_parse ctl_request_payment_parse(const char *in, size_t len, struct oss_buf *canon,
+                                         char *why, size_t whylen);
+int ctl_request_payment_put(struct oss_client *c, const struct ctl_target *t, const char *canon,
+                            struct oss_error *err);
+int ctl_https_get(struct oss_client *c, const struct ctl_target *t, struct oss_buf *out,
+                  struct oss_error *err);
+enum ctl_parse ctl_https_parse(const char *in, size_t len, struct oss_buf *canon, char *why,
+                               size_t whylen);
+int ctl_https_put(struct oss_client *c, const struct ctl_target *t, const char *canon,
+                  struct oss_error *err);
+
+/* ---- access_point.c: the files of BUCKET/.access-points/NAME (target key: NAME) ---- */
+int ctl_ap_policy_get(struct oss_client *c, const struct ctl_target *t, struct oss_buf *out,
+                      struct oss_error *err);
+int ctl_ap_policy_put(struct oss_client *c, const struct ctl_target *t, const char *canon,
+                      struct oss_error *err);
+int ctl_ap_policy_del(struct oss_client *c, const struct ctl_target *t, struct oss_error *err);
+int ctl_ap_pab_get(struct oss_client *c, const struct ctl_target *t, struct oss_buf *out,
+                   struct oss_error *err);
+int ctl_ap_pab_put(struct oss_client *c, const struct ctl_target *t, const char *canon,
+                   struct oss_error *err);
+int ctl_ap_pab_del(struct oss_client *c, const struct ctl_target *t, struct oss_error *err);
+int ctl_ap_info_get(struct oss_client *c, const struct ctl_target *t, struct oss_buf *out,
+                    struct oss_error *err);
+
+/* ---- worm.c: bucket retention ---- */
+int ctl_worm_get(struct oss_client *c, const struct ctl_target *t, struct oss_buf *out,
+                 struct oss_error *err);
+enum ctl_parse ctl_worm_parse(const char *in, size_t len, struct oss_buf *canon, char *why,
+                              size_t whylen);
+int ctl_worm_put(struct oss_client *c, const struct ctl_target *t, const char *canon,
+                 struct oss_error *err);
+int ctl_worm_del(struct oss_client *c, const struct ctl_target *t, struct oss_error *err);
 
 /* ---- bucket_info.c ---- */
 int ctl_info_get(struct oss_client *c, const struct ctl_target *t, struct oss_buf *out,

@@ -11,6 +11,14 @@
         .get = ctl_##id##_get, .parse = ctl_##id##_parse, .put = ctl_##id##_put, .del = delete_fn, \
     }
 
+/* A setting with entry functions ctl_<id>_get/_parse/_put; delete_fn NULL where OSS has no
+ * Delete call (rm is EPERM). */
+#define SETTING_ROW(file, id, delete_fn)                                                           \
+    {                                                                                              \
+        .name = file, .scope = CTL_BUCKET, .writable = 1, .max_input = CTL_MAX_INPUT,              \
+        .get = ctl_##id##_get, .parse = ctl_##id##_parse, .put = ctl_##id##_put, .del = delete_fn, \
+    }
+
 /* A read-only file: writes, truncation and rm are refused with EACCES by the file system. */
 #define READONLY_ROW(file, get_fn)                                                                 \
     {                                                                                              \
@@ -66,6 +74,11 @@ static const struct ctl_entry bucket_entries[] = {
     DOC_ROW(".website", website, ctl_website_del),
     DOC_ROW(".encryption", encryption, ctl_encryption_del),
     DOC_ROW(".tagging", tagging, ctl_tagging_del),
+    SETTING_ROW(".public-access-block", pab, ctl_pab_del),
+    READONLY_ROW(".policy-status", ctl_policy_status_get),
+    SETTING_ROW(".request-payment", request_payment, NULL), /* no DeleteBucketRequestPayment; write BucketOwner instead */
+    SETTING_ROW(".worm", worm, ctl_worm_del), /* AbortBucketWorm; EPERM once locked */
+    SETTING_ROW(".https-config", https, NULL), /* no DeleteBucketHttpsConfig: write the XML, Enable false */
     READONLY_ROW(".info", ctl_info_get),
     READONLY_ROW(".location", ctl_location_get),
     READONLY_ROW(".stat", ctl_stat_get),
@@ -81,6 +94,86 @@ static const struct ctl_entry object_acl_entry = {
     .put = ctl_object_acl_put,
     .del = NULL, /* "rm .acl.d/x" is refused; write "default" to drop an object ACL */
 };
+
+/* The files at the mount root in account mode (target bucket ""). */
+static const struct ctl_entry account_entries[] = {
+    {
+        .name = ".public-access-block",
+        .scope = CTL_ACCOUNT,
+        .writable = 1,
+        .max_input = CTL_MAX_INPUT,
+        .get = ctl_pab_get,
+        .parse = ctl_pab_parse,
+        .put = ctl_pab_put,
+        .del = ctl_pab_del,
+    },
+};
+
+#define N_ACCOUNT_ENTRIES (sizeof(account_entries) / sizeof(account_entries[0]))
+
+const struct ctl_entry *ctl_account_entry(const char *name)
+{
+    for (size_t i = 0; name && i < N_ACCOUNT_ENTRIES; i++)
+        if (strcmp(account_entries[i].name, name) == 0)
+            return &account_entries[i];
+    return NULL;
+}
+
+const struct ctl_entry *ctl_account_entries(size_t *n)
+{
+    *n = N_ACCOUNT_ENTRIES;
+    return account_entries;
+}
+
+/* The files of an access point, BUCKET/.access-points/NAME/ (target key: NAME). */
+static const struct ctl_entry access_point_entries[] = {
+    {
+        .name = ".policy",
+        .scope = CTL_ACCESS_POINT,
+        .writable = 1,
+        .max_input = CTL_POLICY_MAX_INPUT,
+        .get = ctl_ap_policy_get,
+        .parse = ctl_policy_parse,
+        .put = ctl_ap_policy_put,
+        .del = ctl_ap_policy_del,
+    },
+    {
+        .name = ".public-access-block",
+        .scope = CTL_ACCESS_POINT,
+        .writable = 1,
+        .max_input = CTL_MAX_INPUT,
+        .get = ctl_ap_pab_get,
+        .parse = ctl_pab_parse,
+        .put = ctl_ap_pab_put,
+        .del = ctl_ap_pab_del,
+    },
+    {
+        .name = ".info",
+        .scope = CTL_ACCESS_POINT,
+        .writable = 0,
+        .max_input = CTL_MAX_INPUT,
+        .get = ctl_ap_info_get,
+        .parse = ctl_readonly_parse,
+        .put = ctl_readonly_put,
+        .del = NULL,
+    },
+};
+
+#define N_AP_ENTRIES (sizeof(access_point_entries) / sizeof(access_point_entries[0]))
+
+const struct ctl_entry *ctl_access_point_entry(const char *name)
+{
+    for (size_t i = 0; name && i < N_AP_ENTRIES; i++)
+        if (strcmp(access_point_entries[i].name, name) == 0)
+            return &access_point_entries[i];
+    return NULL;
+}
+
+const struct ctl_entry *ctl_access_point_entries(size_t *n)
+{
+    *n = N_AP_ENTRIES;
+    return access_point_entries;
+}
 
 #define N_BUCKET_ENTRIES (sizeof(bucket_entries) / sizeof(bucket_entries[0]))
 

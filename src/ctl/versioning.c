@@ -8,7 +8,7 @@
 #include "ctl_priv.h"
 
 static const char *const states[] = {"Enabled", "Suspended", NULL};
-static const struct ctl_state_spec spec = {".versioning", "VersioningConfiguration", states};
+static const struct ctl_state_spec spec = {".versioning", "VersioningConfiguration", states, NULL};
 
 enum ctl_parse ctl_versioning_parse(const char *in, size_t len, struct oss_buf *canon, char *why,
                                     size_t whylen)

@@ -24,6 +24,7 @@
 #include "emu/store.h"
 #include "http_fault.h"
 #include "op_early.h"
+#include "op_perm.h"
 #include "oss/codec.h"
 #include "oss/crc64.h"
 
@@ -307,7 +308,7 @@ static void process(struct emu_conn *x, const char *method)
         x->drop = 1;
         return;
     }
-    if (auth != 0)
+    if (auth != 0 || emu_access_point_resolve(s, r, &x->resp) < 0)
         return;
     if (!h) {
         emu_resp_error(&x->resp, r, 501, "NotImplemented",
@@ -439,6 +440,7 @@ static int refuse_early(struct emu_conn *x, struct MHD_Connection *c)
     if (x->plan.status || x->plan.reset || x->plan.lost)
         return 0;
     if (emu_region_check(s, r, &x->resp) != 0 || emu_authenticate(s, r, &x->resp) != 0 ||
+        emu_access_point_resolve(s, r, &x->resp) < 0 ||
         emu_op_early_refusal(s, r, &x->resp, len))
         return 1;
     emu_resp_cleanup(&x->resp);

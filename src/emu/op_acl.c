@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "op_perm.h"
 #include "op_priv.h"
 
 static void reply_acl(struct emu_req *req, struct emu_resp *resp, const char *owner,
@@ -48,6 +49,8 @@ void emu_op_put_bucket_acl(struct emu_server *s, struct emu_req *req, struct emu
         invalid_acl(req, resp, "x-oss-acl", acl);
         return;
     }
+    if (emu_public_acl_refused(s, req, resp, b.name, b.owner, acl) < 0)
+        return;
     if (emu_op_bucket_result(s, req, resp, emu_store_bucket_set_acl(s->store, b.name, acl)) == 0)
         resp->status = 200;
 }
@@ -84,6 +87,10 @@ void emu_op_put_object_acl(struct emu_server *s, struct emu_req *req, struct emu
         return;
     if (!emu_op_object_acl_valid(acl)) {
         invalid_acl(req, resp, "x-oss-object-acl", acl);
+        emu_object_cleanup(&o);
+        return;
+    }
+    if (emu_public_acl_refused(s, req, resp, b.name, b.owner, acl) < 0) {
         emu_object_cleanup(&o);
         return;
     }

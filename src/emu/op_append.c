@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "oss/codec.h"
+#include "op_perm.h"
 #include "op_priv.h"
 
 /* Parses the position parameter; 400 InvalidArgument (EC 0016-00000501 when missing). */
@@ -59,7 +60,8 @@ void emu_op_append_object(struct emu_server *s, struct emu_req *req, struct emu_
     uint64_t position, cur = 0;
     int forbid, owned, rc;
 
-    if (emu_op_bucket_data(s, req, resp, "oss:PutObject", 1, &b) < 0)
+    if (emu_op_bucket_data(s, req, resp, "oss:PutObject", 1, &b) < 0 ||
+        emu_worm_guard(s, req, resp, b.name, req->key, NULL) < 0)
         return;
     if (emu_op_write_checks(req, resp, &forbid) < 0 || position_of(req, resp, &position) < 0 ||
         emu_op_check_md5(req, resp, 0) < 0)

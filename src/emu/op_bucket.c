@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "oss/codec.h"
+#include "op_perm.h"
 #include "op_priv.h"
 #include "op_setting.h"
 
@@ -117,6 +118,8 @@ void emu_op_put_bucket(struct emu_server *s, struct emu_req *req, struct emu_res
                        NULL, "ArgumentName", "x-oss-acl", "ArgumentValue", acl, NULL);
         return;
     }
+    if (emu_public_acl_refused(s, req, resp, NULL, req->who.account_id, acl) < 0)
+        return;
     init_bucket(s, req, acl, &b);
     if (parse_config(req, resp, &b) < 0)
         return;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "oss/codec.h"
+#include "op_perm.h"
 #include "op_priv.h"
 
 #define MAX_CROSS_BUCKET_COPY (1ULL * 1024 * 1024 * 1024)
@@ -214,7 +215,8 @@ void emu_op_copy_object(struct emu_server *s, struct emu_req *req, struct emu_re
     int forbid, replace, rc;
 
     if (emu_op_bucket_data(s, req, resp, "oss:PutObject", 1, &b) < 0 ||
-        emu_op_write_checks(req, resp, &forbid) < 0 || directive(req, resp, &replace) < 0)
+        emu_op_write_checks(req, resp, &forbid) < 0 || directive(req, resp, &replace) < 0 ||
+        emu_worm_guard(s, req, resp, b.name, req->key, NULL) < 0)
         return;
     if (emu_op_source_open(s, req, resp, &src) < 0)
         goto out;

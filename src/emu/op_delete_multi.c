@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "oss/codec.h"
+#include "op_perm.h"
 #include "op_priv.h"
 
 /* Parses the Delete document into keys and their version ids (parallel malloc'ed arrays of
@@ -115,6 +116,9 @@ void emu_op_delete_multiple_objects(struct emu_server *s, struct emu_req *req,
         emu_op_malformed_xml(req, resp);
         goto out;
     }
+    for (size_t i = 0; i < n; i++) /* a retained object refuses the whole request */
+        if (emu_worm_guard(s, req, resp, b.name, keys[i], vids[i]) < 0)
+            goto out;
     emu_op_xml_begin(&w, &xml, "DeleteResult");
     if (url)
         oss_xmlw_elem(&w, "EncodingType", "url");

@@ -13,6 +13,7 @@
 
 #include "oss/codec.h"
 #include "oss/crc64.h"
+#include "op_perm.h"
 #include "op_multipart.h"
 
 #define MIN_PART_SIZE (100 * 1024)
@@ -286,6 +287,7 @@ void emu_op_complete_multipart_upload(struct emu_server *s, struct emu_req *req,
 
     if (emu_op_bucket_data(s, req, resp, "oss:PutObject", 1, &b) < 0 ||
         emu_op_write_checks(req, resp, &forbid) < 0 || emu_op_encoding_type(req, resp, &url) < 0 ||
+        emu_worm_guard(s, req, resp, b.name, req->key, NULL) < 0 ||
         emu_op_load_upload(s, req, resp, &b, &u) < 0)
         return;
     if (!(all_h && !strcasecmp(all_h, "yes")) && parse_parts(req, &want, &nwant) < 0) {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "oss/codec.h"
+#include "op_perm.h"
 #include "op_priv.h"
 
 #define MAX_PUT_SIZE (5ULL * 1024 * 1024 * 1024)
@@ -87,7 +88,10 @@ void emu_op_put_object(struct emu_server *s, struct emu_req *req, struct emu_res
     int forbid, owned, rc;
 
     if (emu_op_bucket_data(s, req, resp, "oss:PutObject", 1, &b) < 0 ||
-        emu_op_write_checks(req, resp, &forbid) < 0)
+        emu_op_write_checks(req, resp, &forbid) < 0 ||
+        emu_public_acl_refused(s, req, resp, b.name, b.owner,
+                               emu_req_header(req, "x-oss-object-acl")) < 0 ||
+        emu_worm_guard(s, req, resp, b.name, req->key, NULL) < 0)
         return;
     if (req->body_len > MAX_PUT_SIZE) {
         emu_resp_error(resp, req, 400, "EntityTooLarge",
@@ -130,7 +134,8 @@ void emu_op_delete_object(struct emu_server *s, struct emu_req *req, struct emu_
     int rc;
 
     if (emu_op_bucket_data(s, req, resp, vid ? "oss:DeleteObjectVersion" : "oss:DeleteObject", 1,
-                           &b) < 0)
+                           &b) < 0 ||
+        emu_worm_guard(s, req, resp, b.name, req->key, vid) < 0)
         return;
     rc = emu_store_object_delete_version(s->store, b.name, req->key, vid, &info);
     if (rc < 0 && rc != -ENOENT) {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "op_perm.h"
 #include "op_priv.h"
 #include "op_setting.h"
 
@@ -230,6 +231,8 @@ static void setting_put_locked(struct emu_server *s, struct emu_req *req, struct
             reply_err(req, resp, &err);
             return;
         }
+        if (emu_public_policy_refused(s, req, resp, b.name, b.owner, req->body, req->body_len) < 0)
+            return; /* op_perm.c: Block Public Access */
         doc = strndup(req->body, req->body_len);
         if (!doc) {
             emu_op_internal(resp, req, -ENOMEM);

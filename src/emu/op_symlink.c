@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "oss/codec.h"
+#include "op_perm.h"
 #include "op_priv.h"
 
 #define LINK_MEMBER "x-emu-symlink"
@@ -141,7 +142,8 @@ void emu_op_put_symlink(struct emu_server *s, struct emu_req *req, struct emu_re
     int forbid, rc;
 
     if (emu_op_bucket_data(s, req, resp, "oss:PutObject", 1, &b) < 0 ||
-        emu_op_write_checks(req, resp, &forbid) < 0)
+        emu_op_write_checks(req, resp, &forbid) < 0 ||
+        emu_worm_guard(s, req, resp, b.name, req->key, NULL) < 0)
         return;
     if (symlink_target(req, resp, &target) < 0) {
         oss_buf_cleanup(&target);

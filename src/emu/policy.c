@@ -14,6 +14,7 @@
 #include "emu/emu.h"
 #include "emu/store.h"
 #include "condition.h"
+#include "op_perm.h"
 
 /* True when v (a string or an array of strings) has an element matching s. */
 static int any_match(json_t *v, const char *s, int fold)
@@ -254,23 +255,38 @@ int emu_authorize(const struct emu_server *s, const struct emu_req *req, struct 
         emu_resp_error(resp, req, 500, "InternalError", "Out of memory.", NULL, NULL);
         return -ENOMEM;
     }
+    /* op_perm.c: requester pays, and Block Public Access voiding public grants to outsiders */
+    int blocked = !same_account && owner && emu_public_access_blocked(s, req->bucket, owner);
+    if (!same_account && owner && emu_request_payer_check(s, req, resp, req->bucket) < 0) {
+        free(arn);
+        return -EACCES;
+    }
     if (!who->anonymous && who->policy)
         ram = emu_policy_eval(who->policy, req, action, arn);
     bucket = bucket_policy_verdict(s, req, action, arn);
     free(arn);
+    /* through an access point's alias only its policy grants (op_access_point.c) */
+    int ap = req->access_point && owner ? emu_access_point_verdict(s, req, action, owner) : 0;
     if (ram < 0)
         return deny(req, resp, action, "RAM policy");
+    if (ap < 0)
+        return deny(req, resp, action, "access point policy");
     if (same_account && !who->policy)
         return 0; /* the account's own (root) key */
     if (bucket < 0)
         return deny(req, resp, action, "bucket policy");
-    if ((ram > 0 && same_account) || bucket > 0)
+    int voided = blocked && emu_bucket_policy_public(s, req->bucket);
+    if (req->access_point ? ap > 0 : (ram > 0 && same_account) || (bucket > 0 && !voided))
         return 0;
-    if (acl && acl_allows(acl, write))
+    if (acl && !blocked && !req->access_point && acl_allows(acl, write))
         return 0;
 
-    if (!req->bucket)
+    if (req->access_point)
+        msg = "You have no right to access this resource through the access point.";
+    else if (!req->bucket)
         msg = "Anonymous access is forbidden for this operation.";
+    else if (blocked)
+        msg = "Public access to this bucket is blocked (Block Public Access).";
     else if (!acl)
         msg = same_account ? "You have no right to access this bucket (RAM policy)."
                            : "The bucket you access does not belong to you.";

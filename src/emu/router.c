@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "emu/emu.h"
+#include "op_perm.h"
 #include "op_setting.h"
 
 /* Query parameters that name a bucket sub-resource (an operation other than the plain one).
@@ -16,7 +17,7 @@ static const char *const bucket_subresources[] = {
     "httpsConfig", "inventory", "worm", "wormId", "wormExtend", "replication",
     "replicationLocation", "replicationProgress", "cname", "metaQuery", "delete", "qos", "qosInfo",
     "rtc", "archiveDirectRead", "bucketArchiveDirectRead", "objectWorm", "style", "img", "live",
-    "vod", "comp", "overwriteConfig", "accessPoint", "responseHeader",
+    "vod", "comp", "overwriteConfig", "accessPoint", "accessPointPolicy", "responseHeader",
     "userDefinedLogFieldsConfig", "redundancyTransition", "dataAccelerator", "regionList", NULL};
 /* clang-format on */
 
@@ -133,6 +134,13 @@ emu_handler_fn emu_route(struct emu_req *req)
             return r->fn;
         }
     }
+    /* Block Public Access, policy status, requester pays, HTTPS config, WORM, access points
+     * (op_perm.c, op_access_point.c) */
+    emu_handler_fn perm = scope == ON_SERVICE               ? emu_perm_route_service(req)
+                          : scope == ON_BUCKET && sub       ? emu_perm_route_bucket(req, sub)
+                                                            : NULL;
+    if (perm)
+        return perm;
     emu_handler_fn setting = scope == ON_BUCKET && sub ? emu_setting_route(req, sub) : NULL;
     if (setting)
         return setting; /* policy, cors, lifecycle, ... (op_setting.c sets req->op) */

@@ -17,7 +17,7 @@ double fs_now(void)
 int fs_is_dir_kind(enum fs_kind k)
 {
     return k == FS_K_ACCOUNT || k == FS_K_DIR || k == FS_K_ACLD || k == FS_K_VERSIONS ||
-           k == FS_K_VERDIR || k == FS_K_VERACLD;
+           k == FS_K_VERDIR || k == FS_K_VERACLD || k == FS_K_APDIR || k == FS_K_AP;
 }
 
 int fs_is_ctl_kind(enum fs_kind k)
@@ -51,6 +51,8 @@ void fs_fill_stat(struct fs_ctx *ctx, const struct fs_inode *in, struct stat *st
     case FS_K_VERSIONS:
     case FS_K_VERDIR:
     case FS_K_VERACLD:
+    case FS_K_APDIR:
+    case FS_K_AP:
         st->st_mode = S_IFDIR | (0777 & ~o->umask);
         if (in->kind == FS_K_VERSIONS || in->kind == FS_K_VERDIR)
             st->st_mode &= ~0222;

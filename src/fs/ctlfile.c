@@ -14,8 +14,9 @@
 
 void fs_ctl_target(const struct fs_inode *in, struct ctl_target *t)
 {
+    int ap = in->entry && in->entry->scope == CTL_ACCESS_POINT; /* key: the access point */
     t->bucket = in->bucket;
-    t->key = in->kind == FS_K_OBJACL ? in->key : NULL;
+    t->key = in->kind == FS_K_OBJACL || ap ? in->key : NULL;
     t->version_id = in->kind == FS_K_OBJACL ? in->version_id : NULL;
 }
 
@@ -54,10 +55,11 @@ static int copy_target(struct fs_ctx *ctx, struct fs_inode *in, const struct ctl
     pthread_mutex_lock(&ctx->lock);
     *e = in->entry;
     *bucket = in->bucket ? strdup(in->bucket) : NULL;
-    *key = in->kind == FS_K_OBJACL ? strdup(in->key) : NULL;
+    int keyed = in->kind == FS_K_OBJACL || (in->entry && in->entry->scope == CTL_ACCESS_POINT);
+    *key = keyed ? strdup(in->key) : NULL;
     *vid = in->kind == FS_K_OBJACL && in->version_id ? strdup(in->version_id) : NULL;
-    int bad = !*bucket || (in->kind == FS_K_OBJACL && !*key) || !*e ||
-              (in->kind == FS_K_OBJACL && in->version_id && !*vid);
+    int bad =
+        !*bucket || (keyed && !*key) || !*e || (in->kind == FS_K_OBJACL && in->version_id && !*vid);
     pthread_mutex_unlock(&ctx->lock);
     if (bad) {
         free(*bucket);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "accesspoints.h"
 #include "ofile.h"
 
 struct dent {
@@ -46,6 +47,13 @@ static int dh_add(struct fs_dirh *d, const char *name, enum fs_kind kind,
     return 0;
 }
 
+/* dh_add for fs_ap_list: access points and their files. */
+static int dh_add_ap(void *arg, const char *name, enum fs_kind kind, const struct ctl_entry *e)
+{
+    struct fs_dirh *d = arg;
+    return dh_add(d, name, kind, e, 0, 0);
+}
+
 static void dh_free(struct fs_dirh *d)
 {
     if (!d)
@@ -60,7 +68,8 @@ static void dh_free(struct fs_dirh *d)
     free(d);
 }
 
-/* The entries every listing starts with: dots, and the control files of a bucket root. */
+/* The entries every listing starts with: dots, and the control files of a bucket root or,
+ * in account mode, of the account. */
 static int dh_start(struct fs_ctx *ctx, struct fs_dirh *d)
 {
     int rc = dh_add(d, ".", FS_K_DIR, NULL, 0, 0);
@@ -69,6 +78,14 @@ static int dh_start(struct fs_ctx *ctx, struct fs_dirh *d)
     if (rc == 0 && d->dir.kind == FS_K_DIR && d->dir.is_bucket_root && !ctx->opts.noctl) {
         size_t n = 0;
         const struct ctl_entry *e = ctl_bucket_entries(&n);
+        for (size_t i = 0; i < n && rc == 0; i++)
+            rc = dh_add(d, e[i].name, FS_K_CTL, &e[i], 0, ctx->mount_time);
+        if (rc == 0)
+            rc = dh_add(d, CTL_ACCESS_POINTS_DIR, FS_K_APDIR, NULL, 0, ctx->mount_time);
+    }
+    if (rc == 0 && d->dir.kind == FS_K_ACCOUNT && !ctx->opts.noctl) {
+        size_t n = 0;
+        const struct ctl_entry *e = ctl_account_entries(&n);
         for (size_t i = 0; i < n && rc == 0; i++)
             rc = dh_add(d, e[i].name, FS_K_CTL, &e[i], 0, ctx->mount_time);
     }
@@ -195,6 +212,8 @@ void fs_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                         acl ? ctl_object_acl_entry() : NULL, acl ? 0 : l->ents[i].size,
                         l->ents[i].mtime);
         fs_listing_free(l);
+    } else if (rc == 0 && (d->dir.kind == FS_K_APDIR || d->dir.kind == FS_K_AP)) {
+        rc = fs_ap_list(ctx, &d->dir, dh_add_ap, d); /* accesspoints.c */
     } else if (rc == 0 && (d->dir.kind == FS_K_DIR || d->dir.kind == FS_K_ACLD)) {
         d->streaming = 1;
         rc = fs_lister_init(&d->ls, d->dir.bucket, d->dir.key);
@@ -215,6 +234,8 @@ static char *dent_key(const struct fs_inode *dir, const struct dent *e)
 {
     if (dir->kind == FS_K_VERDIR || dir->kind == FS_K_VERACLD)
         return strdup(dir->key); /* a version of the object: the name is its version id */
+    if (dir->kind == FS_K_APDIR || dir->kind == FS_K_AP)
+        return strdup(dir->kind == FS_K_AP ? dir->key : e->name); /* the access point name */
     switch (e->kind) {
     case FS_K_DIR:
         return dir->kind == FS_K_ACCOUNT ? strdup("") : fs_child_key(dir->key, e->name, 1);
@@ -232,12 +253,14 @@ static struct fs_inode *dent_ref(struct fs_ctx *ctx, struct fs_inode *dir, const
     char *key = dent_key(dir, e);
     if (!key)
         return NULL;
-    const char *bucket = dir->kind == FS_K_ACCOUNT ? e->name : dir->bucket;
+    const char *bucket = dir->kind != FS_K_ACCOUNT ? dir->bucket
+                         : e->kind == FS_K_CTL     ? ""
+                                                   : e->name;
     struct fs_inode *in = fs_inode_ref_child_locked(ctx, dir, e->name, e->kind, bucket, key);
     free(key);
     if (!in)
         return NULL;
-    if (dir->kind == FS_K_ACCOUNT)
+    if (dir->kind == FS_K_ACCOUNT && e->kind == FS_K_DIR)
         in->is_bucket_root = 1;
     in->entry = e->entry;
     if ((dir->kind == FS_K_VERDIR || dir->kind == FS_K_VERACLD) && !in->version_id &&

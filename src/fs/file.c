@@ -151,10 +151,13 @@ void fs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mo
     struct fs_inode *p = fs_inode_get_locked(ctx, parent);
     int rc = 0;
     struct fs_inode *in = NULL;
+    int local_only = p && (p->kind == FS_K_ACCOUNT || p->kind == FS_K_AP);
     if (!p)
         rc = -ENOENT;
+    else if (local_only && !fs_ctl_at(ctx, p, name) && fs_create_is_local(ctx, p, name))
+        rc = 0; /* an editor temporary beside the account's or an access point's files */
     else if (p->kind == FS_K_ACCOUNT || p->kind == FS_K_VERSIONS || p->kind == FS_K_VERDIR ||
-             p->kind == FS_K_VERACLD)
+             p->kind == FS_K_VERACLD || p->kind == FS_K_APDIR || p->kind == FS_K_AP)
         rc = -EPERM;
     else if (p->kind != FS_K_DIR && p->kind != FS_K_ACLD)
         rc = -ENOTDIR;
@@ -162,16 +165,17 @@ void fs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mo
         rc = -EEXIST;
     else if (p->kind == FS_K_ACLD && !fs_create_is_local(ctx, p, name))
         rc = -ENOENT; /* the ACL file of an object that does not exist */
-    else if (fs_create_is_local(ctx, p, name)) {
+    if (rc == 0 && fs_create_is_local(ctx, p, name)) {
         if (!fs_may_write_ctl(ctx, req))
             rc = -EACCES;
-        else if (!(in = fs_inode_ref_child_locked(ctx, p, name, FS_K_LOCAL, p->bucket, "")))
+        else if (!(in = fs_inode_ref_child_locked(ctx, p, name, FS_K_LOCAL,
+                                                  p->bucket ? p->bucket : "", "")))
             rc = -ENOMEM;
         else
             in->mtime = time(NULL);
-    } else if (fs_key_too_long(p, name, 0)) {
+    } else if (rc == 0 && fs_key_too_long(p, name, 0)) {
         rc = -ENAMETOOLONG; /* nothing sent: OSS keys end at 1023 bytes */
-    } else {
+    } else if (rc == 0) {
         char *key = fs_child_key(p->key, name, 0);
         in = key ? fs_inode_ref_child_locked(ctx, p, name, FS_K_FILE, p->bucket, key) : NULL;
         free(key);

@@ -7,6 +7,7 @@
 #include <syslog.h>
 #include <sys/statvfs.h>
 
+#include "accesspoints.h"
 #include "fs/fs.h"
 
 /* Outcome of probing the server for a name: 0 file, 1 directory, 2 symlink (HeadObject follows
@@ -127,19 +128,28 @@ static void lookup_bucket(fuse_req_t req, struct fs_ctx *ctx, const char *name)
     fuse_reply_entry(req, &e);
 }
 
+/* Replies with the editor temporary name of p when there is one (1: ctx->lock released);
+ * 0 otherwise, the lock still held. */
+static int lookup_local_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p,
+                               const char *name)
+{
+    struct fs_inode *c = fs_inode_child_locked(ctx, p->ino, name);
+    if (!c || c->kind != FS_K_LOCAL)
+        return 0;
+    c->nlookup++;
+    struct fuse_entry_param e;
+    fs_make_entry(ctx, c, &e);
+    pthread_mutex_unlock(&ctx->lock);
+    fuse_reply_entry(req, &e);
+    return 1;
+}
+
 /* Resolves name in a .acl.d directory: a local temporary, or the ACL file of an existing
  * object (known from the table, the listing of the real directory, or one HeadObject). */
 static void lookup_in_acld(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name)
 {
-    struct fs_inode *c = fs_inode_child_locked(ctx, p->ino, name);
-    if (c && c->kind == FS_K_LOCAL) {
-        c->nlookup++;
-        struct fuse_entry_param e;
-        fs_make_entry(ctx, c, &e);
-        pthread_mutex_unlock(&ctx->lock);
-        fuse_reply_entry(req, &e);
+    if (lookup_local_locked(req, ctx, p, name))
         return;
-    }
     char *key = fs_child_key(p->key, name, 0);
     if (!key) {
         pthread_mutex_unlock(&ctx->lock);
@@ -195,9 +205,32 @@ static void lookup_in_acld(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *
     fuse_reply_entry(req, &e);
 }
 
+/* Replies with the control file ce of directory p (a bucket root, or the account root whose
+ * files have the bucket ""). Expects ctx->lock held; releases it. */
+static void reply_ctl_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p,
+                             const char *name, const struct ctl_entry *ce)
+{
+    struct fs_inode *in =
+        fs_inode_ref_child_locked(ctx, p, name, FS_K_CTL, p->bucket ? p->bucket : "", "");
+    if (in)
+        in->entry = ce;
+    struct fuse_entry_param e;
+    if (in)
+        fs_make_entry(ctx, in, &e);
+    pthread_mutex_unlock(&ctx->lock);
+    if (in)
+        fuse_reply_entry(req, &e);
+    else
+        fuse_reply_err(req, ENOMEM);
+}
+
 /* Resolves name in a bucket directory; see the file comment for the cost. */
 static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name)
 {
+    if (fs_ap_is_dir(ctx, p, name)) { /* BUCKET/.access-points */
+        fs_reply_child_locked(req, ctx, p, name, FS_K_APDIR, "", 0, 0, 0);
+        return;
+    }
     if (!ctx->opts.noctl && ctl_is_reserved_dir_name(name)) {
         enum fs_kind k = strcmp(name, ".acl.d") == 0 ? FS_K_ACLD : FS_K_VERSIONS;
         fs_reply_child_locked(req, ctx, p, name, k, p->key, 0, 0, 0);
@@ -205,17 +238,7 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
     }
     const struct ctl_entry *ce = fs_ctl_at(ctx, p, name);
     if (ce) {
-        struct fs_inode *in = fs_inode_ref_child_locked(ctx, p, name, FS_K_CTL, p->bucket, "");
-        if (in)
-            in->entry = ce;
-        struct fuse_entry_param e;
-        if (in)
-            fs_make_entry(ctx, in, &e);
-        pthread_mutex_unlock(&ctx->lock);
-        if (in)
-            fuse_reply_entry(req, &e);
-        else
-            fuse_reply_err(req, ENOMEM);
+        reply_ctl_locked(req, ctx, p, name, ce);
         return;
     }
     double now = fs_now();
@@ -308,6 +331,12 @@ void fs_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
     }
     switch (p->kind) {
     case FS_K_ACCOUNT:
+        if (lookup_local_locked(req, ctx, p, name)) /* an editor temporary */
+            return;
+        if (fs_ctl_at(ctx, p, name)) { /* the account's own control files */
+            reply_ctl_locked(req, ctx, p, name, fs_ctl_at(ctx, p, name));
+            return;
+        }
         pthread_mutex_unlock(&ctx->lock);
         lookup_bucket(req, ctx, name);
         return;
@@ -321,6 +350,11 @@ void fs_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
     case FS_K_VERDIR:
     case FS_K_VERACLD:
         fs_lookup_version(req, ctx, p, name); /* releases the lock */
+        return;
+    case FS_K_APDIR:
+    case FS_K_AP:
+        if (!lookup_local_locked(req, ctx, p, name))
+            fs_ap_lookup(req, ctx, p, name); /* releases the lock */
         return;
     default:
         pthread_mutex_unlock(&ctx->lock);

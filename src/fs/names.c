@@ -16,6 +16,10 @@
 
 const struct ctl_entry *fs_ctl_at(struct fs_ctx *ctx, const struct fs_inode *dir, const char *name)
 {
+    if (!ctx->opts.noctl && dir->kind == FS_K_ACCOUNT)
+        return ctl_account_entry(name);
+    if (!ctx->opts.noctl && dir->kind == FS_K_AP)
+        return ctl_access_point_entry(name);
     if (ctx->opts.noctl || dir->kind != FS_K_DIR || !dir->is_bucket_root)
         return NULL;
     return ctl_bucket_entry(name);
@@ -89,6 +93,8 @@ int fs_create_is_local(struct fs_ctx *ctx, const struct fs_inode *dir, const cha
         return 0;
     if (dir->kind == FS_K_ACLD)
         return is_temp_like(name);
+    if (dir->kind == FS_K_ACCOUNT || dir->kind == FS_K_AP) /* beside their control files */
+        return fs_is_editor_temp(name);
     return dir->kind == FS_K_DIR && dir->is_bucket_root && fs_is_editor_temp(name);
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accesspoints.h"
 #include "ofile.h"
 
 /* Answers EROFS when the mount is read-only; returns whether it did (the caller then returns
@@ -43,6 +44,8 @@ void fs_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mod
         fuse_reply_err(req, strlen(name) > FS_KEY_MAX ? ENAMETOOLONG : EINVAL);
         return;
     }
+    if (fs_ap_mkdir(req, parent, name)) /* in .access-points: CreateAccessPoint */
+        return;
     pthread_mutex_lock(&ctx->lock);
     enum fs_kind pk;
     char *bucket, *key;
@@ -120,6 +123,8 @@ void fs_op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
     struct fs_ctx *ctx = fuse_req_userdata(req);
     if (reply_if_ro(req, ctx))
         return;
+    if (fs_ap_rmdir(req, parent, name)) /* in .access-points: DeleteAccessPoint */
+        return;
     pthread_mutex_lock(&ctx->lock);
     enum fs_kind pk;
     char *bucket, *key;
@@ -192,15 +197,18 @@ void fs_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
     int rc = 0;
     enum fs_kind pk = p ? p->kind : FS_K_FILE;
     const struct ctl_entry *ce = p ? fs_ctl_at(ctx, p, name) : NULL;
-    char *bucket = p && p->bucket ? strdup(p->bucket) : NULL;
-    char *key = p && p->key ? fs_child_key(p->key, name, 0) : NULL;
+    /* an account-level control file at the root has the bucket "" */
+    char *bucket = p && (p->bucket || ce) ? strdup(p->bucket ? p->bucket : "") : NULL;
+    char *key = pk == FS_K_AP && ce   ? strdup(p->key) /* an access point's file: its name */
+                : p && (p->key || ce) ? fs_child_key(p->key ? p->key : "", name, 0)
+                                      : NULL;
     if (!p)
         rc = -ENOENT;
     else if (!bucket || !key)
         rc = pk == FS_K_ACCOUNT ? -EISDIR : -ENOMEM;
     else if (!ctx->opts.noctl && ctl_is_reserved_dir_name(name))
         rc = -EISDIR;
-    else if (pk != FS_K_DIR && pk != FS_K_ACLD)
+    else if (pk != FS_K_DIR && pk != FS_K_ACLD && !ce)
         rc = -EPERM;
     else if (pk == FS_K_DIR && fs_is_reserved_in(ctx, p, name) && !ce)
         rc = -ENOENT;

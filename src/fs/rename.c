@@ -42,8 +42,9 @@ static int rename_local(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *src
     size_t len = src->local.len;
     if (data && len)
         memcpy(data, src->local.data, len);
-    char *bucket = np->bucket ? strdup(np->bucket) : NULL;
-    char *key = fs_child_key(np->key, newname, 0);
+    /* the account root's files have the bucket "", an access point's its name as key */
+    char *bucket = np->bucket || ce ? strdup(np->bucket ? np->bucket : "") : NULL;
+    char *key = np->kind == FS_K_AP ? strdup(np->key) : fs_child_key(np->key, newname, 0);
     fuse_ino_t npino = np->ino;
     pthread_mutex_unlock(&ctx->lock);
     int rc = data && bucket && key ? 0 : -ENOMEM;

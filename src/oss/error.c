@@ -28,7 +28,8 @@ static const struct {
     {"MethodNotAllowed", EPERM},       {"BucketNotEmpty", ENOTEMPTY},
     {"BucketAlreadyExists", EEXIST},   {"FileAlreadyExists", EEXIST},
     {"EntityTooLarge", EFBIG},         {"TooManyBuckets", EDQUOT},
-    {"QuotaExceeded", EDQUOT},
+    {"QuotaExceeded", EDQUOT},         {"FileImmutable", EPERM}, /* retention (WORM) */
+    {"WORMConfigurationLocked", EPERM},
 };
 
 /* Known codes first, then any NoSuch* (an unset configuration reads as absent), then the

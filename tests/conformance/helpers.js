@@ -319,4 +319,73 @@ function send(c, { method, bucket, key = '', subres, body, statuses = [200], xml
   return c.request(params);
 }
 
-module.exports = { OSSEMU, REGION, ALICE, BOB, AUDITOR, accountsDoc, Emu, rawRequest, xmlField, crc64, sleep, send };
+
+// Ledger is the record of expected request-log lines for a suite: ok() and refused() run one
+// ali-oss call, assert its outcome and note what ossemu's request log must say about it;
+// check() compares the log with the notes. meta is { op, method, bucket, key, akid }.
+class Ledger {
+  constructor() {
+    this.entries = [];
+  }
+
+  note(meta, status, code, rid) {
+    this.entries.push({ ...meta, status, code, rid });
+  }
+
+  async ok(meta, fn) {
+    let r;
+    try {
+      r = await fn();
+    } catch (e) {
+      if (typeof e.status === 'number' && e.status > 0) this.note(meta, e.status, e.code || '', e.requestId);
+      e.message = `${meta.op} ${meta.bucket}/${meta.key}: expected success, got ${e.status} ${e.code}: ${e.message}`;
+      throw e;
+    }
+    const res = r.res || r;
+    this.note(meta, res.status, '', res.headers && res.headers['x-oss-request-id']);
+    return r;
+  }
+
+  async refused(meta, status, code, fn) {
+    const assert = require('node:assert/strict');
+    let err = null;
+    let r;
+    try {
+      r = await fn();
+    } catch (e) {
+      err = e;
+    }
+    if (!err) {
+      const res = r.res || r;
+      this.note(meta, res.status, '', res.headers && res.headers['x-oss-request-id']);
+      assert.fail(`${meta.op} ${meta.bucket}/${meta.key}: expected ${status} ${code}, got ${res.status} success`);
+    }
+    if (typeof err.status === 'number' && err.status > 0) this.note(meta, err.status, err.code || '', err.requestId);
+    assert.equal(err.status, status, `${meta.op}: HTTP status (${err.message})`);
+    assert.equal(err.code, code, `${meta.op}: OSS error code (${err.message})`);
+    return err;
+  }
+
+  // check lists every noted request whose log line is missing or says something else.
+  async check(emu) {
+    const entries = await emu.readLogAtLeast(this.entries.length);
+    const byRid = new Map(entries.map(e => [e.request_id, e]));
+    const problems = [];
+    for (const x of this.entries) {
+      const what = `${x.op} ${x.method} ${x.bucket}/${x.key} -> ${x.status} ${x.code}`;
+      const e = x.rid && byRid.get(x.rid);
+      if (!e) {
+        problems.push(`${what}: no log line for request id ${x.rid}`);
+        continue;
+      }
+      for (const k of ['op', 'method', 'bucket', 'key', 'status', 'code', 'akid']) {
+        if (e[k] !== x[k]) problems.push(`${what}: log ${k}=${JSON.stringify(e[k])}, want ${JSON.stringify(x[k])}`);
+      }
+    }
+    return problems;
+  }
+}
+
+module.exports = {
+  OSSEMU, REGION, ALICE, BOB, AUDITOR, accountsDoc, Emu, Ledger, rawRequest, xmlField, crc64, sleep, send,
+};

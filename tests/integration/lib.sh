@@ -431,7 +431,7 @@ oss_req() {
     p=${res%%\?*}
     if [[ $res == *\?* ]]; then
         q=${res#*\?}
-        sub=$(tr '&' '\n' <<<"$q" | grep -E '^(acl|versionId|versioning|versions|uploads|uploadId|partNumber|policy|objectMeta|delete|location|bucketInfo|stat|tagging|cors|lifecycle|referer|logging|website|encryption|symlink|continuation-token)(=|$)' | LC_ALL=C sort | paste -sd '&')
+        sub=$(tr '&' '\n' <<<"$q" | grep -E '^(acl|versionId|versioning|versions|uploads|uploadId|partNumber|policy|objectMeta|delete|location|bucketInfo|stat|tagging|cors|lifecycle|referer|logging|website|encryption|symlink|continuation-token|publicAccessBlock|policyStatus|requestPayment|httpsConfig|worm|wormId|wormExtend|accessPoint|accessPointPolicy|x-oss-[a-z-]+)(=|$)' | LC_ALL=C sort | paste -sd '&')
     fi
     date=$(LC_ALL=C TZ=GMT date '+%a, %d %b %Y %H:%M:%S GMT')
     sts="$method"$'\n'$'\n'"$ctype"$'\n'"$date"$'\n'"$canon$p${sub:+?$sub}"

@@ -16,7 +16,7 @@ no_leftovers() {
         "$(srv_keys $B | sort | tr '\n' ' ' | sed 's/ $//')"
     expect_eq "$1: no temporary file in the bucket root" ".access-monitor .acl dir" \
         "$(cd "$M" && find . -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | LC_ALL=C sort |
-            grep -v '^\.\(versioning\|policy\|cors\|lifecycle\|referer\|logging\|website\|encryption\|tagging\|info\|location\|stat\)$' |
+            grep -v '^\.\(versioning\|policy\|cors\|lifecycle\|referer\|logging\|website\|encryption\|tagging\|info\|location\|stat\|public-access-block\|policy-status\|request-payment\|worm\|https-config\|access-points\)$' |
             tr '\n' ' ' | sed 's/ $//')"
 }
 

@@ -59,7 +59,7 @@ refused() {
 
 # ------------------------------------------------------------------ listing
 expect_eq "ls -a lists every bucket file" \
-    ".access-monitor .acl .cors .encryption .info .lifecycle .location .logging .policy .referer .stat .tagging .versioning .website" \
+    ".access-monitor .access-points .acl .cors .encryption .https-config .info .lifecycle .location .logging .policy .policy-status .public-access-block .referer .request-payment .stat .tagging .versioning .website .worm" \
     "$(ls -A "$M" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "read-only files have mode 0444" "444" "$(stat -c %a "$M/.info")"
 

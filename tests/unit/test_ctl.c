@@ -168,6 +168,59 @@ static void test_cases_as_data(void **state)
     assert_int_equal(failed, 0);
 }
 
+/* The permission files of issue 9 (bucket scope), with a Delete exactly where OSS has one;
+ * returns how many there are. */
+static size_t check_perm_rows(void)
+{
+    static const struct {
+        const char *name;
+        int writable, has_del;
+    } perm[] = {
+        {".public-access-block", 1, 1}, {".policy-status", 0, 0},
+        {".request-payment", 1, 0},     {".worm", 1, 1},
+        {".https-config", 1, 0},
+    };
+
+    for (size_t i = 0; i < sizeof(perm) / sizeof(perm[0]); i++) {
+        const struct ctl_entry *e = ctl_bucket_entry(perm[i].name);
+
+        if (!e)
+            fail_msg("no row for %s", perm[i].name);
+        assert_int_equal(e->scope, CTL_BUCKET);
+        assert_int_equal(e->writable, perm[i].writable);
+        assert_int_equal(e->del != NULL, perm[i].has_del);
+        assert_int_equal(e->max_input, 64 * 1024);
+    }
+    return sizeof(perm) / sizeof(perm[0]);
+}
+
+/* The mount root's files in account mode, and an access point's files. */
+static void test_account_and_access_point_rows(void **state)
+{
+    const struct ctl_entry *acct = ctl_account_entry(".public-access-block");
+    const struct ctl_entry *appol = ctl_access_point_entry(".policy");
+    const struct ctl_entry *apinfo = ctl_access_point_entry(".info");
+    size_t k = 0;
+
+    (void)state;
+    assert_non_null(acct);
+    assert_int_equal(acct->scope, CTL_ACCOUNT);
+    assert_non_null(acct->del);
+    assert_null(ctl_account_entry(".acl"));
+    ctl_account_entries(&k);
+    assert_int_equal(k, 1);
+    assert_non_null(appol);
+    assert_int_equal(appol->scope, CTL_ACCESS_POINT);
+    assert_int_equal(appol->max_input, 16 * 1024);
+    assert_non_null(appol->del);
+    assert_non_null(apinfo);
+    assert_false(apinfo->writable);
+    assert_non_null(ctl_access_point_entry(".public-access-block"));
+    assert_null(ctl_access_point_entry(".acl"));
+    ctl_access_point_entries(&k);
+    assert_int_equal(k, 3);
+}
+
 static void test_table(void **state)
 {
     const struct ctl_entry *acl = ctl_bucket_entry(".acl");
@@ -232,7 +285,7 @@ static void test_table(void **state)
             assert_non_null(e->parse);
             assert_non_null(e->put);
         }
-        assert_int_equal(n, 2 + sizeof(rows) / sizeof(rows[0]));
+        assert_int_equal(n, 2 + sizeof(rows) / sizeof(rows[0]) + check_perm_rows());
     }
     assert_true(ctl_is_reserved_dir_name(".acl.d"));
     assert_true(ctl_is_reserved_dir_name(".versions"));
@@ -603,7 +656,7 @@ int main(void)
         cmocka_unit_test(test_large_input),   cmocka_unit_test(test_document_caps),
         cmocka_unit_test(test_reasons),       cmocka_unit_test(test_value_that_prefixes_another),
         cmocka_unit_test(test_random_inputs), cmocka_unit_test(test_audit_file),
-        cmocka_unit_test(test_audit_threads),
+        cmocka_unit_test(test_audit_threads), cmocka_unit_test(test_account_and_access_point_rows),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
