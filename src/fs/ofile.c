@@ -127,7 +127,8 @@ static void mirror(struct fs_ofile *of, int stored)
     pthread_mutex_unlock(&ctx->lock);
 }
 
-static void fail(struct fs_ofile *of, int rc)
+/* Drops the content wherever it is (an unfinished upload is aborted) and enters state. */
+static void drop_content(struct fs_ofile *of, enum fs_wstate state)
 {
     if (of->up)
         fs_upload_abort(of->up);
@@ -135,7 +136,12 @@ static void fail(struct fs_ofile *of, int rc)
     if (of->stage_fd >= 0)
         close(of->stage_fd);
     of->stage_fd = -1;
-    of->state = FS_W_FAILED;
+    of->state = state;
+}
+
+static void fail(struct fs_ofile *of, int rc)
+{
+    drop_content(of, FS_W_FAILED);
     of->err = rc;
 }
 
@@ -311,14 +317,7 @@ int fs_ofile_truncate(struct fs_ofile *of, uint64_t size)
     if (of->state == FS_W_FAILED)
         return of->err;
     if (size == 0) {
-        /* Nothing to keep: no download, no upload to finish. */
-        if (of->up)
-            fs_upload_abort(of->up);
-        of->up = NULL;
-        if (of->stage_fd >= 0)
-            close(of->stage_fd);
-        of->stage_fd = -1;
-        of->state = FS_W_STAGED;
+        drop_content(of, FS_W_STAGED); /* nothing to keep: no download, no upload to finish */
     } else {
         rc = stage(of);
         if (rc == 0)

@@ -92,14 +92,33 @@ class Run:
         self.m.fds[fd] = (ino, flags)
         return desc + " = %d" % fd, None
 
+    def fd_call(self, what, fn, fd):
+        """Runs fn(fd); (description, error or None)."""
+        desc = "%s(%d)" % (what, fd)
+        try:
+            fn(fd)
+        except OSError as e:
+            return desc, "failed: %s" % e
+        return desc, None
+
+    def name_call(self, desc, name, fn):
+        """Runs fn on a name: (desc, None, False) when the model lacks the name and fn said
+        ENOENT, (desc, error, False) on any other disagreement, (desc, None, True) when it
+        succeeded on a name the model has."""
+        try:
+            fn()
+        except OSError as e:
+            if name not in self.m.names and e.errno == errno.ENOENT:
+                return desc + " = ENOENT", None, False
+            return desc, "failed: %s" % e, False
+        if name not in self.m.names:
+            return desc, "succeeded on a name the model does not have", False
+        return desc, None, True
+
     def op_close(self):
         fd = self.rng.choice(list(self.m.fds))
         del self.m.fds[fd]
-        try:
-            os.close(fd)
-        except OSError as e:
-            return "close(%d)" % fd, "failed: %s" % e
-        return "close(%d)" % fd, None
+        return self.fd_call("close", os.close, fd)
 
     def op_read(self):
         fd = self.rng.choice(list(self.m.fds))
@@ -161,69 +180,39 @@ class Run:
     def op_truncate(self):
         name = self.rng.choice(self.names)
         size = self.rng.randrange(0, 6000)
-        desc = "truncate(%s, %d)" % (name, size)
-        try:
-            os.truncate(self.path(name), size)
-        except OSError as e:
-            if name not in self.m.names and e.errno == errno.ENOENT:
-                return desc + " = ENOENT", None
-            return desc, "failed: %s" % e
-        if name not in self.m.names:
-            return desc, "truncated a name the model does not have"
-        resize(self.m.names[name], size)
-        return desc, None
+        desc, err, done = self.name_call("truncate(%s, %d)" % (name, size), name,
+                                         lambda: os.truncate(self.path(name), size))
+        if done:
+            resize(self.m.names[name], size)
+        return desc, err
 
     def op_rename(self):
         a, b = self.rng.sample(self.names, 2)
-        desc = "rename(%s, %s)" % (a, b)
-        try:
-            os.rename(self.path(a), self.path(b))
-        except OSError as e:
-            if a not in self.m.names and e.errno == errno.ENOENT:
-                return desc + " = ENOENT", None
-            return desc, "failed: %s" % e
-        if a not in self.m.names:
-            return desc, "renamed a name the model does not have"
-        self.m.names[b] = self.m.names.pop(a)
-        return desc, None
+        desc, err, done = self.name_call("rename(%s, %s)" % (a, b), a,
+                                         lambda: os.rename(self.path(a), self.path(b)))
+        if done:
+            self.m.names[b] = self.m.names.pop(a)
+        return desc, err
 
     def op_unlink(self):
         name = self.rng.choice(self.names)
-        desc = "unlink(%s)" % name
-        try:
-            os.unlink(self.path(name))
-        except OSError as e:
-            if name not in self.m.names and e.errno == errno.ENOENT:
-                return desc + " = ENOENT", None
-            return desc, "failed: %s" % e
-        if name not in self.m.names:
-            return desc, "unlinked a name the model does not have"
-        del self.m.names[name]
-        return desc, None
+        desc, err, done = self.name_call("unlink(%s)" % name, name,
+                                         lambda: os.unlink(self.path(name)))
+        if done:
+            del self.m.names[name]
+        return desc, err
 
     def op_fsync(self):
-        fd = self.rng.choice(list(self.m.fds))
-        try:
-            os.fsync(fd)
-        except OSError as e:
-            return "fsync(%d)" % fd, "failed: %s" % e
-        return "fsync(%d)" % fd, None
+        return self.fd_call("fsync", os.fsync, self.rng.choice(list(self.m.fds)))
 
     def op_stat(self):
         name = self.rng.choice(self.names)
-        desc = "stat(%s)" % name
-        try:
-            st = os.stat(self.path(name))
-        except OSError as e:
-            if name not in self.m.names and e.errno == errno.ENOENT:
-                return desc + " = ENOENT", None
-            return desc, "failed: %s" % e
-        if name not in self.m.names:
-            return desc, "the name exists, the model has none"
-        want = len(self.m.names[name].data)
-        if st.st_size != want:
-            return desc, "size %d, model %d" % (st.st_size, want)
-        return desc, None
+        st = []
+        desc, err, done = self.name_call("stat(%s)" % name, name,
+                                         lambda: st.append(os.stat(self.path(name))))
+        if done and st[0].st_size != len(self.m.names[name].data):
+            err = "size %d, model %d" % (st[0].st_size, len(self.m.names[name].data))
+        return desc, err
 
     def step(self):
         ops = [(self.op_open, 3), (self.op_stat, 2), (self.op_truncate, 1),
