@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fs/fs.h"
+#include "dcache.h"
 
 static int ents_add(struct fs_lister *e, const char *name, size_t len, int is_dir, uint64_t size,
                     time_t mtime)
@@ -47,10 +47,16 @@ int fs_lister_init(struct fs_lister *ls, const char *bucket, const char *prefix)
     return 0;
 }
 
-void fs_lister_cleanup(struct fs_lister *ls)
+void fs_lister_clear(struct fs_lister *ls)
 {
     for (size_t i = 0; i < ls->n; i++)
         free(ls->v[i].name);
+    ls->n = 0;
+}
+
+void fs_lister_cleanup(struct fs_lister *ls)
+{
+    fs_lister_clear(ls);
     free(ls->v);
     free(ls->bucket);
     free(ls->prefix);

@@ -1,5 +1,6 @@
-/* Name resolution and attributes: lookup, forget, getattr and statfs. A lookup costs nothing
- * when the answer is in the inode table or a fresh listing of the parent, otherwise one
+/* Name resolution and attributes: lookup, forget, getattr and statfs. A lookup or stat costs
+ * nothing when the answer is in the inode table or a fresh listing of the parent (dcache.c:
+ * listed names answer for listing_timeout after the listing's last page), otherwise one
  * HeadObject for a file and one ListObjectsV2 (prefix=name/, max-keys=1) for a directory. */
 #include <errno.h>
 #include <stdlib.h>
@@ -7,7 +8,7 @@
 #include <syslog.h>
 #include <sys/statvfs.h>
 
-#include "fs/fs.h"
+#include "dcache.h"
 
 /* Outcome of probing the server for a name: 0 file, 1 directory, 2 symlink (HeadObject follows
  * links: its type says Symlink, or a dangling link answers SymlinkTargetNotExist; the size is
@@ -127,8 +128,24 @@ static void lookup_bucket(fuse_req_t req, struct fs_ctx *ctx, const char *name)
     fuse_reply_entry(req, &e);
 }
 
-/* Resolves name in a .acl.d directory: a local temporary, or the ACL file of an existing
- * object (known from the table, the listing of the real directory, or one HeadObject). */
+/* Copies the key of name in p and the bucket for use without ctx->lock, and releases it. */
+static int unlock_with_key(struct fs_ctx *ctx, const struct fs_inode *p, const char *name,
+                           char **key, char **bucket)
+{
+    *key = fs_child_key(p->key, name, 0);
+    *bucket = strdup(p->bucket);
+    pthread_mutex_unlock(&ctx->lock);
+    if (*key && *bucket)
+        return 0;
+    free(*key);
+    free(*bucket);
+    return -ENOMEM;
+}
+
+/* Resolves name in a .acl.d directory (the shadow of a directory D, at any depth): a local
+ * temporary, the ACL file of an object of D, or the .acl.d shadow of a subdirectory of D;
+ * known from the table, a fresh listing of D, or one HeadObject (plus one ListObjectsV2 for
+ * a name that is no object). */
 static void lookup_in_acld(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name)
 {
     struct fs_inode *c = fs_inode_child_locked(ctx, p->ino, name);
@@ -140,55 +157,52 @@ static void lookup_in_acld(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *
         fuse_reply_entry(req, &e);
         return;
     }
-    char *key = fs_child_key(p->key, name, 0);
-    if (!key) {
-        pthread_mutex_unlock(&ctx->lock);
+    int found = -1; /* 0 file, 1 directory, as probe_name answers */
+    struct fs_dirent d;
+    int known = fs_dcache_find_locked(ctx, p->bucket, p->key, name, &d, NULL);
+    if (known >= 0)
+        found = known ? d.is_dir : -ENOENT;
+    char *key, *bucket;
+    fuse_ino_t pino = p->ino;
+    if (unlock_with_key(ctx, p, name, &key, &bucket) < 0) {
         fuse_reply_err(req, ENOMEM);
         return;
     }
-    int exists = -1;
-    struct fs_inode *dir = fs_inode_get_locked(ctx, p->parent);
-    double now = fs_now();
-    if (dir) {
-        struct fs_inode *f = fs_inode_child_locked(ctx, dir->ino, name);
-        if (f && f->kind == FS_K_FILE && (f->writers || f->attr_expires > now))
-            exists = 1;
-        else if (dir->listing && dir->listing->expires > now) {
-            const struct fs_dirent *d = fs_listing_find(dir->listing, name);
-            exists = d && !d->is_dir;
-        }
-    }
-    char *bucket = strdup(p->bucket);
-    pthread_mutex_unlock(&ctx->lock);
-    if (exists < 0 && bucket) {
+    if (found == -1) {
         uint64_t size;
-        time_t mtime;
-        int rc = probe_name(ctx, bucket, key, &size, &mtime);
-        exists = rc == 0 || rc == 2; /* a file or a symlink has an ACL */
-        if (rc < 0 && rc != -ENOENT) {
-            free(key);
-            free(bucket);
-            fuse_reply_err(req, -rc);
-            return;
-        }
+        time_t mtime = 0;
+        found = probe_name(ctx, bucket, key, &size, &mtime);
+        if (found == 2)
+            found = 0; /* a symlink object has an ACL of its own */
     }
     free(bucket);
-    if (!exists) {
+    if (found < 0) {
         free(key);
-        fs_reply_negative(req, ctx);
+        if (found == -ENOENT)
+            fs_reply_negative(req, ctx);
+        else
+            fuse_reply_err(req, -found);
         return;
     }
+    if (found == 1) {
+        char *dk = fs_child_key(key, "", 1);
+        free(key);
+        key = dk;
+    }
     pthread_mutex_lock(&ctx->lock);
-    p = fs_inode_get_locked(ctx, p->ino);
+    p = fs_inode_get_locked(ctx, pino);
     struct fs_inode *in =
-        p ? fs_inode_ref_child_locked(ctx, p, name, FS_K_OBJACL, p->bucket, key) : NULL;
+        p && key ? fs_inode_ref_child_locked(ctx, p, name, found ? FS_K_ACLD : FS_K_OBJACL,
+                                             p->bucket, key)
+                 : NULL;
     free(key);
     if (!in) {
         pthread_mutex_unlock(&ctx->lock);
         fuse_reply_err(req, p ? ENOMEM : ENOENT);
         return;
     }
-    in->entry = ctl_object_acl_entry();
+    if (!found)
+        in->entry = ctl_object_acl_entry();
     struct fuse_entry_param e;
     fs_make_entry(ctx, in, &e);
     pthread_mutex_unlock(&ctx->lock);
@@ -233,31 +247,31 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
         fs_reply_negative(req, ctx);
         return;
     }
-    if (p->listing && p->listing->expires > now) {
-        const struct fs_dirent *d = fs_listing_find(p->listing, name);
-        if (!d) {
-            pthread_mutex_unlock(&ctx->lock);
-            fs_reply_negative(req, ctx);
-            return;
-        }
-        char *key = fs_child_key(p->key, name, d->is_dir);
+    struct fs_dirent d;
+    int known = fs_dcache_find_locked(ctx, p->bucket, p->key, name, &d, NULL);
+    if (known == 0) {
+        pthread_mutex_unlock(&ctx->lock);
+        fs_reply_negative(req, ctx);
+        return;
+    }
+    if (known == 1) {
+        char *key = fs_child_key(p->key, name, d.is_dir);
         if (!key) {
             pthread_mutex_unlock(&ctx->lock);
             fuse_reply_err(req, ENOMEM);
             return;
         }
-        fs_reply_child_locked(req, ctx, p, name, d->is_dir ? FS_K_DIR : FS_K_FILE, key,
-                              d->is_link ? 2 : 1, d->size, d->mtime);
+        fs_reply_child_locked(req, ctx, p, name, d.is_dir ? FS_K_DIR : FS_K_FILE, key,
+                              d.is_dir    ? 0
+                              : d.is_link ? 2
+                                          : 1,
+                              d.size, d.mtime ? d.mtime : ctx->mount_time);
         free(key);
         return;
     }
-    char *key = fs_child_key(p->key, name, 0);
-    char *bucket = strdup(p->bucket);
+    char *key, *bucket;
     fuse_ino_t pino = p->ino;
-    pthread_mutex_unlock(&ctx->lock);
-    if (!key || !bucket) {
-        free(key);
-        free(bucket);
+    if (unlock_with_key(ctx, p, name, &key, &bucket) < 0) {
         fuse_reply_err(req, ENOMEM);
         return;
     }
@@ -348,7 +362,27 @@ void fs_op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *f
     fuse_reply_none(req);
 }
 
-/* Answers from the attribute cache; an object whose attributes expired costs one HeadObject. */
+/* Refreshes the expired attributes of a file from a fresh listing of its directory; 1 when
+ * the listing knew it. ctx->lock held. */
+static int attrs_from_listing(struct fs_ctx *ctx, struct fs_inode *in)
+{
+    const char *slash = strrchr(in->key, '/');
+    size_t pl = slash ? (size_t)(slash - in->key) + 1 : 0;
+    char *prefix = strndup(in->key, pl);
+    struct fs_dirent d;
+    int known =
+        prefix ? fs_dcache_find_locked(ctx, in->bucket, prefix, in->key + pl, &d, NULL) : -1;
+    free(prefix);
+    if (known != 1 || d.is_dir || d.is_link != in->is_link)
+        return 0;
+    in->size = d.size;
+    in->mtime = d.mtime ? d.mtime : ctx->mount_time;
+    in->attr_expires = fs_now() + ctx->opts.attr_timeout;
+    return 1;
+}
+
+/* Answers from the attribute cache or a fresh listing; an object whose attributes expired
+ * otherwise costs one HeadObject. */
 void fs_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     (void)fi;
@@ -361,8 +395,11 @@ void fs_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         fuse_reply_err(req, ENOENT);
         return;
     }
-    if (in->kind == FS_K_FILE && in->writers == 0 && in->attr_expires <= fs_now() && in->name &&
-        !in->is_link) { /* HeadObject would describe a link's target */
+    int expired =
+        in->kind == FS_K_FILE && in->writers == 0 && in->attr_expires <= fs_now() && in->name;
+    if (expired && !in->version_id && attrs_from_listing(ctx, in))
+        expired = 0;
+    if (expired && !in->is_link) { /* HeadObject would describe a link's target */
         char *bucket = strdup(in->bucket), *key = strdup(in->key);
         char *vid = in->version_id ? strdup(in->version_id) : NULL;
         pthread_mutex_unlock(&ctx->lock);

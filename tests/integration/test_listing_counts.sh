@@ -32,7 +32,7 @@ expect_eq "seeded $N objects" $N "$(srv_keys $B | wc -l)"
 
 M="$T/mnt"
 logmark
-fs_mount -o attr_timeout=3 "$M" $B || die "mount"
+fs_mount -o attr_timeout=3,listing_timeout=3 "$M" $B || die "mount"
 expect_count "bucket mount: one ListObjectsV2" 1 ListObjectsV2
 expect_eq "bucket mount: one request in all" 1 "$(log_since | wc -l)"
 
