@@ -9,25 +9,8 @@ B=listbkt
 N=2500
 srv_mkbucket $B || die "cannot create bucket"
 
-# Seed N objects with the official SDK (independent of the code under test), 32 at a time.
-cat >"$T/seed.js" <<'JS'
-const OSS = require(require.resolve('ali-oss', { paths: [process.env.CONF_DIR] }));
-const c = new OSS({ endpoint: process.env.EMU_URL, accessKeyId: process.env.AK,
-  accessKeySecret: process.env.SK, region: 'oss-cn-hangzhou', bucket: process.env.BUCKET });
-const n = Number(process.env.N);
-let next = 0;
-async function worker() {
-  while (next < n) {
-    const i = next++;
-    const name = 'obj-' + String(i).padStart(5, '0') + '.dat';
-    await c.put(name, Buffer.alloc(i % 97, 'x'));
-  }
-}
-Promise.all(Array.from({ length: 32 }, worker)).then(() => process.exit(0),
-  (e) => { console.error(e.code || e.message); process.exit(1); });
-JS
-CONF_DIR="$REPO/tests/conformance" EMU_URL=$EMU_URL AK=$ALICE_AK SK=$ALICE_SK BUCKET=$B N=$N \
-    node "$T/seed.js" || die "seeding failed"
+# Seed N objects with the official SDK (independent of the code under test).
+srv_seed $B ":$N" || die "seeding failed"
 expect_eq "seeded $N objects" $N "$(srv_keys $B | wc -l)"
 
 M="$T/mnt"
