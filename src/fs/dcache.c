@@ -298,3 +298,9 @@ void fs_dcache_free(struct fs_ctx *ctx)
     free(s);
     ctx->dstore = NULL;
 }
+
+int fs_dcache_nonempty_locked(struct fs_ctx *ctx, const char *bucket, const char *prefix)
+{
+    struct fs_dcache *d = fresh(ctx, bucket, prefix);
+    return d && (d->n > 0 || d->filling);
+}

@@ -40,6 +40,9 @@ void fs_dcache_end_locked(struct fs_ctx *ctx, uint64_t gen, int complete);
  * *idx its position), 0 known absent, -1 unknown (no fresh listing or not kept). */
 int fs_dcache_find_locked(struct fs_ctx *ctx, const char *bucket, const char *prefix,
                           const char *name, struct fs_dirent *out, size_t *idx);
+/* Whether a fresh listing of (bucket, prefix) shows the directory exists (it has entries, or
+ * its listing is still running). */
+int fs_dcache_nonempty_locked(struct fs_ctx *ctx, const char *bucket, const char *prefix);
 /* Forgets the listing of (bucket, prefix) after a change made through this mount. */
 void fs_dcache_drop_locked(struct fs_ctx *ctx, const char *bucket, const char *prefix);
 /* Copies the keys of up to max files of the fresh listing of (bucket, prefix) from position

@@ -234,7 +234,8 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
     }
     double now = fs_now();
     struct fs_inode *c = fs_inode_child_locked(ctx, p->ino, name);
-    if (c && (c->kind == FS_K_LOCAL || c->writers > 0 || c->attr_expires > now)) {
+    if (c && (c->kind == FS_K_LOCAL || c->writers > 0 || c->attr_expires > now ||
+              (c->kind == FS_K_DIR && fs_dcache_nonempty_locked(ctx, c->bucket, c->key)))) {
         c->nlookup++;
         struct fuse_entry_param e;
         fs_make_entry(ctx, c, &e);
