@@ -58,6 +58,8 @@ static int dh_add(struct fs_dirh *d, const char *name, enum fs_kind kind,
 /* Drops the first k entries of the window. */
 static void dh_drop(struct fs_dirh *d, size_t k)
 {
+    if (k == 0)
+        return;
     for (size_t i = 0; i < k; i++)
         free(d->v[i].name);
     memmove(d->v, d->v + k, (d->n - k) * sizeof(*d->v));

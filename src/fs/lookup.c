@@ -1,7 +1,7 @@
 /* Name resolution and attributes: lookup, forget, getattr and statfs. A lookup or stat costs
  * nothing when the answer is in the inode table or a fresh listing of the parent (dcache.c:
- * listed names answer for listing_timeout after the listing's last page), otherwise one
- * HeadObject for a file and one ListObjectsV2 (prefix=name/, max-keys=1) for a directory. */
+ * listed names answer for listing_timeout after the listing's last page), otherwise usually
+ * one ListObjectsV2 (prefix=name, delimiter /, max-keys=1), see probe_name. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,12 +10,51 @@
 
 #include "dcache.h"
 
-/* Outcome of probing the server for a name: 0 file, 1 directory, 2 symlink (HeadObject follows
- * links: its type says Symlink, or a dangling link answers SymlinkTargetNotExist; the size is
- * then the length of the target as readlink returns it, one GetSymlink), or a negative errno. */
+/* Probes a name with one ListObjectsV2 (prefix NAME, delimiter /, max-keys 1): the object NAME
+ * sorts before anything else under that prefix, so the first entry tells a file (with its size,
+ * time and type) or the directory NAME/ apart, and an answer with nothing more says the name
+ * does not exist. -EAGAIN when the answer does not tell (another name such as NAME.txt came
+ * first, or listing is refused to these credentials). Results as probe_name's. */
+static int probe_by_list(struct fs_ctx *ctx, const char *bucket, const char *key, uint64_t *size,
+                         time_t *mtime)
+{
+    char *dirkey = fs_child_key(key, "", 1);
+    if (!dirkey)
+        return -ENOMEM;
+    struct oss_list_params p = {.prefix = key, .delimiter = "/", .max_keys = 1};
+    struct oss_list_page pg = {0};
+    struct oss_error err;
+    int rc = oss_list_objects_v2(ctx->client, bucket, &p, &pg, &err);
+    if (rc == -EACCES)
+        rc = -EAGAIN;
+    else if (rc < 0)
+        fs_log_oss(ctx, "ListObjectsV2", bucket, key, &err);
+    else if (pg.nobjects && strcmp(pg.objects[0].key, key) == 0) {
+        rc = strcmp(pg.objects[0].type, "Symlink") == 0 ? 2 : 0;
+        *size = pg.objects[0].size;
+        *mtime = pg.objects[0].mtime ? pg.objects[0].mtime : *mtime;
+    } else if (pg.nprefixes && strcmp(pg.prefixes[0], dirkey) == 0)
+        rc = 1;
+    else
+        rc = pg.truncated ? -EAGAIN : -ENOENT;
+    oss_list_page_cleanup(&pg);
+    free(dirkey);
+    if (rc == 2) /* the size of a link is the length readlink returns: one GetSymlink */
+        rc = fs_link_probe(ctx, bucket, key, size);
+    return rc;
+}
+
+/* Outcome of probing the server for a name: 0 file, 1 directory, 2 symlink, or a negative
+ * errno. Usually one ListObjectsV2 (probe_by_list); when that does not tell, HeadObject and
+ * one more ListObjectsV2 (prefix NAME/, max-keys 1). HeadObject follows links: its type says
+ * Symlink, or a dangling link answers SymlinkTargetNotExist; the size is then the length of
+ * the target as readlink returns it, one GetSymlink. */
 static int probe_name(struct fs_ctx *ctx, const char *bucket, const char *key, uint64_t *size,
                       time_t *mtime)
 {
+    int lrc = probe_by_list(ctx, bucket, key, size, mtime);
+    if (lrc != -EAGAIN)
+        return lrc;
     struct oss_object_meta m = {0};
     struct oss_error err;
     int rc = oss_head_object(ctx->client, bucket, key, NULL, &m, &err);

@@ -2,7 +2,8 @@
 # Request counts of listing, small reads and creates (issue 11) with an ossemu that answers
 # listings slowly (400 ms a page), so that the listing outlasts attr_timeout: `ls -l` of 2,500
 # objects costs 3 ListObjectsV2 and no HeadObject, reading a freshly listed file one GetObject,
-# creating a name absent from a fresh listing one PutObject (at close) and nothing else.
+# creating a name absent from a fresh listing one PutObject (at close) and nothing else, and
+# without a listing one ListObjectsV2 more.
 . "$(dirname "$0")/lib.sh"
 require_root_fuse
 emu_start --fault 'latency=400,ops=ListObjectsV2'
@@ -40,4 +41,18 @@ echo abc >"$M/d/new-file.txt" || fail "create failed"
 expect_count "create of a new name: one PutObject" 1 PutObject
 expect_eq "create of a new name: nothing else" 1 "$(log_since | wc -l)"
 expect_eq "server: the new file" abc "$(srv_get_object $B d/new-file.txt)"
+
+# without a fresh listing: one ListObjectsV2 tells the name is new, then one PutObject
+fs_unmount "$M"
+fs_mount -o attr_timeout=300 "$M" $B || die "mount"
+stat "$M/d" >/dev/null
+logmark
+echo abc >"$M/d/other-new.txt" || fail "create failed"
+expect_count "create without a listing: one ListObjectsV2" 1 ListObjectsV2
+expect_count "create without a listing: one PutObject" 1 PutObject
+expect_eq "create without a listing: two requests" 2 "$(log_since | wc -l)"
+logmark
+expect_eq "read after a remount" 2 "$(stat -c %s "$M/d/obj-00002.dat")"
+expect_count "lookup of a file without a listing: one ListObjectsV2" 1 ListObjectsV2
+expect_count "lookup of a file without a listing: no HeadObject" 0 HeadObject
 finish
