@@ -183,8 +183,7 @@ static int unlock_with_key(struct fs_ctx *ctx, const struct fs_inode *p, const c
 
 /* Resolves name in a .acl.d directory (the shadow of a directory D, at any depth): a local
  * temporary, the ACL file of an object of D, or the .acl.d shadow of a subdirectory of D;
- * known from the table, a fresh listing of D, or one HeadObject (plus one ListObjectsV2 for
- * a name that is no object). */
+ * known from the table, a fresh listing of D, or probe_name (usually one ListObjectsV2). */
 static void lookup_in_acld(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name)
 {
     struct fs_inode *c = fs_inode_child_locked(ctx, p->ino, name);
