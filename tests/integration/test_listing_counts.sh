@@ -55,6 +55,18 @@ logmark
 head -c 4 "$M/obj-00050.dat" >/dev/null
 expect_count "reading a small object: one GetObject" 1 GetObject
 
+# A directory handle keeps only the page being read: going back (rewinddir, or seekdir to an
+# entry already dropped) restarts the listing and still yields every entry once.
+ALL=$(ls -a "$M" | wc -l)
+logmark
+out=$(perl -e 'opendir(my $d, $ARGV[0]) or die; my $n = 0; $n++ while $n < 1500 && readdir($d);
+    my $pos = telldir($d); rewinddir($d); my @all = readdir($d); seekdir($d, $pos);
+    my @rest = readdir($d); my %u; $u{$_}++ for @all;
+    print scalar(@all), " ", scalar(keys %u), " ", scalar(@rest), "\n"' "$M")
+expect_eq "rewinddir after 1500 entries: every entry once, seekdir back works" \
+    "$ALL $ALL $((ALL - 1500))" "$out"
+expect_count "rewinddir: 2 pages, 3 after rewinddir, 3 after seekdir back" 8 ListObjectsV2
+
 fs_unmount "$M"
 
 # Account mode: one ListBuckets to mount, the bucket list from one more.
