@@ -278,7 +278,8 @@ static void follow(struct fs_ctx *ctx, const char *bucket, const char *key)
     struct fs_dcache_acl *acl = fs_dcache_acl_locked(ctx, bucket, prefix);
     struct fs_dirent d;
     size_t idx;
-    if (!acl || fs_dcache_find_locked(ctx, bucket, prefix, key + pl, &d, &idx) != 1) {
+    if (!acl || fs_dcache_find_locked(ctx, bucket, prefix, key + pl, &d, &idx) != 1 ||
+        idx == SIZE_MAX) {
         pthread_mutex_unlock(&ctx->lock);
         free(prefix);
         return;

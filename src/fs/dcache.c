@@ -21,10 +21,18 @@ struct fs_dcache {
     struct fs_dcache *prev, *next;
 };
 
+/* One page listed from a name on, for a directory whose listing was too long to keep: the
+ * keys after `after` up to `hi` (to the end when hi is NULL) are exactly the entries. */
+struct fs_dwin {
+    struct fs_dcache d; /* bucket, prefix, ents, slots, expires */
+    char *after, *hi;
+};
+
 struct fs_dstore {
     struct fs_dcache *head, *tail;
     size_t ndirs, nents;
     uint64_t gen;
+    struct fs_dwin *win; /* at most one, so the window adds one page to the bound */
 };
 
 static struct fs_dstore *store(struct fs_ctx *ctx)
@@ -178,6 +186,36 @@ uint64_t fs_dcache_begin_locked(struct fs_ctx *ctx, const char *bucket, const ch
     return d->gen;
 }
 
+/* Appends one entry (name copied) unless the name is there; -1 when out of memory. */
+static int insert(struct fs_dcache *d, const struct fs_dirent *e)
+{
+    size_t slot;
+    if (slot_find(d, e->name, &slot) != SIZE_MAX)
+        return 0; /* a key "a" and a prefix "a/": the file came first and wins */
+    if (d->n >= UINT32_MAX - 1)
+        return -1;
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 256;
+        struct fs_dirent *v = realloc(d->ents, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        d->ents = v;
+        d->cap = cap;
+    }
+    if ((d->n + 1) * 2 > d->nslots) {
+        if (rehash(d, d->nslots ? d->nslots * 2 : 512) < 0)
+            return -1;
+        slot_find(d, e->name, &slot);
+    }
+    char *name = strdup(e->name);
+    if (!name)
+        return -1;
+    d->ents[d->n] = *e;
+    d->ents[d->n].name = name;
+    d->slots[slot] = (uint32_t)(++d->n);
+    return 1;
+}
+
 void fs_dcache_add_locked(struct fs_ctx *ctx, uint64_t gen, const struct fs_dirent *ents, size_t n)
 {
     struct fs_dstore *s = ctx->dstore;
@@ -186,39 +224,13 @@ void fs_dcache_add_locked(struct fs_ctx *ctx, uint64_t gen, const struct fs_dire
         return;
     d->expires = fs_now() + ttl(ctx);
     for (size_t i = 0; i < n && !d->capped; i++) {
-        size_t slot;
-        if (slot_find(d, ents[i].name, &slot) != SIZE_MAX)
-            continue; /* a key "a" and a prefix "a/": the file came first and wins */
-        if (make_room(s, d) < 0 || d->n >= UINT32_MAX - 1) {
+        int rc = slot_find(d, ents[i].name, NULL) != SIZE_MAX ? 0
+                 : make_room(s, d) < 0                        ? -1
+                                                              : insert(d, &ents[i]);
+        if (rc < 0)
             d->capped = 1;
-            break;
-        }
-        if (d->n == d->cap) {
-            size_t cap = d->cap ? d->cap * 2 : 256;
-            struct fs_dirent *v = realloc(d->ents, cap * sizeof(*v));
-            if (!v) {
-                d->capped = 1;
-                break;
-            }
-            d->ents = v;
-            d->cap = cap;
-        }
-        if ((d->n + 1) * 2 > d->nslots) {
-            if (rehash(d, d->nslots ? d->nslots * 2 : 512) < 0) {
-                d->capped = 1;
-                break;
-            }
-            slot_find(d, ents[i].name, &slot);
-        }
-        char *name = strdup(ents[i].name);
-        if (!name) {
-            d->capped = 1;
-            break;
-        }
-        d->ents[d->n] = ents[i];
-        d->ents[d->n].name = name;
-        d->slots[slot] = (uint32_t)(++d->n);
-        s->nents++;
+        else
+            s->nents += (size_t)rc;
     }
 }
 
@@ -244,6 +256,44 @@ static struct fs_dcache *fresh(struct fs_ctx *ctx, const char *bucket, const cha
     return d;
 }
 
+static void free_win(struct fs_dstore *s)
+{
+    struct fs_dwin *w = s ? s->win : NULL;
+    if (!w)
+        return;
+    for (size_t i = 0; i < w->d.n; i++)
+        free(w->d.ents[i].name);
+    free(w->d.ents);
+    free(w->d.slots);
+    free(w->d.bucket);
+    free(w->d.prefix);
+    free(w->after);
+    free(w->hi);
+    free(w);
+    s->win = NULL;
+}
+
+/* Looks name up in the window: 1 found, 0 absent (its keys lie in the listed range), -1 not
+ * covered. */
+static int find_win(struct fs_ctx *ctx, const char *bucket, const char *prefix, const char *name,
+                    struct fs_dirent *out)
+{
+    struct fs_dwin *w = ctx->dstore->win;
+    if (!w || w->d.expires <= fs_now() || strcmp(w->d.prefix, prefix) != 0 ||
+        strcmp(w->d.bucket, bucket) != 0)
+        return -1;
+    size_t p = slot_find(&w->d, name, NULL);
+    if (p != SIZE_MAX) {
+        *out = w->d.ents[p];
+        return 1;
+    }
+    char *file = fs_child_key(prefix, name, 0), *dir = fs_child_key(prefix, name, 1);
+    int covered = file && dir && strcmp(file, w->after) > 0 && (!w->hi || strcmp(dir, w->hi) <= 0);
+    free(file);
+    free(dir);
+    return covered ? 0 : -1;
+}
+
 int fs_dcache_find_locked(struct fs_ctx *ctx, const char *bucket, const char *prefix,
                           const char *name, struct fs_dirent *out, size_t *idx)
 {
@@ -251,12 +301,46 @@ int fs_dcache_find_locked(struct fs_ctx *ctx, const char *bucket, const char *pr
     if (!d)
         return -1;
     size_t p = slot_find(d, name, NULL);
+    if (idx)
+        *idx = SIZE_MAX; /* also for an answer from the window */
     if (p == SIZE_MAX)
-        return d->complete ? 0 : -1;
+        return d->complete ? 0 : d->capped ? find_win(ctx, bucket, prefix, name, out) : -1;
     *out = d->ents[p];
     if (idx)
         *idx = p;
     return 1;
+}
+
+int fs_dcache_capped_locked(struct fs_ctx *ctx, const char *bucket, const char *prefix)
+{
+    struct fs_dcache *d = fresh(ctx, bucket, prefix);
+    return d && d->capped;
+}
+
+void fs_dcache_window_locked(struct fs_ctx *ctx, const char *bucket, const char *prefix,
+                             const char *after, const char *hi, const struct fs_dirent *ents,
+                             size_t n)
+{
+    struct fs_dstore *s = store(ctx);
+    if (!s)
+        return;
+    free_win(s);
+    struct fs_dwin *w = calloc(1, sizeof(*w));
+    if (!w)
+        return;
+    s->win = w;
+    w->d.bucket = strdup(bucket);
+    w->d.prefix = strdup(prefix);
+    w->after = strdup(after);
+    w->hi = hi ? strdup(hi) : NULL;
+    int ok = w->d.bucket && w->d.prefix && w->after && (!hi || w->hi);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = insert(&w->d, &ents[i]) >= 0;
+    if (!ok) {
+        free_win(s);
+        return;
+    }
+    w->d.expires = fs_now() + ttl(ctx);
 }
 
 void fs_dcache_drop_locked(struct fs_ctx *ctx, const char *bucket, const char *prefix)
@@ -264,6 +348,9 @@ void fs_dcache_drop_locked(struct fs_ctx *ctx, const char *bucket, const char *p
     struct fs_dcache *d = bucket ? find_dc(ctx->dstore, bucket, prefix) : NULL;
     if (d)
         free_dc(ctx->dstore, d);
+    struct fs_dwin *w = ctx->dstore ? ctx->dstore->win : NULL;
+    if (w && bucket && strcmp(w->d.prefix, prefix) == 0 && strcmp(w->d.bucket, bucket) == 0)
+        free_win(ctx->dstore);
 }
 
 size_t fs_dcache_file_keys_locked(struct fs_ctx *ctx, const char *bucket, const char *prefix,
@@ -295,6 +382,7 @@ void fs_dcache_free(struct fs_ctx *ctx)
     struct fs_dstore *s = ctx->dstore;
     while (s && s->head)
         free_dc(s, s->head);
+    free_win(s);
     free(s);
     ctx->dstore = NULL;
 }

@@ -5,8 +5,10 @@
  * returned, in listing order, with a hash index by name. It answers lookups and stat without
  * a request while fresh: during the listing and for listing_timeout after its last page. It
  * is bounded: FS_DCACHE_MAX_ENTRIES entries over all directories (the least recently used
- * directories are dropped first); a directory with more entries keeps its first ones and
- * answers only for those (names beyond are looked up with a request). Directory handles
+ * directories are dropped first); a directory with more entries keeps its first ones, and a
+ * name beyond them is answered by listing one page from that name on, kept as the window (one
+ * page for all directories), so `ls -l` of a huge directory costs about one request per 1000
+ * names past the kept ones. Directory handles
  * stream their listing page by page and keep only the page being read (dir.c). */
 #ifndef FS_DCACHE_H
 #define FS_DCACHE_H
@@ -40,6 +42,17 @@ void fs_dcache_end_locked(struct fs_ctx *ctx, uint64_t gen, int complete);
  * *idx its position), 0 known absent, -1 unknown (no fresh listing or not kept). */
 int fs_dcache_find_locked(struct fs_ctx *ctx, const char *bucket, const char *prefix,
                           const char *name, struct fs_dirent *out, size_t *idx);
+/* Whether the fresh listing of (bucket, prefix) was too long to keep whole (fs_list_window
+ * then answers names past it a page at a time). */
+int fs_dcache_capped_locked(struct fs_ctx *ctx, const char *bucket, const char *prefix);
+/* Keeps one page listed after the key `after` (up to key hi, or to the end when NULL) as the
+ * window of a capped listing, replacing the previous window (one for all directories). */
+void fs_dcache_window_locked(struct fs_ctx *ctx, const char *bucket, const char *prefix,
+                             const char *after, const char *hi, const struct fs_dirent *ents,
+                             size_t n);
+/* listing.c: lists the page from name on (start-after the key of name without its last
+ * byte) into the window; takes ctx->lock itself. 0 or a negative errno. */
+int fs_list_window(struct fs_ctx *ctx, const char *bucket, const char *prefix, const char *name);
 /* Whether a fresh listing of (bucket, prefix) shows the directory exists (it has entries, or
  * its listing is still running). */
 int fs_dcache_nonempty_locked(struct fs_ctx *ctx, const char *bucket, const char *prefix);

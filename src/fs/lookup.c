@@ -247,6 +247,28 @@ static void lookup_in_acld(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *
     fuse_reply_entry(req, &e);
 }
 
+/* Replies to a lookup in p from a listing: known 1 (d describes name) or 0 (absent). Expects
+ * ctx->lock held; releases it. */
+static void reply_listed_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p,
+                                const char *name, int known, const struct fs_dirent *d)
+{
+    char *key = known ? fs_child_key(p->key, name, d->is_dir) : NULL;
+    if (!known || !key) {
+        pthread_mutex_unlock(&ctx->lock);
+        if (known)
+            fuse_reply_err(req, ENOMEM);
+        else
+            fs_reply_negative(req, ctx);
+        return;
+    }
+    fs_reply_child_locked(req, ctx, p, name, d->is_dir ? FS_K_DIR : FS_K_FILE, key,
+                          d->is_dir    ? 0
+                          : d->is_link ? 2
+                                       : 1,
+                          d->size, d->mtime ? d->mtime : ctx->mount_time);
+    free(key);
+}
+
 /* Resolves name in a bucket directory; see the file comment for the cost. */
 static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name)
 {
@@ -288,31 +310,38 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
     }
     struct fs_dirent d;
     int known = fs_dcache_find_locked(ctx, p->bucket, p->key, name, &d, NULL);
-    if (known == 0) {
-        pthread_mutex_unlock(&ctx->lock);
-        fs_reply_negative(req, ctx);
+    if (known >= 0) {
+        reply_listed_locked(req, ctx, p, name, known, &d);
         return;
     }
-    if (known == 1) {
-        char *key = fs_child_key(p->key, name, d.is_dir);
-        if (!key) {
-            pthread_mutex_unlock(&ctx->lock);
-            fuse_reply_err(req, ENOMEM);
-            return;
-        }
-        fs_reply_child_locked(req, ctx, p, name, d.is_dir ? FS_K_DIR : FS_K_FILE, key,
-                              d.is_dir    ? 0
-                              : d.is_link ? 2
-                                          : 1,
-                              d.size, d.mtime ? d.mtime : ctx->mount_time);
-        free(key);
-        return;
-    }
-    char *key, *bucket;
+    int capped = fs_dcache_capped_locked(ctx, p->bucket, p->key);
+    char *key, *bucket, *prefix = capped ? strdup(p->key) : NULL;
     fuse_ino_t pino = p->ino;
     if (unlock_with_key(ctx, p, name, &key, &bucket) < 0) {
+        free(prefix);
         fuse_reply_err(req, ENOMEM);
         return;
+    }
+    if (prefix && fs_list_window(ctx, bucket, prefix, name) == 0) {
+        /* a listing too long to keep: the page from name on answers this name and the next */
+        free(prefix);
+        free(key);
+        free(bucket);
+        pthread_mutex_lock(&ctx->lock);
+        p = fs_inode_get_locked(ctx, pino);
+        known = p ? fs_dcache_find_locked(ctx, p->bucket, p->key, name, &d, NULL) : -1;
+        if (known >= 0) {
+            reply_listed_locked(req, ctx, p, name, known, &d);
+            return;
+        }
+        if (!p || unlock_with_key(ctx, p, name, &key, &bucket) < 0) {
+            if (p)
+                pthread_mutex_unlock(&ctx->lock);
+            fuse_reply_err(req, p ? ENOMEM : ENOENT);
+            return;
+        }
+    } else {
+        free(prefix);
     }
     uint64_t size = 0;
     time_t mtime = ctx->mount_time;
