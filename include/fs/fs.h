@@ -46,6 +46,8 @@ struct fs_opts {
     int retries;                             /* -1: the client's default */
     unsigned part_size_mb;                   /* streamed writes: multipart part size (MiB) */
     unsigned upload_concurrency;             /* streamed writes: parts in flight per handle */
+    double listing_timeout; /* seconds a listing answers lookups after its last page */
+    unsigned acl_prefetch;  /* ACL fetch-ahead requests in flight; 0: off */
 };
 
 /* Parses argv into opts and leaves in args what libfuse must see (program name, -o options
@@ -91,9 +93,6 @@ struct fs_inode {
     struct fs_ofile *of; /* FS_K_FILE while open: the shared open-file state (ofile.h) */
 
     struct oss_buf local; /* FS_K_LOCAL content */
-
-    /* directories: the last complete listing, for lookups without a request */
-    struct fs_listing *listing;
 
     struct fs_inode *next_ino, *next_name; /* hash chains */
 };
@@ -163,6 +162,9 @@ struct fs_ctx {
     char **buckets;
     size_t nbuckets;
     double buckets_expires;
+    /* listing cache and ACL fetch-ahead store (dcache.h) */
+    struct fs_dstore *dstore;
+    struct fs_aclstore *aclstore;
 };
 
 /* Inode table; every call takes ctx->lock itself unless named _locked. */

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "fs/fs.h"
+#include "dcache.h"
 
 double fs_now(void)
 {
@@ -122,6 +122,6 @@ int fs_may_write_ctl(struct fs_ctx *ctx, fuse_req_t req)
 void fs_dir_changed_locked(struct fs_ctx *ctx, fuse_ino_t dir)
 {
     struct fs_inode *d = fs_inode_get_locked(ctx, dir);
-    if (d && d->listing)
-        d->listing->expires = 0;
+    if (d && d->kind == FS_K_DIR)
+        fs_dcache_drop_locked(ctx, d->bucket, d->key);
 }

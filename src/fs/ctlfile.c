@@ -10,6 +10,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "dcache.h"
 #include "handle.h"
 
 void fs_ctl_target(const struct fs_inode *in, struct ctl_target *t)
@@ -117,6 +118,8 @@ static int parse_and_put(struct fs_ctx *ctx, const struct fs_who *who, const str
         rc = e->put(ctx->client, t, v, &err);
         if (rc < 0)
             fs_log_oss(ctx, e->name, t->bucket, t->key, &err);
+        if (e == ctl_object_acl_entry() && t->key)
+            fs_acl_forget(ctx, t->bucket, t->key); /* the next read asks the server */
         audit(ctx, who, e, t, v, &err, 0, NULL);
         if (rc == 0) {
             fs_lastval_set(ctx, e->name, t, v);
@@ -172,7 +175,9 @@ int fs_ctl_open(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, struct 
     if (rc == 0 && acc != O_WRONLY) {
         struct oss_error err;
         oss_error_clear(&err);
-        rc = e->get(ctx->client, &t, &h->content, &err);
+        /* object ACLs come through the fetch-ahead store (aclcache.c) */
+        rc = e == ctl_object_acl_entry() ? fs_acl_get(ctx, &t, &h->content, &err)
+                                         : e->get(ctx->client, &t, &h->content, &err);
         if (rc < 0)
             fs_log_oss(ctx, e->name, bucket, key, &err);
         else
@@ -318,6 +323,8 @@ static int ctl_delete(const struct fs_who *who, struct fs_ctx *ctx, struct fs_in
         rc = e->del(ctx->client, &t, &err);
         if (rc < 0)
             fs_log_oss(ctx, e->name, bucket, key, &err);
+        if (e == ctl_object_acl_entry() && key)
+            fs_acl_forget(ctx, bucket, key);
         audit(ctx, who, e, &t, NULL, &err, 0, NULL);
         if (rc == 0)
             fs_lastval_set(ctx, e->name, &t, "");

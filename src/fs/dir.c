@@ -1,13 +1,20 @@
 /* Directory handles: a handle lists its directory once, a ListObjectsV2 page at a time as the
- * reader advances, so a directory read costs ceil(N/1000) ListObjectsV2 and streams; readdirplus
- * hands the listing's attributes to the kernel, so `ls -l` needs no HEAD. Bucket roots also show
- * the bucket control files; .acl.d shows the files of its directory as ACL files. */
+ * reader advances, so a directory read costs ceil(N/1000) ListObjectsV2 and streams: a handle
+ * keeps only the entries not yet read of the pages fetched (about one page), so memory does not
+ * grow with the directory. Each page also goes to the listing cache (dcache.c), which answers
+ * lookups and stat without HEAD. readdirplus hands the listing's attributes to the kernel, so
+ * `ls -l` needs no HEAD; past FS_PLUS_MAX_INODES inodes it hands out names only (the kernel
+ * then looks them up, from the listing cache). Bucket roots also show the bucket control
+ * files; .acl.d shows the files of its directory as ACL files and its subdirectories as their
+ * .acl.d shadows, and starts the ACL fetch-ahead; .versions shows every name with versions,
+ * deleted ones included. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
 #include "accesspoints.h"
+#include "dcache.h"
 #include "ofile.h"
 
 struct dent {
@@ -20,26 +27,23 @@ struct dent {
 };
 
 struct fs_dirh {
-    struct dent *v;
-    size_t n, cap;
+    struct dent *v; /* entries base .. base + n - 1 of the listing */
+    size_t n, cap, base;
     pthread_mutex_t lock;
     struct fs_inode dir; /* a copy: kind, ino, parent, bucket, key, is_bucket_root */
-    struct fs_lister ls; /* bucket directories: the pages fetched so far */
-    size_t consumed;     /* entries of ls already turned into dents */
+    struct fs_lister ls; /* bucket directories: the page being fetched */
+    uint64_t gen;        /* the listing cache generation this handle fills (0: none) */
     int streaming;
 };
+
+/* Readers that got this far past the window start drop what lies behind them. */
+#define DH_TRIM 512
 
 static int dh_add(struct fs_dirh *d, const char *name, enum fs_kind kind,
                   const struct ctl_entry *ce, uint64_t size, time_t mtime)
 {
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 64;
-        struct dent *v = realloc(d->v, cap * sizeof(*v));
-        if (!v)
-            return -ENOMEM;
-        d->v = v;
-        d->cap = cap;
-    }
+    if (oss_array_grow((void **)&d->v, &d->cap, d->n + 1, sizeof(*d->v)) < 0)
+        return -ENOMEM;
     char *n = strdup(name);
     if (!n)
         return -ENOMEM;
@@ -54,12 +58,28 @@ static int dh_add_ap(void *arg, const char *name, enum fs_kind kind, const struc
     return dh_add(d, name, kind, e, 0, 0);
 }
 
-static void dh_free(struct fs_dirh *d)
+/* Drops the first k entries of the window. */
+static void dh_drop(struct fs_dirh *d, size_t k)
+{
+    if (k == 0)
+        return;
+    for (size_t i = 0; i < k; i++)
+        free(d->v[i].name);
+    memmove(d->v, d->v + k, (d->n - k) * sizeof(*d->v));
+    d->n -= k;
+    d->base += k;
+}
+
+static void dh_free(struct fs_ctx *ctx, struct fs_dirh *d)
 {
     if (!d)
         return;
-    for (size_t i = 0; i < d->n; i++)
-        free(d->v[i].name);
+    if (d->gen) {
+        pthread_mutex_lock(&ctx->lock);
+        fs_dcache_end_locked(ctx, d->gen, 0); /* closed before the end: names only */
+        pthread_mutex_unlock(&ctx->lock);
+    }
+    dh_drop(d, d->n);
     free(d->v);
     fs_lister_cleanup(&d->ls);
     free(d->dir.bucket);
@@ -102,7 +122,9 @@ static int dh_convert(struct fs_ctx *ctx, struct fs_dirh *d, const struct fs_dir
     for (size_t i = from; i < n && rc == 0; i++) {
         const struct fs_dirent *de = &ents[i];
         if (dir->kind == FS_K_ACLD) {
-            if (!de->is_dir)
+            if (de->is_dir)
+                rc = dh_add(d, de->name, FS_K_ACLD, NULL, 0, ctx->mount_time);
+            else
                 rc = dh_add(d, de->name, FS_K_OBJACL, ctl_object_acl_entry(), 0, de->mtime);
             continue;
         }
@@ -122,47 +144,80 @@ static int dh_convert(struct fs_ctx *ctx, struct fs_dirh *d, const struct fs_dir
 }
 
 struct pending_add {
+    struct fs_ctx *ctx;
     struct fs_dirh *d;
-    const struct fs_listing *l;
 };
 
-/* A file being written through this mount and not uploaded yet is listed all the same. */
+/* A file being written through this mount that the complete listing lacks (not uploaded yet)
+ * is listed all the same. ctx->lock held. */
 static void add_pending(void *arg, const struct fs_inode *in)
 {
     struct pending_add *pa = arg;
-    if (!fs_listing_find(pa->l, in->name))
-        dh_add(pa->d, in->name, FS_K_FILE, NULL, in->size, in->mtime);
+    struct fs_dirh *d = pa->d;
+    struct fs_dirent found;
+    if (fs_dcache_find_locked(pa->ctx, d->dir.bucket, d->dir.key, in->name, &found, NULL) == 0)
+        dh_add(d, in->name, FS_K_FILE, NULL, in->size, in->mtime);
 }
 
-/* Fetches the next page of a streaming listing; after the last one the complete listing is
- * kept on the directory inode for lookups. Expects d->lock held, not ctx->lock. */
+/* Fetches the next page of a streaming listing into the window and the listing cache.
+ * Expects d->lock held, not ctx->lock. */
 static int dh_more(struct fs_ctx *ctx, struct fs_dirh *d)
 {
     int rc = fs_lister_next(ctx, &d->ls);
     if (rc == 0)
-        rc = dh_convert(ctx, d, d->ls.v, d->consumed, d->ls.n);
-    d->consumed = d->ls.n;
-    if (rc < 0 || !d->ls.done)
-        return rc;
-    struct fs_listing *l = NULL;
-    if (fs_lister_finish(ctx, &d->ls, &l) < 0)
-        return 0; /* the entries are listed; only the lookup cache is lost */
-    d->consumed = 0;
+        rc = dh_convert(ctx, d, d->ls.v, 0, d->ls.n);
     pthread_mutex_lock(&ctx->lock);
-    if (d->dir.kind == FS_K_DIR) {
-        struct pending_add pa = {d, l};
+    if (rc == 0)
+        fs_dcache_add_locked(ctx, d->gen, d->ls.v, d->ls.n);
+    if (rc < 0 || d->ls.done) {
+        fs_dcache_end_locked(ctx, d->gen, rc == 0);
+        d->gen = 0;
+    }
+    if (rc == 0 && d->ls.done && d->dir.kind == FS_K_DIR) {
+        struct pending_add pa = {ctx, d};
         fs_ofile_each_writing_in_locked(ctx, d->dir.ino, add_pending, &pa);
     }
-    struct fs_inode *owner =
-        fs_inode_get_locked(ctx, d->dir.kind == FS_K_ACLD ? d->dir.parent : d->dir.ino);
-    if (owner && owner->kind == FS_K_DIR) {
-        fs_listing_free(owner->listing);
-        owner->listing = l;
-        l = NULL;
-    }
     pthread_mutex_unlock(&ctx->lock);
-    fs_listing_free(l);
-    return 0;
+    fs_lister_clear(&d->ls);
+    if (rc == 0 && d->dir.kind == FS_K_ACLD)
+        fs_acl_listed(ctx, d->dir.bucket, d->dir.key);
+    return rc;
+}
+
+/* (Re)starts a streaming listing from its first entry; costs the first page. */
+static int dh_stream(struct fs_ctx *ctx, struct fs_dirh *d)
+{
+    dh_drop(d, d->n);
+    d->base = 0;
+    fs_lister_cleanup(&d->ls);
+    int rc = dh_start(ctx, d);
+    if (rc == 0)
+        rc = fs_lister_init(&d->ls, d->dir.bucket, d->dir.key);
+    pthread_mutex_lock(&ctx->lock);
+    if (d->gen)
+        fs_dcache_end_locked(ctx, d->gen, 0);
+    d->gen = rc == 0 ? fs_dcache_begin_locked(ctx, d->dir.bucket, d->dir.key) : 0;
+    pthread_mutex_unlock(&ctx->lock);
+    d->streaming = 1;
+    return rc == 0 ? dh_more(ctx, d) : rc;
+}
+
+/* Brings entry off into the window (or past the end), dropping what the reader left behind;
+ * a reader going back before the window restarts the listing. d->lock held. */
+static int dh_seek(struct fs_ctx *ctx, struct fs_dirh *d, size_t off)
+{
+    if (!d->streaming)
+        return 0;
+    int rc = off < d->base ? dh_stream(ctx, d) : 0;
+    while (rc == 0) {
+        size_t behind = off - d->base < d->n ? off - d->base : d->n;
+        if (behind >= DH_TRIM || (behind && behind == d->n))
+            dh_drop(d, behind);
+        if (off < d->base + d->n || d->ls.done)
+            break;
+        rc = dh_more(ctx, d);
+    }
+    return rc;
 }
 
 /* opendir costs the first page (so errors reach opendir); readdir fetches the rest as the
@@ -194,7 +249,7 @@ void fs_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
             rc = -ENOMEM;
     }
     pthread_mutex_unlock(&ctx->lock);
-    if (rc == 0)
+    if (rc == 0 && d->dir.kind != FS_K_DIR && d->dir.kind != FS_K_ACLD)
         rc = dh_start(ctx, d);
     if (rc == 0 && d->dir.kind == FS_K_ACCOUNT) {
         struct fs_listing *l = NULL;
@@ -212,16 +267,20 @@ void fs_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                         acl ? ctl_object_acl_entry() : NULL, acl ? 0 : l->ents[i].size,
                         l->ents[i].mtime);
         fs_listing_free(l);
+    } else if (rc == 0 && d->dir.kind == FS_K_VERSIONS) {
+        /* every name with versions, deleted ones included (versions.c) */
+        struct fs_listing *l = NULL;
+        rc = fs_list_version_names(ctx, d->dir.bucket, d->dir.key, &l);
+        for (size_t i = 0; rc == 0 && i < l->n; i++)
+            rc = dh_add(d, l->ents[i].name, FS_K_VERDIR, NULL, 0, l->ents[i].mtime);
+        fs_listing_free(l);
     } else if (rc == 0 && (d->dir.kind == FS_K_APDIR || d->dir.kind == FS_K_AP)) {
         rc = fs_ap_list(ctx, &d->dir, dh_add_ap, d); /* accesspoints.c */
     } else if (rc == 0 && (d->dir.kind == FS_K_DIR || d->dir.kind == FS_K_ACLD)) {
-        d->streaming = 1;
-        rc = fs_lister_init(&d->ls, d->dir.bucket, d->dir.key);
-        if (rc == 0)
-            rc = dh_more(ctx, d);
+        rc = dh_stream(ctx, d);
     }
     if (rc < 0) {
-        dh_free(d);
+        dh_free(ctx, d);
         fuse_reply_err(req, -rc);
         return;
     }
@@ -239,8 +298,11 @@ static char *dent_key(const struct fs_inode *dir, const struct dent *e)
     switch (e->kind) {
     case FS_K_DIR:
         return dir->kind == FS_K_ACCOUNT ? strdup("") : fs_child_key(dir->key, e->name, 1);
+    case FS_K_ACLD:
+        return fs_child_key(dir->key, e->name, 1);
     case FS_K_FILE:
     case FS_K_OBJACL:
+    case FS_K_VERDIR:
         return fs_child_key(dir->key, e->name, 0);
     default:
         return strdup("");
@@ -288,9 +350,7 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     }
     size_t used = 0;
     pthread_mutex_lock(&d->lock);
-    int rc = 0;
-    while (d->streaming && !d->ls.done && (size_t)off >= d->n && rc == 0)
-        rc = dh_more(ctx, d);
+    int rc = dh_seek(ctx, d, (size_t)off);
     if (rc < 0) {
         pthread_mutex_unlock(&d->lock);
         free(buf);
@@ -299,8 +359,8 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     }
     pthread_mutex_lock(&ctx->lock);
     struct fs_inode *dir = fs_inode_get_locked(ctx, ino);
-    for (size_t i = (size_t)off; dir && i < d->n; i++) {
-        const struct dent *e = &d->v[i];
+    for (size_t i = (size_t)off; dir && i >= d->base && i < d->base + d->n; i++) {
+        const struct dent *e = &d->v[i - d->base];
         int dot = i < 2;
         size_t need = plus ? fuse_add_direntry_plus(req, NULL, 0, e->name, NULL, 0)
                            : fuse_add_direntry(req, NULL, 0, e->name, NULL, 0);
@@ -312,6 +372,13 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
             if (dot) {
                 ep.attr.st_ino = i == 0 ? ino : dir->parent ? dir->parent : ino;
                 ep.attr.st_mode = S_IFDIR;
+            } else if (fs_inode_count_locked(ctx) >= FS_PLUS_MAX_INODES &&
+                       !fs_inode_child_locked(ctx, ino, e->name)) {
+                /* the name only (no inode): the kernel looks it up if it needs it */
+                ep.attr.st_ino = 0x100000000ull + i;
+                ep.attr.st_mode = fs_is_dir_kind(e->kind) ? S_IFDIR
+                                  : e->is_link            ? S_IFLNK
+                                                          : S_IFREG;
             } else {
                 struct fs_inode *in = dent_ref(ctx, dir, e);
                 if (!in)
@@ -324,8 +391,7 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
             memset(&st, 0, sizeof(st));
             struct fs_inode *c = dot ? NULL : fs_inode_child_locked(ctx, ino, e->name);
             st.st_ino = c ? c->ino : 0x100000000ull + i;
-            int isdir = e->kind == FS_K_DIR || e->kind == FS_K_ACLD;
-            st.st_mode = dot || isdir ? S_IFDIR : e->is_link ? S_IFLNK : S_IFREG;
+            st.st_mode = dot || fs_is_dir_kind(e->kind) ? S_IFDIR : e->is_link ? S_IFLNK : S_IFREG;
             used += fuse_add_direntry(req, buf + used, size - used, e->name, &st, i + 1);
         }
     }
@@ -353,6 +419,6 @@ void fs_op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 void fs_op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     (void)ino;
-    dh_free((struct fs_dirh *)(uintptr_t)fi->fh);
+    dh_free(fuse_req_userdata(req), (struct fs_dirh *)(uintptr_t)fi->fh);
     fuse_reply_err(req, 0);
 }

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fs/fs.h"
+#include "dcache.h"
 
 struct fs_table {
     struct fs_inode **by_ino;
@@ -53,7 +53,6 @@ static void inode_free(struct fs_inode *in)
     free(in->key);
     free(in->version_id);
     oss_buf_cleanup(&in->local);
-    fs_listing_free(in->listing);
     free(in);
 }
 
@@ -157,8 +156,6 @@ void fs_inode_unlink_locked(struct fs_ctx *ctx, struct fs_inode *in)
     in->next_name = NULL;
     free(in->name);
     in->name = NULL;
-    fs_listing_free(in->listing);
-    in->listing = NULL;
 }
 
 static struct fs_inode *inode_new(struct fs_ctx *ctx, fuse_ino_t parent, const char *name,
@@ -259,6 +256,11 @@ void fs_inode_move_locked(struct fs_ctx *ctx, struct fs_inode *in, struct fs_ino
         in->key = k;
     }
     insert_name(ctx->table, in);
+}
+
+size_t fs_inode_count_locked(struct fs_ctx *ctx)
+{
+    return ctx->table->count;
 }
 
 void fs_listing_free(struct fs_listing *l)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fs/fs.h"
+#include "dcache.h"
 
 static int ents_add(struct fs_lister *e, const char *name, size_t len, int is_dir, uint64_t size,
                     time_t mtime)
@@ -47,10 +47,16 @@ int fs_lister_init(struct fs_lister *ls, const char *bucket, const char *prefix)
     return 0;
 }
 
-void fs_lister_cleanup(struct fs_lister *ls)
+void fs_lister_clear(struct fs_lister *ls)
 {
     for (size_t i = 0; i < ls->n; i++)
         free(ls->v[i].name);
+    ls->n = 0;
+}
+
+void fs_lister_cleanup(struct fs_lister *ls)
+{
+    fs_lister_clear(ls);
     free(ls->v);
     free(ls->bucket);
     free(ls->prefix);
@@ -178,6 +184,47 @@ int fs_lister_next(struct fs_ctx *ctx, struct fs_lister *ls)
         ls->done = 1;
     }
     oss_list_page_cleanup(&pg);
+    return rc;
+}
+
+int fs_list_window(struct fs_ctx *ctx, const char *bucket, const char *prefix, const char *name)
+{
+    struct fs_lister ls;
+    size_t pl = strlen(prefix), nl = strlen(name);
+    char *after = nl ? malloc(pl + nl) : NULL;
+    int rc = after ? fs_lister_init(&ls, bucket, prefix) : -ENOMEM;
+    if (rc < 0) {
+        free(after);
+        return rc;
+    }
+    memcpy(after, prefix, pl);
+    memcpy(after + pl, name, nl - 1); /* every key from prefix+name on sorts after this */
+    after[pl + nl - 1] = 0;
+    struct oss_list_params p = {
+        .prefix = pl ? prefix : NULL, .delimiter = "/", .start_after = after, .max_keys = 1000};
+    struct oss_list_page pg = {0};
+    struct oss_error err;
+    rc = oss_list_objects_v2(ctx->client, bucket, &p, &pg, &err);
+    if (rc < 0)
+        fs_log_oss(ctx, "ListObjectsV2", bucket, after, &err);
+    else
+        rc = add_page(&ls, &pg);
+    if (rc == 0) {
+        /* the page ends at its greatest key or prefix; an untruncated one at the end */
+        const char *hi = NULL;
+        if (pg.truncated && pg.nobjects)
+            hi = pg.objects[pg.nobjects - 1].key;
+        if (pg.truncated && pg.nprefixes && (!hi || strcmp(pg.prefixes[pg.nprefixes - 1], hi) > 0))
+            hi = pg.prefixes[pg.nprefixes - 1];
+        if (!pg.truncated || hi) {
+            pthread_mutex_lock(&ctx->lock);
+            fs_dcache_window_locked(ctx, bucket, prefix, after, hi, ls.v, ls.n);
+            pthread_mutex_unlock(&ctx->lock);
+        }
+    }
+    oss_list_page_cleanup(&pg);
+    fs_lister_cleanup(&ls);
+    free(after);
     return rc;
 }
 

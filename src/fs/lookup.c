@@ -1,6 +1,7 @@
-/* Name resolution and attributes: lookup, forget, getattr and statfs. A lookup costs nothing
- * when the answer is in the inode table or a fresh listing of the parent, otherwise one
- * HeadObject for a file and one ListObjectsV2 (prefix=name/, max-keys=1) for a directory. */
+/* Name resolution and attributes: lookup, forget, getattr and statfs. A lookup or stat costs
+ * nothing when the answer is in the inode table or a fresh listing of the parent (dcache.c:
+ * listed names answer for listing_timeout after the listing's last page), otherwise usually
+ * one ListObjectsV2 (prefix=name, delimiter /, max-keys=1), see probe_name. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,14 +9,53 @@
 #include <sys/statvfs.h>
 
 #include "accesspoints.h"
-#include "fs/fs.h"
+#include "dcache.h"
 
-/* Outcome of probing the server for a name: 0 file, 1 directory, 2 symlink (HeadObject follows
- * links: its type says Symlink, or a dangling link answers SymlinkTargetNotExist; the size is
- * then the length of the target as readlink returns it, one GetSymlink), or a negative errno. */
+/* Probes a name with one ListObjectsV2 (prefix NAME, delimiter /, max-keys 1): the object NAME
+ * sorts before anything else under that prefix, so the first entry tells a file (with its size,
+ * time and type) or the directory NAME/ apart, and an answer with nothing more says the name
+ * does not exist. -EAGAIN when the answer does not tell (another name such as NAME.txt came
+ * first, or listing is refused to these credentials). Results as probe_name's. */
+static int probe_by_list(struct fs_ctx *ctx, const char *bucket, const char *key, uint64_t *size,
+                         time_t *mtime)
+{
+    char *dirkey = fs_child_key(key, "", 1);
+    if (!dirkey)
+        return -ENOMEM;
+    struct oss_list_params p = {.prefix = key, .delimiter = "/", .max_keys = 1};
+    struct oss_list_page pg = {0};
+    struct oss_error err;
+    int rc = oss_list_objects_v2(ctx->client, bucket, &p, &pg, &err);
+    if (rc == -EACCES)
+        rc = -EAGAIN;
+    else if (rc < 0)
+        fs_log_oss(ctx, "ListObjectsV2", bucket, key, &err);
+    else if (pg.nobjects && strcmp(pg.objects[0].key, key) == 0) {
+        rc = strcmp(pg.objects[0].type, "Symlink") == 0 ? 2 : 0;
+        *size = pg.objects[0].size;
+        *mtime = pg.objects[0].mtime ? pg.objects[0].mtime : *mtime;
+    } else if (pg.nprefixes && strcmp(pg.prefixes[0], dirkey) == 0)
+        rc = 1;
+    else
+        rc = pg.truncated ? -EAGAIN : -ENOENT;
+    oss_list_page_cleanup(&pg);
+    free(dirkey);
+    if (rc == 2) /* the size of a link is the length readlink returns: one GetSymlink */
+        rc = fs_link_probe(ctx, bucket, key, size);
+    return rc;
+}
+
+/* Outcome of probing the server for a name: 0 file, 1 directory, 2 symlink, or a negative
+ * errno. Usually one ListObjectsV2 (probe_by_list); when that does not tell, HeadObject and
+ * one more ListObjectsV2 (prefix NAME/, max-keys 1). HeadObject follows links: its type says
+ * Symlink, or a dangling link answers SymlinkTargetNotExist; the size is then the length of
+ * the target as readlink returns it, one GetSymlink. */
 static int probe_name(struct fs_ctx *ctx, const char *bucket, const char *key, uint64_t *size,
                       time_t *mtime)
 {
+    int lrc = probe_by_list(ctx, bucket, key, size, mtime);
+    if (lrc != -EAGAIN)
+        return lrc;
     struct oss_object_meta m = {0};
     struct oss_error err;
     int rc = oss_head_object(ctx->client, bucket, key, NULL, &m, &err);
@@ -128,6 +168,20 @@ static void lookup_bucket(fuse_req_t req, struct fs_ctx *ctx, const char *name)
     fuse_reply_entry(req, &e);
 }
 
+/* Copies the key of name in p and the bucket for use without ctx->lock, and releases it. */
+static int unlock_with_key(struct fs_ctx *ctx, const struct fs_inode *p, const char *name,
+                           char **key, char **bucket)
+{
+    *key = fs_child_key(p->key, name, 0);
+    *bucket = strdup(p->bucket);
+    pthread_mutex_unlock(&ctx->lock);
+    if (*key && *bucket)
+        return 0;
+    free(*key);
+    free(*bucket);
+    return -ENOMEM;
+}
+
 /* Replies with the editor temporary name of p when there is one (1: ctx->lock released);
  * 0 otherwise, the lock still held. */
 static int lookup_local_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p,
@@ -144,65 +198,85 @@ static int lookup_local_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_ino
     return 1;
 }
 
-/* Resolves name in a .acl.d directory: a local temporary, or the ACL file of an existing
- * object (known from the table, the listing of the real directory, or one HeadObject). */
+/* Resolves name in a .acl.d directory (the shadow of a directory D, at any depth): a local
+ * temporary, the ACL file of an object of D, or the .acl.d shadow of a subdirectory of D;
+ * known from the table, a fresh listing of D, or probe_name (usually one ListObjectsV2). */
 static void lookup_in_acld(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name)
 {
     if (lookup_local_locked(req, ctx, p, name))
         return;
-    char *key = fs_child_key(p->key, name, 0);
-    if (!key) {
-        pthread_mutex_unlock(&ctx->lock);
+    int found = -1; /* 0 file, 1 directory, as probe_name answers */
+    struct fs_dirent d;
+    int known = fs_dcache_find_locked(ctx, p->bucket, p->key, name, &d, NULL);
+    if (known >= 0)
+        found = known ? d.is_dir : -ENOENT;
+    char *key, *bucket;
+    fuse_ino_t pino = p->ino;
+    if (unlock_with_key(ctx, p, name, &key, &bucket) < 0) {
         fuse_reply_err(req, ENOMEM);
         return;
     }
-    int exists = -1;
-    struct fs_inode *dir = fs_inode_get_locked(ctx, p->parent);
-    double now = fs_now();
-    if (dir) {
-        struct fs_inode *f = fs_inode_child_locked(ctx, dir->ino, name);
-        if (f && f->kind == FS_K_FILE && (f->writers || f->attr_expires > now))
-            exists = 1;
-        else if (dir->listing && dir->listing->expires > now) {
-            const struct fs_dirent *d = fs_listing_find(dir->listing, name);
-            exists = d && !d->is_dir;
-        }
-    }
-    char *bucket = strdup(p->bucket);
-    pthread_mutex_unlock(&ctx->lock);
-    if (exists < 0 && bucket) {
+    if (found == -1) {
         uint64_t size;
-        time_t mtime;
-        int rc = probe_name(ctx, bucket, key, &size, &mtime);
-        exists = rc == 0 || rc == 2; /* a file or a symlink has an ACL */
-        if (rc < 0 && rc != -ENOENT) {
-            free(key);
-            free(bucket);
-            fuse_reply_err(req, -rc);
-            return;
-        }
+        time_t mtime = 0;
+        found = probe_name(ctx, bucket, key, &size, &mtime);
+        if (found == 2)
+            found = 0; /* a symlink object has an ACL of its own */
     }
     free(bucket);
-    if (!exists) {
+    if (found < 0) {
         free(key);
-        fs_reply_negative(req, ctx);
+        if (found == -ENOENT)
+            fs_reply_negative(req, ctx);
+        else
+            fuse_reply_err(req, -found);
         return;
     }
+    if (found == 1) {
+        char *dk = fs_child_key(key, "", 1);
+        free(key);
+        key = dk;
+    }
     pthread_mutex_lock(&ctx->lock);
-    p = fs_inode_get_locked(ctx, p->ino);
+    p = fs_inode_get_locked(ctx, pino);
     struct fs_inode *in =
-        p ? fs_inode_ref_child_locked(ctx, p, name, FS_K_OBJACL, p->bucket, key) : NULL;
+        p && key ? fs_inode_ref_child_locked(ctx, p, name, found ? FS_K_ACLD : FS_K_OBJACL,
+                                             p->bucket, key)
+                 : NULL;
     free(key);
     if (!in) {
         pthread_mutex_unlock(&ctx->lock);
         fuse_reply_err(req, p ? ENOMEM : ENOENT);
         return;
     }
-    in->entry = ctl_object_acl_entry();
+    if (!found)
+        in->entry = ctl_object_acl_entry();
     struct fuse_entry_param e;
     fs_make_entry(ctx, in, &e);
     pthread_mutex_unlock(&ctx->lock);
     fuse_reply_entry(req, &e);
+}
+
+/* Replies to a lookup in p from a listing: known 1 (d describes name) or 0 (absent). Expects
+ * ctx->lock held; releases it. */
+static void reply_listed_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p,
+                                const char *name, int known, const struct fs_dirent *d)
+{
+    char *key = known ? fs_child_key(p->key, name, d->is_dir) : NULL;
+    if (!known || !key) {
+        pthread_mutex_unlock(&ctx->lock);
+        if (known)
+            fuse_reply_err(req, ENOMEM);
+        else
+            fs_reply_negative(req, ctx);
+        return;
+    }
+    fs_reply_child_locked(req, ctx, p, name, d->is_dir ? FS_K_DIR : FS_K_FILE, key,
+                          d->is_dir    ? 0
+                          : d->is_link ? 2
+                                       : 1,
+                          d->size, d->mtime ? d->mtime : ctx->mount_time);
+    free(key);
 }
 
 /* Replies with the control file ce of directory p (a bucket root, or the account root whose
@@ -243,7 +317,8 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
     }
     double now = fs_now();
     struct fs_inode *c = fs_inode_child_locked(ctx, p->ino, name);
-    if (c && (c->kind == FS_K_LOCAL || c->writers > 0 || c->attr_expires > now)) {
+    if (c && (c->kind == FS_K_LOCAL || c->writers > 0 || c->attr_expires > now ||
+              (c->kind == FS_K_DIR && fs_dcache_nonempty_locked(ctx, c->bucket, c->key)))) {
         c->nlookup++;
         struct fuse_entry_param e;
         fs_make_entry(ctx, c, &e);
@@ -256,33 +331,40 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
         fs_reply_negative(req, ctx);
         return;
     }
-    if (p->listing && p->listing->expires > now) {
-        const struct fs_dirent *d = fs_listing_find(p->listing, name);
-        if (!d) {
-            pthread_mutex_unlock(&ctx->lock);
-            fs_reply_negative(req, ctx);
-            return;
-        }
-        char *key = fs_child_key(p->key, name, d->is_dir);
-        if (!key) {
-            pthread_mutex_unlock(&ctx->lock);
-            fuse_reply_err(req, ENOMEM);
-            return;
-        }
-        fs_reply_child_locked(req, ctx, p, name, d->is_dir ? FS_K_DIR : FS_K_FILE, key,
-                              d->is_link ? 2 : 1, d->size, d->mtime);
-        free(key);
+    struct fs_dirent d;
+    int known = fs_dcache_find_locked(ctx, p->bucket, p->key, name, &d, NULL);
+    if (known >= 0) {
+        reply_listed_locked(req, ctx, p, name, known, &d);
         return;
     }
-    char *key = fs_child_key(p->key, name, 0);
-    char *bucket = strdup(p->bucket);
+    int capped = fs_dcache_capped_locked(ctx, p->bucket, p->key);
+    char *key, *bucket, *prefix = capped ? strdup(p->key) : NULL;
     fuse_ino_t pino = p->ino;
-    pthread_mutex_unlock(&ctx->lock);
-    if (!key || !bucket) {
-        free(key);
-        free(bucket);
+    if (unlock_with_key(ctx, p, name, &key, &bucket) < 0) {
+        free(prefix);
         fuse_reply_err(req, ENOMEM);
         return;
+    }
+    if (prefix && fs_list_window(ctx, bucket, prefix, name) == 0) {
+        /* a listing too long to keep: the page from name on answers this name and the next */
+        free(prefix);
+        free(key);
+        free(bucket);
+        pthread_mutex_lock(&ctx->lock);
+        p = fs_inode_get_locked(ctx, pino);
+        known = p ? fs_dcache_find_locked(ctx, p->bucket, p->key, name, &d, NULL) : -1;
+        if (known >= 0) {
+            reply_listed_locked(req, ctx, p, name, known, &d);
+            return;
+        }
+        if (!p || unlock_with_key(ctx, p, name, &key, &bucket) < 0) {
+            if (p)
+                pthread_mutex_unlock(&ctx->lock);
+            fuse_reply_err(req, p ? ENOMEM : ENOENT);
+            return;
+        }
+    } else {
+        free(prefix);
     }
     uint64_t size = 0;
     time_t mtime = ctx->mount_time;
@@ -382,7 +464,27 @@ void fs_op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *f
     fuse_reply_none(req);
 }
 
-/* Answers from the attribute cache; an object whose attributes expired costs one HeadObject. */
+/* Refreshes the expired attributes of a file from a fresh listing of its directory; 1 when
+ * the listing knew it. ctx->lock held. */
+static int attrs_from_listing(struct fs_ctx *ctx, struct fs_inode *in)
+{
+    const char *slash = strrchr(in->key, '/');
+    size_t pl = slash ? (size_t)(slash - in->key) + 1 : 0;
+    char *prefix = strndup(in->key, pl);
+    struct fs_dirent d;
+    int known =
+        prefix ? fs_dcache_find_locked(ctx, in->bucket, prefix, in->key + pl, &d, NULL) : -1;
+    free(prefix);
+    if (known != 1 || d.is_dir || d.is_link != in->is_link)
+        return 0;
+    in->size = d.size;
+    in->mtime = d.mtime ? d.mtime : ctx->mount_time;
+    in->attr_expires = fs_now() + ctx->opts.attr_timeout;
+    return 1;
+}
+
+/* Answers from the attribute cache or a fresh listing; an object whose attributes expired
+ * otherwise costs one HeadObject. */
 void fs_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     (void)fi;
@@ -395,8 +497,11 @@ void fs_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         fuse_reply_err(req, ENOENT);
         return;
     }
-    if (in->kind == FS_K_FILE && in->writers == 0 && in->attr_expires <= fs_now() && in->name &&
-        !in->is_link) { /* HeadObject would describe a link's target */
+    int expired =
+        in->kind == FS_K_FILE && in->writers == 0 && in->attr_expires <= fs_now() && in->name;
+    if (expired && !in->version_id && attrs_from_listing(ctx, in))
+        expired = 0;
+    if (expired && !in->is_link) { /* HeadObject would describe a link's target */
         char *bucket = strdup(in->bucket), *key = strdup(in->key);
         char *vid = in->version_id ? strdup(in->version_id) : NULL;
         pthread_mutex_unlock(&ctx->lock);

@@ -13,7 +13,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "fs/fs.h"
+#include "dcache.h"
 #include "oss/credentials.h"
 
 static void fs_init(void *userdata, struct fuse_conn_info *conn)
@@ -304,6 +304,8 @@ int main(int argc, char **argv)
         add_mount_args(&ctx, &args);
         ret = run(&ctx, &args);
     }
+    fs_acl_stop(&ctx);
+    fs_dcache_free(&ctx);
     fs_stage_dir_remove(&ctx);
     fs_table_free(ctx.table);
     free(ctx.mount_abs);

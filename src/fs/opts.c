@@ -28,6 +28,8 @@ enum {
     KEY_RETRIES,
     KEY_PART_SIZE,
     KEY_UPLOAD_CONCURRENCY,
+    KEY_LISTING_TIMEOUT,
+    KEY_ACL_PREFETCH,
     KEY_IGNORE,
 };
 
@@ -60,6 +62,8 @@ static const struct fuse_opt specs[] = {
     FUSE_OPT_KEY("retries=", KEY_RETRIES),
     FUSE_OPT_KEY("part_size=", KEY_PART_SIZE),
     FUSE_OPT_KEY("upload_concurrency=", KEY_UPLOAD_CONCURRENCY),
+    FUSE_OPT_KEY("listing_timeout=", KEY_LISTING_TIMEOUT),
+    FUSE_OPT_KEY("acl_prefetch=", KEY_ACL_PREFETCH),
     FUSE_OPT_KEY("ro", KEY_RO),
     FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
     FUSE_OPT_KEY("-f", KEY_FOREGROUND),
@@ -154,6 +158,7 @@ static int proc(void *data, const char *arg, int key, struct fuse_args *outargs)
         }
         return 0;
     case KEY_ATTR_TIMEOUT:
+    case KEY_LISTING_TIMEOUT:
     case KEY_CONNECT_TIMEOUT:
     case KEY_REQUEST_TIMEOUT: {
         char *end;
@@ -163,6 +168,7 @@ static int proc(void *data, const char *arg, int key, struct fuse_args *outargs)
             ps->bad = 1;
         }
         *(key == KEY_ATTR_TIMEOUT      ? &o->attr_timeout
+          : key == KEY_LISTING_TIMEOUT ? &o->listing_timeout
           : key == KEY_CONNECT_TIMEOUT ? &o->connect_timeout
                                        : &o->request_timeout) = v;
         return 0;
@@ -184,6 +190,15 @@ static int proc(void *data, const char *arg, int key, struct fuse_args *outargs)
             ps->bad = 1;
         }
         *(key == KEY_PART_SIZE ? &o->part_size_mb : &o->upload_concurrency) = n;
+        return 0;
+    }
+    case KEY_ACL_PREFETCH: {
+        unsigned n;
+        if (parse_uint(val, 10, &n) < 0 || n > 256) {
+            fprintf(stderr, "osspermfs: bad value in -o %s (0 to 256)\n", arg);
+            ps->bad = 1;
+        }
+        o->acl_prefetch = n;
         return 0;
     }
     case KEY_IGNORE:
@@ -237,9 +252,15 @@ int fs_opts_parse(int argc, char **argv, struct fs_opts *o, struct fuse_args *ar
     ps.o.retries = -1;
     ps.o.part_size_mb = 8;
     ps.o.upload_concurrency = 4;
+    ps.o.listing_timeout = -1;
+    ps.o.acl_prefetch = 32;
     *args = (struct fuse_args)FUSE_ARGS_INIT(argc, argv);
     int prc = fuse_opt_parse(args, &ps, specs, proc);
     *o = ps.o;
+    /* Listings answer lookups for 10 s (or attr_timeout when longer); attr_timeout=0 alone
+     * turns that off too (docs/decisions.md). */
+    if (o->listing_timeout < 0)
+        o->listing_timeout = o->attr_timeout <= 0 ? 0 : o->attr_timeout > 10 ? o->attr_timeout : 10;
     if (prc < 0) {
         free(ps.pos[0]);
         free(ps.pos[1]);
@@ -303,6 +324,9 @@ void fs_opts_usage(const char *prog)
            "  -o uid=N,gid=N        owner of every file (default: the mounting user)\n"
            "  -o umask=MMM          octal mask for the modes 0777/0666 (default 022)\n"
            "  -o attr_timeout=SEC   attribute and listing cache time (default 1)\n"
+           "  -o listing_timeout=SEC  names and attributes of a listing answer lookups for\n"
+           "                        SEC after its last page (default 10, 0 when attr_timeout=0)\n"
+           "  -o acl_prefetch=N     ACL fetch-ahead requests at once (default 32, 0: off)\n"
            "  -o connect_timeout=SEC, request_timeout=SEC, retries=N\n"
            "                        transport limits (defaults 10 s, 120 s, 3 retries)\n"
            "  -o part_size=MIB      multipart part size of streamed writes (default 8)\n"

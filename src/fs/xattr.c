@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/xattr.h>
 
-#include "fs/fs.h"
+#include "dcache.h"
 
 #define XA_ACL "user.oss.acl"
 
@@ -62,7 +62,8 @@ static int get_value(struct fs_ctx *ctx, fuse_ino_t ino, const char *name, struc
     struct ctl_target t;
     fs_ctl_target(&stub, &t);
     if (strcmp(name, XA_ACL) == 0) {
-        rc = stub.entry->get(ctx->client, &t, out, &err);
+        rc = stub.kind == FS_K_OBJACL ? fs_acl_get(ctx, &t, out, &err) /* fetch-ahead store */
+                                      : stub.entry->get(ctx->client, &t, out, &err);
         if (rc < 0)
             fs_log_oss(ctx, "GetACL", stub.bucket, t.key, &err);
         while (rc == 0 && out->len && (out->data[out->len - 1] == '\n'))

@@ -592,3 +592,12 @@ srv_versions() {
         tr -d '\n' | grep -o '<Version>.*</Version>' | sed 's:</Version>:&\n:g' |
         grep "<Key>$2</Key>" | xml_values VersionId
 }
+
+# srv_seed BUCKET [--public-every K] PREFIX:COUNT...: many small objects through ali-oss
+# (tests/tools/seed.js), named PREFIX/obj-NNNNN.dat.
+srv_seed() {
+    local b=$1 ak sk
+    shift
+    creds_of "${SRV_USER:-alice}" ak sk
+    EMU_URL=$EMU_URL AK=$ak SK=$sk BUCKET=$b node "$REPO/tests/tools/seed.js" "$@"
+}

@@ -9,30 +9,13 @@ B=listbkt
 N=2500
 srv_mkbucket $B || die "cannot create bucket"
 
-# Seed N objects with the official SDK (independent of the code under test), 32 at a time.
-cat >"$T/seed.js" <<'JS'
-const OSS = require(require.resolve('ali-oss', { paths: [process.env.CONF_DIR] }));
-const c = new OSS({ endpoint: process.env.EMU_URL, accessKeyId: process.env.AK,
-  accessKeySecret: process.env.SK, region: 'oss-cn-hangzhou', bucket: process.env.BUCKET });
-const n = Number(process.env.N);
-let next = 0;
-async function worker() {
-  while (next < n) {
-    const i = next++;
-    const name = 'obj-' + String(i).padStart(5, '0') + '.dat';
-    await c.put(name, Buffer.alloc(i % 97, 'x'));
-  }
-}
-Promise.all(Array.from({ length: 32 }, worker)).then(() => process.exit(0),
-  (e) => { console.error(e.code || e.message); process.exit(1); });
-JS
-CONF_DIR="$REPO/tests/conformance" EMU_URL=$EMU_URL AK=$ALICE_AK SK=$ALICE_SK BUCKET=$B N=$N \
-    node "$T/seed.js" || die "seeding failed"
+# Seed N objects with the official SDK (independent of the code under test).
+srv_seed $B ":$N" || die "seeding failed"
 expect_eq "seeded $N objects" $N "$(srv_keys $B | wc -l)"
 
 M="$T/mnt"
 logmark
-fs_mount -o attr_timeout=3 "$M" $B || die "mount"
+fs_mount -o attr_timeout=3,listing_timeout=3 "$M" $B || die "mount"
 expect_count "bucket mount: one ListObjectsV2" 1 ListObjectsV2
 expect_eq "bucket mount: one request in all" 1 "$(log_since | wc -l)"
 
@@ -57,8 +40,8 @@ expect_eq "a name missing from a fresh listing costs nothing" 0 "$(log_since | w
 sleep 3.2 # the listing and attributes expire (attr_timeout=3)
 logmark
 expect_eq "size after expiry" 5 "$(stat -c %s "$M/obj-00005.dat")"
-expect_count "stat after expiry: one HeadObject" 1 HeadObject
-expect_count "stat after expiry: no listing" 0 ListObjectsV2
+expect_eq "stat after expiry: one request (the name looked up again)" 1 "$(log_since | wc -l)"
+expect_count "stat after expiry: no HeadObject (ListObjectsV2 of the name)" 0 HeadObject
 
 logmark
 cat "$M/.acl" >/dev/null
@@ -71,6 +54,18 @@ expect_count "cat .acl again: fresh, one more GetBucketAcl" 1 GetBucketAcl
 logmark
 head -c 4 "$M/obj-00050.dat" >/dev/null
 expect_count "reading a small object: one GetObject" 1 GetObject
+
+# A directory handle keeps only the page being read: going back (rewinddir, or seekdir to an
+# entry already dropped) restarts the listing and still yields every entry once.
+ALL=$(ls -a "$M" | wc -l)
+logmark
+out=$(perl -e 'opendir(my $d, $ARGV[0]) or die; my $n = 0; $n++ while $n < 1500 && readdir($d);
+    my $pos = telldir($d); rewinddir($d); my @all = readdir($d); seekdir($d, $pos);
+    my @rest = readdir($d); my %u; $u{$_}++ for @all;
+    print scalar(@all), " ", scalar(keys %u), " ", scalar(@rest), "\n"' "$M")
+expect_eq "rewinddir after 1500 entries: every entry once, seekdir back works" \
+    "$ALL $ALL $((ALL - 1500))" "$out"
+expect_count "rewinddir: 2 pages, 3 after rewinddir, 3 after seekdir back" 8 ListObjectsV2
 
 fs_unmount "$M"
 

@@ -82,13 +82,14 @@ expect_eq "find -type l finds the links" "$T/m2/a/b/rel $T/m2/a/b/up $T/m2/a/oth
     "$(find "$T/m2/a" -type l | sort | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "stat -L follows the link" 7 "$(stat -L -c %s "$T/m2/abs")"
 
-# looked up by name (no listing): HeadObject says Symlink, one GetSymlink gives the size
+# looked up by name (no listing): one ListObjectsV2 says Symlink, one GetSymlink gives the size
 expect_ok "ln -s to a missing key" "ln -s nowhere '$M/dangling'"
 fs_mount -o attr_timeout=300 "$T/m3" "$B" || die "third mount failed"
 logmark
 expect_eq "size of a link looked up by name: the length readlink returns" 12 \
     "$(stat -c %s "$T/m3/abs")"
-expect_count "lookup of a link: one HeadObject" 1 HeadObject
+expect_count "lookup of a link: one ListObjectsV2" 1 ListObjectsV2
+expect_count "lookup of a link: no HeadObject" 0 HeadObject
 expect_count "and one GetSymlink" 1 GetSymlink
 expect_eq "a dangling link looked up by name is a link" "symbolic link" \
     "$(stat -c %F "$T/m3/dangling" 2>&1)"
