@@ -179,6 +179,27 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     fuse_reply_buf(req, pattern + (size_t)((uint64_t)off % PATTERN_LEN), size);
 }
 
+/* A filesystem with extended attributes, as osspermfs is: the kernel then asks for
+ * security.selinux and system.posix_acl_* of every file `ls -l` shows (answering ENOSYS would
+ * turn xattrs off for the whole mount, which osspermfs cannot do), so the ceiling pays the same
+ * round trips, answered at once. */
+static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
+{
+    (void)ino;
+    (void)name;
+    (void)size;
+    fuse_reply_err(req, ENODATA);
+}
+
+static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
+{
+    (void)ino;
+    if (size == 0)
+        fuse_reply_xattr(req, 0);
+    else
+        fuse_reply_buf(req, NULL, 0);
+}
+
 static const struct fuse_lowlevel_ops ops = {
     .init = op_init,
     .lookup = op_lookup,
@@ -186,6 +207,8 @@ static const struct fuse_lowlevel_ops ops = {
     .readdir = op_readdir,
     .readdirplus = op_readdirplus,
     .read = op_read,
+    .getxattr = op_getxattr,
+    .listxattr = op_listxattr,
 };
 
 int main(int argc, char **argv)
