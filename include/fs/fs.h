@@ -45,6 +45,7 @@ struct fs_opts {
     int retries;                             /* -1: the client's default */
     unsigned part_size_mb;                   /* streamed writes: multipart part size (MiB) */
     unsigned upload_concurrency;             /* streamed writes: parts in flight per handle */
+    int posix_meta; /* modes, owners and times per object, in ossfs 1.x headers (posix.h) */
 };
 
 /* Parses argv into opts and leaves in args what libfuse must see (program name, -o options
@@ -86,6 +87,7 @@ struct fs_inode {
     double attr_expires;
     unsigned writers; /* open write handles: while >0 attributes are authoritative */
     struct fs_ofile *of; /* FS_K_FILE while open: the shared open-file state (ofile.h) */
+    struct fs_pmeta *pmeta; /* posix_meta: the object's mode, owner and times (posix.h) */
 
     struct oss_buf local; /* FS_K_LOCAL content */
 

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "fs/fs.h"
+#include "posix.h"
 
 double fs_now(void)
 {
@@ -76,6 +76,7 @@ void fs_fill_stat(struct fs_ctx *ctx, const struct fs_inode *in, struct stat *st
         st->st_size = 0;
         break;
     }
+    fs_pmeta_apply(ctx, in, st);
     if (o->ro)
         st->st_mode &= ~0222;
     st->st_blocks = (st->st_size + 511) / 512;

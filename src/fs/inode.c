@@ -54,6 +54,7 @@ static void inode_free(struct fs_inode *in)
     free(in->version_id);
     oss_buf_cleanup(&in->local);
     fs_listing_free(in->listing);
+    free(in->pmeta);
     free(in);
 }
 

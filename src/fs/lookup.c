@@ -7,13 +7,13 @@
 #include <syslog.h>
 #include <sys/statvfs.h>
 
-#include "fs/fs.h"
+#include "posix.h"
 
 /* Outcome of probing the server for a name: 0 file, 1 directory, 2 symlink (HeadObject follows
  * links: its type says Symlink, or a dangling link answers SymlinkTargetNotExist; the size is
  * then the length of the target as readlink returns it, one GetSymlink), or a negative errno. */
 static int probe_name(struct fs_ctx *ctx, const char *bucket, const char *key, uint64_t *size,
-                      time_t *mtime)
+                      time_t *mtime, struct fs_pmeta *pm)
 {
     struct oss_object_meta m = {0};
     struct oss_error err;
@@ -27,6 +27,8 @@ static int probe_name(struct fs_ctx *ctx, const char *bucket, const char *key, u
     if (rc == 0) {
         *size = m.size;
         *mtime = m.mtime;
+        if (pm)
+            fs_pmeta_parse(&m, pm);
         oss_object_meta_cleanup(&m);
         return 0;
     }
@@ -60,9 +62,23 @@ void fs_reply_negative(fuse_req_t req, struct fs_ctx *ctx)
 
 /* Takes a reference on (parent, name) as kind and replies with it. Expects ctx->lock held;
  * releases it. */
+static void reply_child_pm_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p,
+                                  const char *name, enum fs_kind kind, const char *key,
+                                  int have_attrs, uint64_t size, time_t mtime,
+                                  const struct fs_pmeta *pm);
+
 void fs_reply_child_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name,
                            enum fs_kind kind, const char *key, int have_attrs, uint64_t size,
                            time_t mtime)
+{
+    reply_child_pm_locked(req, ctx, p, name, kind, key, have_attrs, size, mtime, NULL);
+}
+
+/* The same, keeping the POSIX metadata pm (NULL: none) a HeadObject brought. */
+static void reply_child_pm_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p,
+                                  const char *name, enum fs_kind kind, const char *key,
+                                  int have_attrs, uint64_t size, time_t mtime,
+                                  const struct fs_pmeta *pm)
 {
     struct fs_inode *in = fs_inode_ref_child_locked(ctx, p, name, kind, p->bucket, key);
     if (!in) {
@@ -75,6 +91,8 @@ void fs_reply_child_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *
         in->size = size;
         in->mtime = mtime;
         in->attr_expires = fs_now() + ctx->opts.attr_timeout;
+        if (pm)
+            fs_pmeta_store_locked(in, pm);
     }
     struct fuse_entry_param e;
     fs_make_entry(ctx, in, &e);
@@ -163,7 +181,7 @@ static void lookup_in_acld(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *
     if (exists < 0 && bucket) {
         uint64_t size;
         time_t mtime;
-        int rc = probe_name(ctx, bucket, key, &size, &mtime);
+        int rc = probe_name(ctx, bucket, key, &size, &mtime, NULL);
         exists = rc == 0 || rc == 2; /* a file or a symlink has an ACL */
         if (rc < 0 && rc != -ENOENT) {
             free(key);
@@ -233,8 +251,11 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
         fs_reply_negative(req, ctx);
         return;
     }
-    if (p->listing && p->listing->expires > now) {
-        const struct fs_dirent *d = fs_listing_find(p->listing, name);
+    const struct fs_dirent *d =
+        p->listing && p->listing->expires > now ? fs_listing_find(p->listing, name) : NULL;
+    /* posix_meta: a listed file's mode and owner come from its HeadObject below */
+    int listed = !(ctx->opts.posix_meta && d && !d->is_dir && !d->is_link);
+    if (listed && p->listing && p->listing->expires > now) {
         if (!d) {
             pthread_mutex_unlock(&ctx->lock);
             fs_reply_negative(req, ctx);
@@ -263,7 +284,8 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
     }
     uint64_t size = 0;
     time_t mtime = ctx->mount_time;
-    int rc = probe_name(ctx, bucket, key, &size, &mtime);
+    struct fs_pmeta pm = {0};
+    int rc = probe_name(ctx, bucket, key, &size, &mtime, ctx->opts.posix_meta ? &pm : NULL);
     free(bucket);
     if (rc < 0) {
         free(key);
@@ -287,8 +309,8 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
         return;
     }
     int attrs = rc == 2 ? 2 : rc == 0; /* a symlink's, a file's, or none for a directory */
-    fs_reply_child_locked(req, ctx, p, name, rc == 1 ? FS_K_DIR : FS_K_FILE, key, attrs, size,
-                          mtime);
+    reply_child_pm_locked(req, ctx, p, name, rc == 1 ? FS_K_DIR : FS_K_FILE, key, attrs, size,
+                          mtime, rc == 0 && ctx->opts.posix_meta ? &pm : NULL);
     free(key);
 }
 
@@ -380,6 +402,10 @@ void fs_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
             in->size = m.size;
             in->mtime = m.mtime;
             in->attr_expires = fs_now() + ctx->opts.attr_timeout;
+            struct fs_pmeta pm;
+            fs_pmeta_parse(&m, &pm);
+            if (ctx->opts.posix_meta)
+                fs_pmeta_store_locked(in, &pm);
         }
         oss_object_meta_cleanup(&m);
         if (rc < 0 || !in) {
