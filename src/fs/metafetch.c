@@ -9,7 +9,7 @@
 
 #include "posix.h"
 
-#define METAFETCH_THREADS 16
+#define METAFETCH_THREADS 64
 
 struct metafetch {
     struct fs_ctx *ctx;
