@@ -18,6 +18,10 @@
 
 static void objh_free(struct fs_objh *h)
 {
+    /* A read replies before it lets go of h->lock (its reply points into the prefetcher's
+     * buffers): the kernel may close the file in between, so wait for that read to finish. */
+    pthread_mutex_lock(&h->lock);
+    pthread_mutex_unlock(&h->lock);
     fs_prefetch_free(h->pf);
     free(h->pf_key);
     free(h->version_id);
