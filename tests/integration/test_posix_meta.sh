@@ -49,6 +49,21 @@ dd if=/dev/urandom of="$T/big" bs=1M count=9 status=none
 cp "$T/big" "$M/big.bin"
 expect_eq "a streamed (multipart) upload carries them too" "33188 0 0 mtime ctime atime" \
     "$(meta6 big.bin)"
+chmod 0700 "$T/big"
+touch -d '2003-03-03 00:00:00' "$T/big"
+printf 'small' >"$T/small"
+chmod 0750 "$T/small"
+touch -d '2004-04-04 00:00:00' "$T/small"
+logmark
+expect_ok "cp -p of a small file (mode and times set before close)" "cp -p '$T/small' '$M/smallp'"
+expect_count "cp -p of a small file is one PutObject" 1 PutObject
+expect_count "and no CopyObject: the upload carries the mode and times" 0 CopyObject
+expect_eq "server: cp -p kept mode and mtime" "33256 1081036800" \
+    "$(hdr smallp x-oss-meta-mode) $(hdr smallp x-oss-meta-mtime)"
+expect_ok "cp -p of a streamed file (its upload started before fchmod)" "cp -p '$T/big' '$M/bigp.bin'"
+expect_eq "server: the mode and mtime were stored after the upload" "33216 1046649600" \
+    "$(hdr bigp.bin x-oss-meta-mode) $(hdr bigp.bin x-oss-meta-mtime)"
+expect_eq "stat agrees" "700 1046649600" "$(stat -c '%a %Y' "$M/bigp.bin")"
 
 # ---- chmod / chown / touch -d keep everything else of the object
 printf '#!/bin/sh\necho deployed\n' >"$T/deploy.sh"
