@@ -115,6 +115,22 @@ expect_eq "after all that: ACL, tags, metadata, bytes still there" \
     "$(srv_object_acl $B deploy.sh)|$(osscli get-object-tagging $B deploy.sh | tr '\n' ' ' |
         sed 's/ $//')|$(hdr deploy.sh x-oss-meta-color)|$(hdr deploy.sh etag)"
 
+# ---- ossemu's CopyObject applies the tagging directive whatever the metadata directive (OSS)
+osscli --tagging 'a=1' put-object $B tagcopy "$T/deploy.sh" >/dev/null
+oss_req alice PUT "/$B/tagcopy2" "x-oss-copy-source: /$B/tagcopy" \
+    "x-oss-metadata-directive: REPLACE" "x-oss-meta-k: v" >/dev/null
+expect_eq "CopyObject REPLACE without a tagging directive copies the tags" "a=1" \
+    "$(osscli get-object-tagging $B tagcopy2)"
+oss_req alice PUT "/$B/tagcopy3" "x-oss-copy-source: /$B/tagcopy" \
+    "x-oss-tagging-directive: Replace" >/dev/null
+expect_eq "CopyObject COPY with tagging directive Replace and no x-oss-tagging: no tags" "" \
+    "$(osscli get-object-tagging $B tagcopy3)"
+rc=0
+oss_req alice PUT "/$B/tagcopy4" "x-oss-copy-source: /$B/tagcopy" \
+    "x-oss-tagging-directive: Keep" >/dev/null 2>"$T/err" || rc=$?
+expect_eq "an unknown tagging directive is 400 InvalidArgument" "2 1" \
+    "$rc $(grep -c InvalidArgument "$T/err")"
+
 # ---- objects written by ossfs 1.x (or anyone using its headers)
 printf 'data' >"$T/o"
 osscli --meta mode=33256 --meta uid=1001 --meta gid=1002 --meta mtime=1600000000 \
