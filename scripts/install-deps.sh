@@ -5,7 +5,7 @@
 set -eu
 pkgs="build-essential cmake pkg-config git fuse3 libfuse3-dev libcurl4-openssl-dev libssl-dev
 libxml2-dev libmicrohttpd-dev libsqlite3-dev libjansson-dev libcmocka-dev curl
-attr vim sed python3 jq openssl util-linux lintian"
+attr vim sed python3 jq openssl util-linux lintian rsync"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -48,6 +48,7 @@ struct fs_opts {
     unsigned upload_concurrency;             /* streamed writes: parts in flight per handle */
     double listing_timeout; /* seconds a listing answers lookups after its last page */
     unsigned acl_prefetch;  /* ACL fetch-ahead requests in flight; 0: off */
+    int posix_meta; /* modes, owners and times per object, in ossfs 1.x headers (posix.h) */
 };
 
 /* Parses argv into opts and leaves in args what libfuse must see (program name, -o options
@@ -91,6 +92,7 @@ struct fs_inode {
     double attr_expires;
     unsigned writers; /* open write handles: while >0 attributes are authoritative */
     struct fs_ofile *of; /* FS_K_FILE while open: the shared open-file state (ofile.h) */
+    struct fs_pmeta *pmeta; /* posix_meta: the object's mode, owner and times (posix.h) */
 
     struct oss_buf local; /* FS_K_LOCAL content */
 

@@ -263,7 +263,8 @@ struct oss_part {
     uint64_t crc64; /* CRC-64/XZ of the part's bytes (computed here, checked against OSS) */
     uint64_t size;
 };
-/* InitiateMultipartUpload; opts (may be NULL) become the final object's attributes. Fills
+/* InitiateMultipartUpload; opts (may be NULL; content type, x-oss-meta-*, forbid_overwrite,
+ * no ACL: -EINVAL) become the final object's attributes. Fills
  * upload_id (NUL-terminated). -EIO when the answer has no usable UploadId. */
 int oss_initiate_multipart(struct oss_client *c, const char *bucket, const char *key,
                            const struct oss_put_opts *opts, char upload_id[128],
@@ -351,6 +352,10 @@ struct oss_object_headers {
     char *content_disposition;
     char *content_encoding;
     char *expires;
+    char *storage_class;  /* x-oss-storage-class */
+    char *sse;            /* x-oss-server-side-encryption (AES256, KMS, SM4) */
+    char *sse_key_id;     /* x-oss-server-side-encryption-key-id */
+    char *sse_data;       /* x-oss-server-side-data-encryption */
     unsigned tagging_count; /* x-oss-tagging-count */
 };
 void oss_object_headers_cleanup(struct oss_object_headers *h);
@@ -364,11 +369,14 @@ struct oss_meta_rewrite {
     const struct oss_object_headers *std; /* kept standard headers (Content-Type...) or NULL */
     const char *object_acl;               /* x-oss-object-acl to keep, NULL: default */
     const char *tagging;                  /* tags to keep (x-oss-tagging form) or NULL: none */
+    int keep_tags;                        /* tagging directive Copy: the object keeps its tags
+                                           * (tagging is then ignored) */
     const struct oss_meta_pair *meta;     /* the complete user metadata */
     size_t nmeta;
 };
 /* CopyObject of key onto itself with x-oss-metadata-directive REPLACE (and the tagging
- * directive Replace) carrying o's complete header set. Names must be letters, digits and
+ * directive Replace, or Copy with keep_tags) carrying o's complete header set; the storage
+ * class and server-side encryption of std are sent as they are. Names must be letters, digits and
  * '-', values printable ASCII, total at most 8 KB: -EINVAL otherwise, nothing sent. */
 int oss_set_object_meta(struct oss_client *c, const char *bucket, const char *key,
                         const struct oss_meta_rewrite *o, struct oss_error *err);

@@ -11,9 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "oss/codec.h"
 #include "op_perm.h"
 #include "op_priv.h"
+#include "op_setting.h"
 
 #define MAX_CROSS_BUCKET_COPY (1ULL * 1024 * 1024 * 1024)
 
@@ -173,9 +176,44 @@ void emu_op_source_close(struct emu_op_source *src)
     src->bucket = src->key = src->version = NULL;
 }
 
+/* The tags of the copy follow x-oss-tagging-directive alone, whatever the metadata directive:
+ * Copy (the default) keeps the source's tag set, Replace takes the request's x-oss-tagging (none
+ * when absent). Rewrites the stored headers JSON *headers (op_object_tagging.c keeps the tag
+ * set in its member "x-emu-tagging"); on failure *headers is freed and NULL. */
+static void copy_tags(char **headers, const struct emu_req *req, const char *src_headers,
+                      int replace_tags)
+{
+    json_t *h = *headers ? json_loads(*headers, 0, NULL) : NULL;
+    free(*headers);
+    *headers = NULL;
+    if (!json_is_object(h)) {
+        json_decref(h);
+        return;
+    }
+    json_object_del(h, "x-emu-tagging");
+    if (replace_tags) {
+        const char *tagging = emu_req_header(req, "x-oss-tagging");
+        void *tags = NULL;
+        struct emu_setting_err terr;
+        if (tagging && emu_object_tags_from_header(tagging, &tags, &terr) == 0 &&
+            json_object_size(tags))
+            json_object_set(h, "x-emu-tagging", tags);
+        json_decref(tags);
+    } else {
+        json_t *sh = src_headers ? json_loads(src_headers, 0, NULL) : NULL;
+        json_t *st = sh ? json_object_get(sh, "x-emu-tagging") : NULL;
+        if (st)
+            json_object_set(h, "x-emu-tagging", st);
+        json_decref(sh);
+    }
+    *headers = json_dumps(h, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(h);
+}
+
 /* The new object's attributes: the request's ACL; the source's data, type (Appendable becomes
  * Normal) and, unless the request names them, storage class; with REPLACE the request's
- * Content-Type and headers, else the source's. o->headers is malloc'ed (NULL: no memory). */
+ * Content-Type and headers, else the source's; tags as copy_tags says. o->headers is malloc'ed
+ * (NULL: no memory). */
 static void copy_attributes(struct emu_object *o, const struct emu_req *req,
                             const struct emu_bucket *b, const struct emu_object *src, int replace)
 {
@@ -191,6 +229,8 @@ static void copy_attributes(struct emu_object *o, const struct emu_req *req,
         o->content_type = src->content_type;
         o->headers = strdup(src->headers);
     }
+    const char *td = emu_req_header(req, "x-oss-tagging-directive");
+    copy_tags(&o->headers, req, src->headers, td && strcasecmp(td, "Replace") == 0);
 }
 
 /* x-oss-metadata-directive: 0 with *replace, or -1 with 400 InvalidArgument. */
@@ -203,6 +243,12 @@ static int directive(struct emu_req *req, struct emu_resp *resp, int *replace)
         return -1;
     }
     *replace = dir && !strcasecmp(dir, "REPLACE");
+    const char *td = emu_req_header(req, "x-oss-tagging-directive");
+    if (td && strcasecmp(td, "Copy") != 0 && strcasecmp(td, "Replace") != 0) {
+        emu_resp_error(resp, req, 400, "InvalidArgument", "Invalid tagging directive.", NULL,
+                       "ArgumentName", "x-oss-tagging-directive", "ArgumentValue", td, NULL);
+        return -1;
+    }
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "dcache.h"
+#include "posix.h"
 
 double fs_now(void)
 {
@@ -78,6 +79,7 @@ void fs_fill_stat(struct fs_ctx *ctx, const struct fs_inode *in, struct stat *st
         st->st_size = 0;
         break;
     }
+    fs_pmeta_apply(ctx, in, st);
     if (o->ro)
         st->st_mode &= ~0222;
     st->st_blocks = (st->st_size + 511) / 512;

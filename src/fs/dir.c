@@ -16,6 +16,7 @@
 #include "accesspoints.h"
 #include "dcache.h"
 #include "ofile.h"
+#include "posix.h"
 
 struct dent {
     char *name;
@@ -23,7 +24,8 @@ struct dent {
     const struct ctl_entry *entry;
     uint64_t size;
     time_t mtime;
-    int is_link; /* a Symlink object */
+    int is_link;         /* a Symlink object */
+    struct fs_pmeta *pm; /* posix_meta: fetched ahead (metafetch.c), or NULL */
 };
 
 struct fs_dirh {
@@ -47,7 +49,7 @@ static int dh_add(struct fs_dirh *d, const char *name, enum fs_kind kind,
     char *n = strdup(name);
     if (!n)
         return -ENOMEM;
-    d->v[d->n++] = (struct dent){n, kind, ce, size, mtime, 0};
+    d->v[d->n++] = (struct dent){n, kind, ce, size, mtime, 0, NULL};
     return 0;
 }
 
@@ -63,8 +65,10 @@ static void dh_drop(struct fs_dirh *d, size_t k)
 {
     if (k == 0)
         return;
-    for (size_t i = 0; i < k; i++)
+    for (size_t i = 0; i < k; i++) {
         free(d->v[i].name);
+        free(d->v[i].pm);
+    }
     memmove(d->v, d->v + k, (d->n - k) * sizeof(*d->v));
     d->n -= k;
     d->base += k;
@@ -159,13 +163,54 @@ static void add_pending(void *arg, const struct fs_inode *in)
         dh_add(d, in->name, FS_K_FILE, NULL, in->size, in->mtime);
 }
 
+/* Whether the inode of a listed file already holds fresh POSIX metadata. ctx->lock held. */
+static int pm_fresh_locked(struct fs_ctx *ctx, const struct fs_inode *in, double now)
+{
+    (void)ctx;
+    return in && in->pmeta && (in->writers || in->attr_expires > now);
+}
+
+/* With posix_meta: the metadata of the files among dents [from..n) whose inodes have none
+ * fresh, fetched ahead. A file whose fetch failed is left without: its getattr asks again. */
+static void dh_fetch_meta(struct fs_ctx *ctx, struct fs_dirh *d, size_t from)
+{
+    if (!ctx->opts.posix_meta || d->dir.kind != FS_K_DIR || from >= d->n)
+        return;
+    size_t cap = d->n - from, n = 0;
+    char **keys = calloc(cap, sizeof(*keys));
+    size_t *idx = calloc(cap, sizeof(*idx));
+    struct fs_pmeta *pm = calloc(cap, sizeof(*pm));
+    unsigned char *ok = calloc(cap, 1);
+    double now = fs_now();
+    pthread_mutex_lock(&ctx->lock);
+    for (size_t i = from; keys && idx && pm && ok && i < d->n; i++)
+        if (d->v[i].kind == FS_K_FILE && !d->v[i].is_link &&
+            !pm_fresh_locked(ctx, fs_inode_child_locked(ctx, d->dir.ino, d->v[i].name), now) &&
+            (keys[n] = fs_child_key(d->dir.key, d->v[i].name, 0)))
+            idx[n++] = i;
+    pthread_mutex_unlock(&ctx->lock);
+    if (n && fs_metafetch(ctx, d->dir.bucket, keys, n, pm, ok) == 0)
+        for (size_t j = 0; j < n; j++)
+            if (ok[j] && (d->v[idx[j]].pm = malloc(sizeof(*pm))))
+                *d->v[idx[j]].pm = pm[j];
+    for (size_t j = 0; j < n; j++)
+        free(keys[j]);
+    free(keys);
+    free(idx);
+    free(pm);
+    free(ok);
+}
+
 /* Fetches the next page of a streaming listing into the window and the listing cache.
  * Expects d->lock held, not ctx->lock. */
 static int dh_more(struct fs_ctx *ctx, struct fs_dirh *d)
 {
     int rc = fs_lister_next(ctx, &d->ls);
+    size_t from = d->n;
     if (rc == 0)
         rc = dh_convert(ctx, d, d->ls.v, 0, d->ls.n);
+    if (rc == 0)
+        dh_fetch_meta(ctx, d, from);
     pthread_mutex_lock(&ctx->lock);
     if (rc == 0)
         fs_dcache_add_locked(ctx, d->gen, d->ls.v, d->ls.n);
@@ -331,9 +376,13 @@ static struct fs_inode *dent_ref(struct fs_ctx *ctx, struct fs_inode *dir, const
     if (e->kind == FS_K_FILE && in->writers == 0)
         in->is_link = e->is_link;
     if (in->writers == 0) {
+        int stale = ctx->opts.posix_meta && e->kind == FS_K_FILE && !e->is_link && !e->pm &&
+                    !pm_fresh_locked(ctx, in, fs_now());
         in->size = e->size;
         in->mtime = e->mtime ? e->mtime : ctx->mount_time;
-        in->attr_expires = fs_now() + ctx->opts.attr_timeout;
+        in->attr_expires = stale ? 0 : fs_now() + ctx->opts.attr_timeout; /* 0: getattr asks */
+        if (e->pm)
+            fs_pmeta_store_locked(in, e->pm);
     }
     return in;
 }

@@ -14,9 +14,14 @@
 
 #include "handle.h"
 #include "ofile.h"
+#include "posix.h"
 
 static void objh_free(struct fs_objh *h)
 {
+    /* A read replies before it lets go of h->lock (its reply points into the prefetcher's
+     * buffers): the kernel may close the file in between, so wait for that read to finish. */
+    pthread_mutex_lock(&h->lock);
+    pthread_mutex_unlock(&h->lock);
     fs_prefetch_free(h->pf);
     free(h->pf_key);
     free(h->version_id);
@@ -136,7 +141,6 @@ int fs_key_too_long(const struct fs_inode *dir, const char *name, int as_dir)
 void fs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
                   struct fuse_file_info *fi)
 {
-    (void)mode;
     struct fs_ctx *ctx = fuse_req_userdata(req);
     int acc = fi->flags & O_ACCMODE;
     if (ctx->opts.ro) {
@@ -185,6 +189,8 @@ void fs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mo
             if (!in->of)
                 in->size = 0;
             in->mtime = time(NULL);
+            if (ctx->opts.posix_meta)
+                fs_posix_created_locked(req, in, mode);
             fs_dir_changed_locked(ctx, parent);
         }
     }
@@ -227,12 +233,10 @@ void fs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mo
 
 void fs_op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
 {
-    (void)parent;
-    (void)name;
-    (void)mode;
     (void)rdev;
-    /* Regular files come through create; OSS has no FIFOs, sockets or devices. */
-    fuse_reply_err(req, EPERM);
+    /* Regular files come through create; OSS has no FIFOs, sockets or devices: EPERM, except
+     * FIFOs as ossfs 1.x stores them with -o posix_meta (posix.c). */
+    fs_posix_mknod(req, parent, name, mode);
 }
 
 /* Whether process pid holds another descriptor on the file (ino) than the one being closed:

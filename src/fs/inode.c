@@ -53,6 +53,7 @@ static void inode_free(struct fs_inode *in)
     free(in->key);
     free(in->version_id);
     oss_buf_cleanup(&in->local);
+    free(in->pmeta);
     free(in);
 }
 

@@ -10,6 +10,7 @@
 
 #include "accesspoints.h"
 #include "dcache.h"
+#include "posix.h"
 
 /* Probes a name with one ListObjectsV2 (prefix NAME, delimiter /, max-keys 1): the object NAME
  * sorts before anything else under that prefix, so the first entry tells a file (with its size,
@@ -51,9 +52,10 @@ static int probe_by_list(struct fs_ctx *ctx, const char *bucket, const char *key
  * Symlink, or a dangling link answers SymlinkTargetNotExist; the size is then the length of
  * the target as readlink returns it, one GetSymlink. */
 static int probe_name(struct fs_ctx *ctx, const char *bucket, const char *key, uint64_t *size,
-                      time_t *mtime)
+                      time_t *mtime, struct fs_pmeta *pm)
 {
-    int lrc = probe_by_list(ctx, bucket, key, size, mtime);
+    /* posix_meta wants the object's headers: only HeadObject has them */
+    int lrc = pm ? -EAGAIN : probe_by_list(ctx, bucket, key, size, mtime);
     if (lrc != -EAGAIN)
         return lrc;
     struct oss_object_meta m = {0};
@@ -68,6 +70,8 @@ static int probe_name(struct fs_ctx *ctx, const char *bucket, const char *key, u
     if (rc == 0) {
         *size = m.size;
         *mtime = m.mtime;
+        if (pm)
+            fs_pmeta_parse(&m, pm);
         oss_object_meta_cleanup(&m);
         return 0;
     }
@@ -101,9 +105,23 @@ void fs_reply_negative(fuse_req_t req, struct fs_ctx *ctx)
 
 /* Takes a reference on (parent, name) as kind and replies with it. Expects ctx->lock held;
  * releases it. */
+static void reply_child_pm_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p,
+                                  const char *name, enum fs_kind kind, const char *key,
+                                  int have_attrs, uint64_t size, time_t mtime,
+                                  const struct fs_pmeta *pm);
+
 void fs_reply_child_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const char *name,
                            enum fs_kind kind, const char *key, int have_attrs, uint64_t size,
                            time_t mtime)
+{
+    reply_child_pm_locked(req, ctx, p, name, kind, key, have_attrs, size, mtime, NULL);
+}
+
+/* The same, keeping the POSIX metadata pm (NULL: none) a HeadObject brought. */
+static void reply_child_pm_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p,
+                                  const char *name, enum fs_kind kind, const char *key,
+                                  int have_attrs, uint64_t size, time_t mtime,
+                                  const struct fs_pmeta *pm)
 {
     struct fs_inode *in = fs_inode_ref_child_locked(ctx, p, name, kind, p->bucket, key);
     if (!in) {
@@ -116,6 +134,8 @@ void fs_reply_child_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *
         in->size = size;
         in->mtime = mtime;
         in->attr_expires = fs_now() + ctx->opts.attr_timeout;
+        if (pm)
+            fs_pmeta_store_locked(in, pm);
     }
     struct fuse_entry_param e;
     fs_make_entry(ctx, in, &e);
@@ -219,7 +239,7 @@ static void lookup_in_acld(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *
     if (found == -1) {
         uint64_t size;
         time_t mtime = 0;
-        found = probe_name(ctx, bucket, key, &size, &mtime);
+        found = probe_name(ctx, bucket, key, &size, &mtime, NULL);
         if (found == 2)
             found = 0; /* a symlink object has an ACL of its own */
     }
@@ -333,6 +353,9 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
     }
     struct fs_dirent d;
     int known = fs_dcache_find_locked(ctx, p->bucket, p->key, name, &d, NULL);
+    /* posix_meta: a listed file's mode and owner come from its HeadObject below */
+    if (known == 1 && ctx->opts.posix_meta && !d.is_dir && !d.is_link)
+        known = -1;
     if (known >= 0) {
         reply_listed_locked(req, ctx, p, name, known, &d);
         return;
@@ -353,6 +376,8 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
         pthread_mutex_lock(&ctx->lock);
         p = fs_inode_get_locked(ctx, pino);
         known = p ? fs_dcache_find_locked(ctx, p->bucket, p->key, name, &d, NULL) : -1;
+        if (known == 1 && ctx->opts.posix_meta && !d.is_dir && !d.is_link)
+            known = -1;
         if (known >= 0) {
             reply_listed_locked(req, ctx, p, name, known, &d);
             return;
@@ -368,7 +393,8 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
     }
     uint64_t size = 0;
     time_t mtime = ctx->mount_time;
-    int rc = probe_name(ctx, bucket, key, &size, &mtime);
+    struct fs_pmeta pm = {0};
+    int rc = probe_name(ctx, bucket, key, &size, &mtime, ctx->opts.posix_meta ? &pm : NULL);
     free(bucket);
     if (rc < 0) {
         free(key);
@@ -392,8 +418,8 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
         return;
     }
     int attrs = rc == 2 ? 2 : rc == 0; /* a symlink's, a file's, or none for a directory */
-    fs_reply_child_locked(req, ctx, p, name, rc == 1 ? FS_K_DIR : FS_K_FILE, key, attrs, size,
-                          mtime);
+    reply_child_pm_locked(req, ctx, p, name, rc == 1 ? FS_K_DIR : FS_K_FILE, key, attrs, size,
+                          mtime, rc == 0 && ctx->opts.posix_meta ? &pm : NULL);
     free(key);
 }
 
@@ -499,7 +525,8 @@ void fs_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     }
     int expired =
         in->kind == FS_K_FILE && in->writers == 0 && in->attr_expires <= fs_now() && in->name;
-    if (expired && !in->version_id && attrs_from_listing(ctx, in))
+    /* (posix_meta: a listing has no mode or owner; the HeadObject below has) */
+    if (expired && !in->version_id && !ctx->opts.posix_meta && attrs_from_listing(ctx, in))
         expired = 0;
     if (expired && !in->is_link) { /* HeadObject would describe a link's target */
         char *bucket = strdup(in->bucket), *key = strdup(in->key);
@@ -519,6 +546,10 @@ void fs_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
             in->size = m.size;
             in->mtime = m.mtime;
             in->attr_expires = fs_now() + ctx->opts.attr_timeout;
+            struct fs_pmeta pm;
+            fs_pmeta_parse(&m, &pm);
+            if (ctx->opts.posix_meta)
+                fs_pmeta_store_locked(in, &pm);
         }
         oss_object_meta_cleanup(&m);
         if (rc < 0 || !in) {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ofile.h"
+#include "posix.h"
 
 struct fs_ofile *fs_ofile_get_locked(struct fs_ctx *ctx, struct fs_inode *in, int writer)
 {
@@ -234,6 +235,10 @@ static int finish_stream(struct fs_ofile *of)
         else if ((rc = oss_delete_object(ctx->client, of->bucket, sent_to, NULL, &err)) < 0)
             fs_log_oss(ctx, "DeleteObject", of->bucket, sent_to, &err);
     }
+    if (rc == 0 && of->pm_late) { /* a setattr came after the headers went out */
+        of->pm_late = 0;
+        rc = fs_posix_after_upload(ctx, of->in, of->bucket, now);
+    }
     free(now);
     free(sent_to);
     if (rc < 0) {
@@ -333,6 +338,13 @@ int fs_ofile_truncate(struct fs_ofile *of, uint64_t size)
     return 0;
 }
 
+/* The x-oss-meta-* headers of the file's upload (posix.c). */
+static void ofile_hdrs(void *arg, struct fs_meta_hdrs *h)
+{
+    struct fs_ofile *of = arg;
+    fs_meta_hdrs_for(of->ctx, of->in, h);
+}
+
 /* Appends to the stream, or starts one when the content is the empty one of a create or
  * O_TRUNC and this is its only writer. Returns 1 when the bytes were taken, 0 when they
  * must go through the staging file, or -errno. */
@@ -348,6 +360,7 @@ static int stream_write(struct fs_ofile *of, const char *buf, size_t size, off_t
         free(key);
         if (!of->up)
             return -ENOMEM;
+        fs_upload_set_hdrs(of->up, ofile_hdrs, of);
         of->state = FS_W_STREAMING;
     }
     if (of->state != FS_W_STREAMING)
@@ -434,16 +447,22 @@ static int upload_stage(struct fs_ofile *of, const char *key)
     struct fs_ctx *ctx = of->ctx;
     struct oss_error err;
     uint64_t part = (uint64_t)(ctx->opts.part_size_mb ? ctx->opts.part_size_mb : 8) << 20;
+    struct fs_meta_hdrs h;
     int rc;
     if (of->stage_fd < 0) {
-        rc = oss_put_object(ctx->client, of->bucket, key, "", 0, NULL, NULL, &err);
+        ofile_hdrs(of, &h);
+        rc = oss_put_object(ctx->client, of->bucket, key, "", 0, fs_meta_hdrs_opts(&h), NULL, &err);
         if (rc < 0)
             fs_log_oss(ctx, "PutObject", of->bucket, key, &err);
     } else if (of->size > part) {
-        rc = fs_upload_from_fd(ctx, of->bucket, key, of->stage_fd, of->size, NULL);
+        struct fs_upload *up = fs_upload_new(ctx, of->bucket, key);
+        if (up)
+            fs_upload_set_hdrs(up, ofile_hdrs, of);
+        rc = up ? fs_upload_fd(up, of->stage_fd, of->size, NULL) : -ENOMEM;
     } else {
-        rc = oss_put_object_fd(ctx->client, of->bucket, key, of->stage_fd, 0, of->size, NULL, NULL,
-                               &err);
+        ofile_hdrs(of, &h);
+        rc = oss_put_object_fd(ctx->client, of->bucket, key, of->stage_fd, 0, of->size,
+                               fs_meta_hdrs_opts(&h), NULL, &err);
         if (rc < 0)
             fs_log_oss(ctx, "PutObject", of->bucket, key, &err);
     }

@@ -41,6 +41,7 @@ struct fs_ofile {
     uint64_t size;
     int stage_fd;          /* STAGED: the content, or -1 while it is empty */
     struct fs_upload *up;  /* STREAMING */
+    int pm_late;           /* posix_meta changed after a streamed upload sent its headers */
 };
 
 /* Takes a reference on the open-file state of a FS_K_FILE inode, creating it (from the
@@ -86,6 +87,13 @@ void fs_ofile_each_writing_in_locked(struct fs_ctx *ctx, fuse_ino_t dir,
 /* upload.c: a multipart upload fed in order. Parts go out on their own threads, at most
  * upload_concurrency at a time; memory stays at (concurrency + 1) part buffers. */
 struct fs_upload *fs_upload_new(struct fs_ctx *ctx, const char *bucket, const char *key);
+/* Where the upload gets the x-oss-meta-* headers of the object (posix.h), asked for when the
+ * request that creates the object goes out (InitiateMultipartUpload or PutObject). */
+struct fs_meta_hdrs;
+typedef void (*fs_upload_hdrs_fn)(void *arg, struct fs_meta_hdrs *h);
+void fs_upload_set_hdrs(struct fs_upload *up, fs_upload_hdrs_fn fn, void *arg);
+/* fs_upload_from_fd with an upload made by fs_upload_new (freed either way). */
+int fs_upload_fd(struct fs_upload *up, int fd, uint64_t size, struct oss_object_meta *m);
 /* Appends bytes; returns 0 or the first failure (the upload can then only be abandoned). */
 int fs_upload_append(struct fs_upload *up, const char *buf, size_t size);
 uint64_t fs_upload_total(const struct fs_upload *up);

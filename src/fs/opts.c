@@ -53,6 +53,7 @@ static const struct fuse_opt specs[] = {
     OPT("insecure", insecure, 1),
     OPT("noctl", noctl, 1),
     OPT("content_md5", content_md5, 1),
+    OPT("posix_meta", posix_meta, 1),
     FUSE_OPT_KEY("uid=", KEY_UID),
     FUSE_OPT_KEY("gid=", KEY_GID),
     FUSE_OPT_KEY("umask=", KEY_UMASK),
@@ -333,6 +334,8 @@ void fs_opts_usage(const char *prog)
            "  -o upload_concurrency=N  parts uploaded at once per file (default 4)\n"
            "  -o content_md5        send Content-MD5 with every upload (CRC64 is always\n"
            "                        checked)\n"
+           "  -o posix_meta         modes, owners and times per object, in the headers of\n"
+           "                        ossfs 1.x (x-oss-meta-mode...); one HeadObject per file\n"
            "  -o ro                 read-only mount\n"
            "  -o allow_other        let other users in (control files stay owner-only)\n"
            "  -o noctl              no control files: a plain data mount\n"

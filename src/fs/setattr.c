@@ -1,8 +1,9 @@
 /* setattr: truncation of objects (applied to the shared open-file state, so every handle sees
  * it; by path with no writer open, uploaded at once), of control files (a truncated write
  * handle closed empty deletes the setting; truncate(2) by path to 0 deletes at once) and of
- * editor temporaries. Modes, owners and times are mount-wide and not stored: such changes
- * succeed and change nothing, so cp -p, sed -i and touch keep working. */
+ * editor temporaries. Modes, owners and times are mount-wide and not stored (such changes
+ * succeed and change nothing, so cp -p, sed -i and touch keep working), except for files
+ * with -o posix_meta (posix.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "handle.h"
 #include "ofile.h"
+#include "posix.h"
 
 /* Truncates an object through its open-file state, taking a share of it for the call. With
  * no writer left to upload at close, the result is uploaded now. */
@@ -69,6 +71,8 @@ void fs_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set
     int rc = 0;
     if (to_set & FUSE_SET_ATTR_SIZE)
         rc = set_size(req, ctx, in, h, (uint64_t)attr->st_size);
+    if (rc == 0)
+        rc = fs_posix_setattr(req, ctx, in, attr, to_set);
     if (rc < 0) {
         fuse_reply_err(req, -rc);
         return;

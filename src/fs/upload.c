@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ofile.h"
+#include "posix.h"
 
 #define UP_SPARE 4
 
@@ -44,7 +45,24 @@ struct fs_upload {
     struct part_job *jobs;
     void *spare[UP_SPARE]; /* buffers of sent parts, reused (fresh mappings cost page faults) */
     int nspare;
+    fs_upload_hdrs_fn hdrs_fn; /* the object's x-oss-meta-* headers, asked for when sent */
+    void *hdrs_arg;
 };
+
+void fs_upload_set_hdrs(struct fs_upload *up, fs_upload_hdrs_fn fn, void *arg)
+{
+    up->hdrs_fn = fn;
+    up->hdrs_arg = arg;
+}
+
+/* The options of the request that creates the object (h is their storage), or NULL. */
+static const struct oss_put_opts *upload_opts(struct fs_upload *up, struct fs_meta_hdrs *h)
+{
+    if (!up->hdrs_fn)
+        return NULL;
+    up->hdrs_fn(up->hdrs_arg, h);
+    return fs_meta_hdrs_opts(h);
+}
 
 /* Uploads one part; records the result and wakes the writer. Touches nothing after unlock. */
 static void *part_thread(void *arg)
@@ -152,8 +170,9 @@ static int submit(struct fs_upload *up)
 {
     if (up->upload_id[0] == 0) {
         struct oss_error err;
-        int rc =
-            oss_initiate_multipart(up->ctx->client, up->bucket, up->key, NULL, up->upload_id, &err);
+        struct fs_meta_hdrs h;
+        int rc = oss_initiate_multipart(up->ctx->client, up->bucket, up->key, upload_opts(up, &h),
+                                        up->upload_id, &err);
         if (rc < 0) {
             fs_log_oss(up->ctx, "InitiateMultipartUpload", up->bucket, up->key, &err);
             up->err = rc;
@@ -202,7 +221,9 @@ int fs_upload_end(struct fs_upload *up, struct oss_object_meta *m)
     struct oss_error err;
     int rc = up->err;
     if (rc == 0 && up->upload_id[0] == 0) {
-        rc = oss_put_object(ctx->client, up->bucket, up->key, up->buf, up->len, NULL, m, &err);
+        struct fs_meta_hdrs h;
+        rc = oss_put_object(ctx->client, up->bucket, up->key, up->buf, up->len, upload_opts(up, &h),
+                            m, &err);
         if (rc < 0)
             fs_log_oss(ctx, "PutObject", up->bucket, up->key, &err);
         upload_free(up);
@@ -233,8 +254,11 @@ int fs_upload_from_fd(struct fs_ctx *ctx, const char *bucket, const char *key, i
                       uint64_t size, struct oss_object_meta *m)
 {
     struct fs_upload *up = fs_upload_new(ctx, bucket, key);
-    if (!up)
-        return -ENOMEM;
+    return up ? fs_upload_fd(up, fd, size, m) : -ENOMEM;
+}
+
+int fs_upload_fd(struct fs_upload *up, int fd, uint64_t size, struct oss_object_meta *m)
+{
     uint64_t off = 0;
     int rc = 0;
     while (rc == 0 && off < size) {

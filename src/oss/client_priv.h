@@ -112,6 +112,9 @@ void oss_req_header_own(struct oss_req *r, char *name, char *value);
 
 /* base64 of the MD5 of data, the Content-MD5 header value. */
 void oss_content_md5(const void *data, size_t len, char out[25]);
+/* op_put.c: adds the headers of opts (Content-Type, ACL, x-oss-forbid-overwrite, x-oss-meta-*)
+ * to r. Returns 0 or -EINVAL for a bad option. */
+int oss_put_add_opts(struct oss_req *r, const struct oss_put_opts *o);
 /* The same from an MD5 digest. */
 void oss_content_md5_digest(const unsigned char md5[16], char out[25]);
 

@@ -39,6 +39,10 @@ void oss_object_headers_cleanup(struct oss_object_headers *h)
     free(h->content_disposition);
     free(h->content_encoding);
     free(h->expires);
+    free(h->storage_class);
+    free(h->sse);
+    free(h->sse_key_id);
+    free(h->sse_data);
     memset(h, 0, sizeof *h);
 }
 
@@ -78,6 +82,14 @@ int oss_head_object_headers(struct oss_client *c, const char *bucket, const char
             rc = dup_header(&resp, "Content-Encoding", &hdrs->content_encoding);
         if (rc == 0)
             rc = dup_header(&resp, "Expires", &hdrs->expires);
+        if (rc == 0)
+            rc = dup_header(&resp, "x-oss-storage-class", &hdrs->storage_class);
+        if (rc == 0)
+            rc = dup_header(&resp, "x-oss-server-side-encryption", &hdrs->sse);
+        if (rc == 0)
+            rc = dup_header(&resp, "x-oss-server-side-encryption-key-id", &hdrs->sse_key_id);
+        if (rc == 0)
+            rc = dup_header(&resp, "x-oss-server-side-data-encryption", &hdrs->sse_data);
         if ((v = oss_http_header(&resp, "x-oss-tagging-count")))
             hdrs->tagging_count = (unsigned)strtoul(v, NULL, 10);
         if (rc < 0)
@@ -135,11 +147,16 @@ int oss_set_object_meta(struct oss_client *c, const char *bucket, const char *ke
         opt_header(&r, "Content-Disposition", std->content_disposition);
         opt_header(&r, "Content-Encoding", std->content_encoding);
         opt_header(&r, "Expires", std->expires);
+        opt_header(&r, "x-oss-storage-class", std->storage_class);
+        opt_header(&r, "x-oss-server-side-encryption", std->sse);
+        opt_header(&r, "x-oss-server-side-encryption-key-id", std->sse_key_id);
+        opt_header(&r, "x-oss-server-side-data-encryption", std->sse_data);
     }
     if (o->object_acl && *o->object_acl && strcmp(o->object_acl, "default") != 0)
         oss_req_header(&r, "x-oss-object-acl", o->object_acl);
-    oss_req_header(&r, "x-oss-tagging-directive", "Replace");
-    opt_header(&r, "x-oss-tagging", o->tagging);
+    oss_req_header(&r, "x-oss-tagging-directive", o->keep_tags ? "Copy" : "Replace");
+    if (!o->keep_tags)
+        opt_header(&r, "x-oss-tagging", o->tagging);
     for (size_t i = 0; i < o->nmeta; i++) {
         char *name = NULL, *value = strdup(o->meta[i].value);
         if (asprintf(&name, "x-oss-meta-%s", o->meta[i].name) < 0)

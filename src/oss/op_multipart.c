@@ -109,14 +109,16 @@ int oss_initiate_multipart(struct oss_client *c, const char *bucket, const char 
     upload_id[0] = 0;
     if (!key_ok(key))
         return oss_client_fail(err, EINVAL, "InvalidObjectName", "empty object key");
-    if (opts && (opts->forbid_overwrite || opts->nmeta || opts->object_acl))
+    if (opts && opts->object_acl)
         return oss_client_fail(err, EINVAL, "InvalidArgument",
-                               "multipart uploads take a content type only");
+                               "multipart uploads take no ACL at initiation");
     oss_req_init(&r, "POST", bucket, key);
     oss_req_query(&r, "uploads", NULL);
-    oss_req_header(&r, "Content-Type",
-                   opts && opts->content_type ? opts->content_type : "application/octet-stream");
-    rc = oss_client_send(c, &r, &resp, err);
+    rc = oss_put_add_opts(&r, opts);
+    if (rc < 0)
+        rc = oss_client_fail(err, EINVAL, "InvalidArgument", "invalid upload option");
+    else
+        rc = oss_client_send(c, &r, &resp, err);
     if (rc == 0 && oss_parse_initiate_multipart(resp.body.data, resp.body.len, upload_id, 128) < 0)
         rc = oss_client_bad_answer(err, &resp, EIO, "", "malformed InitiateMultipartUpload answer");
     oss_http_response_cleanup(&resp);

@@ -41,8 +41,7 @@ static int valid_meta_value(const char *v)
     return v != NULL;
 }
 
-/* Adds the headers of opts to r. Returns 0 or -EINVAL for a bad option. */
-static int add_opts(struct oss_req *r, const struct oss_put_opts *o)
+int oss_put_add_opts(struct oss_req *r, const struct oss_put_opts *o)
 {
     const char *ctype = o && o->content_type ? o->content_type : "application/octet-stream";
 
@@ -117,7 +116,7 @@ static int start(struct oss_req *r, const char *bucket, const char *key,
     if (key == NULL || *key == 0)
         return oss_client_fail(err, EINVAL, "InvalidObjectName", "empty object key");
     oss_req_init(r, "PUT", bucket, key);
-    if (add_opts(r, opts) < 0) {
+    if (oss_put_add_opts(r, opts) < 0) {
         oss_req_cleanup(r);
         return oss_client_fail(err, EINVAL, "InvalidArgument", "invalid upload option");
     }

@@ -60,8 +60,8 @@ expect_eq "user.oss.storage-class" Standard \
 CRC=$(osscli head-object $B big.bin | jq -r '.["x-oss-hash-crc64ecma"]')
 expect_eq "user.oss.crc64 is the server's CRC64" "$CRC" \
     "$(getfattr --only-values -n user.oss.crc64 "$M/big.bin" 2>/dev/null)"
-expect_eq "listxattr names the oss attributes (no version id: the bucket is unversioned)" \
-    "user.oss.acl user.oss.crc64 user.oss.etag user.oss.storage-class user.oss.type" \
+expect_eq "listxattr names the oss attributes (no version id: the bucket is unversioned) and the mode and mtime every upload carries" \
+    "user.oss.acl user.oss.crc64 user.oss.etag user.oss.meta.mode user.oss.meta.mtime user.oss.storage-class user.oss.type" \
     "$(python3 -c 'import os,sys; print(" ".join(sorted(os.listxattr(sys.argv[1]))))' "$M/big.bin")"
 expect_fail_errno "user.oss.version-id of an unversioned object: no data" nz "No such attribute" \
     "getfattr -n user.oss.version-id '$M/big.bin'"

@@ -18,6 +18,8 @@
 //   put-access-monitor B S       S is Enabled|Disabled; prints S
 //   put-object B K FILE|-        body from FILE or stdin; prints the ETag (quoted, as sent)
 //   get-object B K               raw object bytes
+//   get-object-tagging B K       the tags, "key=value" one a line, sorted
+//   put-object takes --meta NAME=VALUE (repeatable: x-oss-meta-NAME) and --tagging K=V&K2=V2
 //   head-object B K              JSON object of the response headers (lower-case names)
 //   list B [PREFIX]              keys one per line, all pages (ListObjectsV2); with --delimiter D
 //                                the common prefixes are printed too, each on its own line
@@ -58,11 +60,11 @@ function loadOSS() {
 
 const USAGE =
   'usage: osscli.js --endpoint URL [--akid ID --secret S] [--v4] [--region R] ' +
-  '[--timeout MS] [--delimiter D] <cmd> args...\n' +
+  '[--timeout MS] [--delimiter D] [--meta NAME=VALUE]... [--tagging K=V&K2=V2] <cmd> args...\n' +
   'cmds: list-buckets | put-bucket B [ACL] | get-bucket-acl B | put-bucket-acl B ACL |\n' +
   '      get-object-acl B K [VID] | put-object-acl B K ACL | get-access-monitor B |\n' +
   '      put-access-monitor B Enabled|Disabled | put-object B K FILE|- | get-object B K |\n' +
-  '      head-object B K | list B [PREFIX] | delete-object B K | get-sub B NAME |\n' +
+  '      head-object B K | get-object-tagging B K | list B [PREFIX] | delete-object B K | get-sub B NAME |\n' +
   '      put-sub B NAME FILE|- | del-sub B NAME\n';
 
 function usage(msg) {
@@ -96,6 +98,12 @@ function parseArgs(argv) {
     else if (a === '--region') opts.region = val();
     else if (a === '--timeout') opts.timeout = Number(val());
     else if (a === '--delimiter') opts.delimiter = val();
+    else if (a === '--meta') {
+      const kv = val();
+      const eq = kv.indexOf('=');
+      if (eq <= 0) usage('--meta needs NAME=VALUE');
+      (opts.meta = opts.meta || {})[kv.slice(0, eq)] = kv.slice(eq + 1);
+    } else if (a === '--tagging') opts.tagging = val();
     else if (a === '-h' || a === '--help') usage();
     else if (a.startsWith('--')) usage(`unknown option ${a}`);
     else pos.push(a);
@@ -260,7 +268,10 @@ async function run(OSS, opts, pos) {
         process.exit(1);
       }
       c = makeClient(OSS, opts, args[0]);
-      const r = await c.put(args[1], body);
+      const popts = {};
+      if (opts.meta) popts.meta = opts.meta;
+      if (opts.tagging) popts.headers = { 'x-oss-tagging': opts.tagging };
+      const r = await c.put(args[1], body, popts);
       return out(r.res.headers.etag || '');
     }
     case 'get-object': {
@@ -271,6 +282,14 @@ async function run(OSS, opts, pos) {
       await new Promise((resolve, reject) =>
         process.stdout.write(data, err => (err ? reject(err) : resolve()))
       );
+      return;
+    }
+    case 'get-object-tagging': {
+      need(2);
+      c = makeClient(OSS, opts, args[0]);
+      const r = await c.getObjectTagging(args[1]);
+      const tag = r.tag || {};
+      for (const k of Object.keys(tag).sort()) out(`${k}=${tag[k]}`);
       return;
     }
     case 'head-object': {
