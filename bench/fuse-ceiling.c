@@ -21,9 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define INO_BIG 2
-#define INO_DIR 3
-#define INO_FIRST 4 /* entry i of dir is INO_FIRST + i */
+#define INO_BIG     2
+#define INO_DIR     3
+#define INO_FIRST   4 /* entry i of dir is INO_FIRST + i */
 #define PATTERN_LEN (1u << 20)
 
 static unsigned long nentries;

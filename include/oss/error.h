@@ -36,7 +36,7 @@ void oss_error_from_response(struct oss_error *e, int http_status, const char *r
 /* One line for logs: "AccessDenied (403): <message> [request id X]". Never includes secrets.
  * The operation, bucket and key are not part of it (see oss_error_format_call). */
 void oss_error_format(const struct oss_error *e, char *out, size_t outlen);
-/* The same, led by the call: "GetObjectACL photos/cat.jpg: AccessDenied (403): ...". */
+/* The same, led by the call: "GetObjectACL photos/cat.jpg failed: AccessDenied (403): ...". */
 void oss_error_format_call(const struct oss_error *e, char *out, size_t outlen);
 
 #endif

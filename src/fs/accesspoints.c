@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "accesspoints.h"
+#include "inode.h"
+#include "ops.h"
 
 int fs_ap_is_dir(struct fs_ctx *ctx, const struct fs_inode *p, const char *name)
 {
@@ -47,7 +49,7 @@ void fs_ap_lookup(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, const 
     else if ((rc = oss_access_point_request(ctx->client, "GET", bucket, name, "accessPoint", NULL,
                                             0, NULL, &err)) < 0 &&
              rc != -ENOENT)
-        fs_log_oss(ctx, "GetAccessPoint", bucket, name, &err);
+        fs_log_oss(ctx, &err);
     free(bucket);
     if (rc < 0) {
         fuse_reply_err(req, -rc);
@@ -79,7 +81,7 @@ int fs_ap_list(struct fs_ctx *ctx, const struct fs_inode *dir, fs_ap_add_fn add,
     }
     rc = oss_list_access_points(ctx->client, dir->bucket, &l, &err);
     if (rc < 0) {
-        fs_log_oss(ctx, "ListAccessPoints", dir->bucket, NULL, &err);
+        fs_log_oss(ctx, &err);
         return rc;
     }
     for (size_t i = 0; i < l.n && rc == 0; i++)
@@ -155,7 +157,7 @@ static int change(fuse_req_t req, fuse_ino_t parent, const char *name, int creat
         if (rc < 0 && !strcmp(err.code, "AccessPointAlreadyExists"))
             rc = -EEXIST; /* a 409 of its own, not a busy resource */
         if (rc < 0)
-            fs_log_oss(ctx, create ? "CreateAccessPoint" : "DeleteAccessPoint", bucket, name, &err);
+            fs_log_oss(ctx, &err);
         audit(req, ctx, bucket, name, create, &err);
     }
     free(bucket);

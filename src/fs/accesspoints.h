@@ -7,7 +7,7 @@
 #ifndef FS_ACCESSPOINTS_H
 #define FS_ACCESSPOINTS_H
 
-#include "fs/fs.h"
+#include "inode.h"
 
 /* Whether name in directory p is the access points directory (a bucket root, control files
  * on). */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dcache.h"
+#include "inode.h"
 
 #define FS_ACL_MAX 8192u
 #define ACL_HASH   4096u

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "dcache.h"
+#include "inode.h"
 #include "posix.h"
 
 double fs_now(void)

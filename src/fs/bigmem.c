@@ -2,7 +2,7 @@
  * back returns to the system at once; malloc arenas would keep it resident. */
 #include <sys/mman.h>
 
-#include "fs/fs.h"
+#include "data.h"
 
 void *fs_big_alloc(size_t n)
 {

@@ -10,8 +10,10 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "ctlfile.h"
 #include "dcache.h"
 #include "handle.h"
+#include "inode.h"
 
 void fs_ctl_target(const struct fs_inode *in, struct ctl_target *t)
 {
@@ -117,7 +119,7 @@ static int parse_and_put(struct fs_ctx *ctx, const struct fs_who *who, const str
         oss_error_clear(&err);
         rc = e->put(ctx->client, t, v, &err);
         if (rc < 0)
-            fs_log_oss(ctx, e->name, t->bucket, t->key, &err);
+            fs_log_oss(ctx, &err);
         if (e == ctl_object_acl_entry() && t->key)
             fs_acl_forget(ctx, t->bucket, t->key); /* the next read asks the server */
         audit(ctx, who, e, t, v, &err, 0, NULL);
@@ -179,7 +181,7 @@ int fs_ctl_open(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, struct 
         rc = e == ctl_object_acl_entry() ? fs_acl_get(ctx, &t, &h->content, &err)
                                          : e->get(ctx->client, &t, &h->content, &err);
         if (rc < 0)
-            fs_log_oss(ctx, e->name, bucket, key, &err);
+            fs_log_oss(ctx, &err);
         else
             fs_lastval_set(ctx, e->name, &t, oss_buf_str(&h->content));
     }
@@ -282,7 +284,7 @@ static int ctl_flush_locked(struct fs_ctx *ctx, struct fs_ctlh *h)
         struct ctl_target t = {h->bucket, h->key, h->version_id};
         h->finished = 1;
         h->err = parse_and_put(ctx, who, e, &t, h->input.data, h->input.len, 1, &h->applied,
-                                      &h->applied, &h->state);
+                               &h->applied, &h->state);
     }
     return h->err;
 }
@@ -322,7 +324,7 @@ static int ctl_delete(const struct fs_who *who, struct fs_ctx *ctx, struct fs_in
         oss_error_clear(&err);
         rc = e->del(ctx->client, &t, &err);
         if (rc < 0)
-            fs_log_oss(ctx, e->name, bucket, key, &err);
+            fs_log_oss(ctx, &err);
         if (e == ctl_object_acl_entry() && key)
             fs_acl_forget(ctx, bucket, key);
         audit(ctx, who, e, &t, NULL, &err, 0, NULL);

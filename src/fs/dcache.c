@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dcache.h"
+#include "inode.h"
 
 struct fs_dcache {
     char *bucket, *prefix;

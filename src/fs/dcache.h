@@ -13,7 +13,7 @@
 #ifndef FS_DCACHE_H
 #define FS_DCACHE_H
 
-#include "fs/fs.h"
+#include "inode.h"
 
 #define FS_DCACHE_MAX_ENTRIES (128u * 1024)
 #define FS_DCACHE_MAX_DIRS    512u

@@ -15,7 +15,9 @@
 
 #include "accesspoints.h"
 #include "dcache.h"
+#include "inode.h"
 #include "ofile.h"
+#include "ops.h"
 #include "posix.h"
 
 struct dent {

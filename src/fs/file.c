@@ -12,8 +12,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ctlfile.h"
+#include "data.h"
 #include "handle.h"
+#include "inode.h"
 #include "ofile.h"
+#include "ops.h"
 #include "posix.h"
 
 static void objh_free(struct fs_objh *h)
@@ -31,8 +35,7 @@ static void objh_free(struct fs_objh *h)
 
 /* Opens an object (ctx->lock held; the network is not touched here: O_TRUNC happens below,
  * outside the lock). A past version is read-only and has no shared state: it never changes. */
-static int obj_open_locked(struct fs_ctx *ctx, struct fs_inode *in, int flags,
-                           struct fs_objh **out)
+static int obj_open_locked(struct fs_ctx *ctx, struct fs_inode *in, int flags, struct fs_objh **out)
 {
     int acc = flags & O_ACCMODE;
     if (in->version_id && acc != O_RDONLY)
@@ -289,8 +292,7 @@ static int obj_flush(fuse_req_t req, struct fs_ctx *ctx, struct fs_objh *h)
     pthread_mutex_lock(&of->lock);
     int rc = of->state == FS_W_FAILED ? of->err : 0;
     if (rc == 0 && of->dirty && __atomic_load_n(&of->nwriters, __ATOMIC_RELAXED) == 1 &&
-        !(fs_ofile_fresh_empty(of) &&
-          held_elsewhere(ctx, fuse_req_ctx(req)->pid, h->fh.in->ino)))
+        !(fs_ofile_fresh_empty(of) && held_elsewhere(ctx, fuse_req_ctx(req)->pid, h->fh.in->ino)))
         rc = fs_ofile_commit(of);
     pthread_mutex_unlock(&of->lock);
     return rc;

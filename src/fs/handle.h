@@ -12,7 +12,7 @@
 #ifndef FS_HANDLE_H
 #define FS_HANDLE_H
 
-#include "fs/fs.h"
+#include "inode.h"
 
 enum fs_hkind { FS_H_OBJ, FS_H_CTL, FS_H_LOCAL };
 
@@ -28,20 +28,21 @@ static inline struct fs_fh *fs_fh_of(const struct fuse_file_info *fi)
 }
 
 struct fs_ofile;
+struct fs_prefetch;
 
 struct fs_objh {
     struct fs_fh fh;
-    struct fs_ofile *of; /* the inode's shared state; a counted reference (ofile.h) */
-    char *version_id;    /* a past version (read-only), or NULL; fixed */
-    int append;          /* opened with O_APPEND: every write lands at the current end */
-    pthread_mutex_t lock; /* guards pf and pf_key */
+    struct fs_ofile *of;    /* the inode's shared state; a counted reference (ofile.h) */
+    char *version_id;       /* a past version (read-only), or NULL; fixed */
+    int append;             /* opened with O_APPEND: every write lands at the current end */
+    pthread_mutex_t lock;   /* guards pf and pf_key */
     struct fs_prefetch *pf; /* read-ahead of this handle's reader (prefetch.c) */
     char *pf_key;           /* the key pf reads; a rename of the open file replaces pf */
 };
 
 struct fs_ctlh {
     struct fs_fh fh;
-    pthread_mutex_t lock; /* guards every field below */
+    pthread_mutex_t lock;            /* guards every field below */
     char *bucket, *key, *version_id; /* the target, copied at open */
     struct fs_who who;               /* who opened it (permission and audit) */
     struct oss_buf content;          /* value read at open */
@@ -57,19 +58,6 @@ struct fs_ctlh {
 struct fs_localh {
     struct fs_fh fh; /* the content is the inode's (in->local, under ctx->lock) */
 };
-
-/* ctlfile.c: control file handles. open may spend one GET (not under ctx->lock). */
-int fs_ctl_open(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, struct fuse_file_info *fi,
-                struct fs_ctlh **out);
-int fs_ctl_write(struct fs_ctx *ctx, struct fs_ctlh *h, const char *buf, size_t size, off_t off);
-int fs_ctl_flush(struct fs_ctx *ctx, struct fs_ctlh *h);
-int fs_ctl_fsync(struct fs_ctlh *h);
-/* At release: a truncated write handle that never got a byte deletes the setting; frees h. */
-void fs_ctl_release(struct fs_ctx *ctx, struct fs_ctlh *h);
-/* ftruncate(0) of an open control file. */
-void fs_ctl_truncate(struct fs_ctlh *h);
-/* Reads from the value fetched at open. */
-void fs_ctl_read(fuse_req_t req, struct fs_ctlh *h, size_t size, off_t off);
 
 /* io.c: editor temporaries, in memory */
 int fs_local_write(struct fs_ctx *ctx, struct fs_inode *in, const char *buf, size_t size,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dcache.h"
+#include "inode.h"
 
 struct fs_table {
     struct fs_inode **by_ino;

@@ -9,8 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ctlfile.h"
+#include "data.h"
 #include "handle.h"
+#include "inode.h"
 #include "ofile.h"
+#include "ops.h"
 
 /* Editor temporaries hold a control file's value: a few times the largest one is plenty. */
 #define LOCAL_MAX (16u * 1024 * 1024)

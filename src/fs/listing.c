@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dcache.h"
+#include "inode.h"
 
 static int ents_add(struct fs_lister *e, const char *name, size_t len, int is_dir, uint64_t size,
                     time_t mtime)
@@ -101,7 +102,7 @@ static int list_buckets(struct fs_ctx *ctx, struct fs_listing **out)
         return rc;
     rc = oss_list_buckets(ctx->client, &bl, &err);
     if (rc < 0) {
-        fs_log_oss(ctx, "ListBuckets", NULL, NULL, &err);
+        fs_log_oss(ctx, &err);
         oss_bucket_list_cleanup(&bl);
         fs_lister_cleanup(&e);
         return rc;
@@ -175,7 +176,7 @@ int fs_lister_next(struct fs_ctx *ctx, struct fs_lister *ls)
     if (rc == 0)
         rc = add_page(ls, &pg);
     else
-        fs_log_oss(ctx, "ListObjectsV2", ls->bucket, ls->prefix, &err);
+        fs_log_oss(ctx, &err);
     if (rc == 0 && pg.truncated && pg.next_token && pg.next_token[0]) {
         ls->token = strdup(pg.next_token);
         if (!ls->token)
@@ -206,7 +207,7 @@ int fs_list_window(struct fs_ctx *ctx, const char *bucket, const char *prefix, c
     struct oss_error err;
     rc = oss_list_objects_v2(ctx->client, bucket, &p, &pg, &err);
     if (rc < 0)
-        fs_log_oss(ctx, "ListObjectsV2", bucket, after, &err);
+        fs_log_oss(ctx, &err);
     else
         rc = add_page(&ls, &pg);
     if (rc == 0) {

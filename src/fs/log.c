@@ -6,7 +6,7 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "fs/fs.h"
+#include "ctx.h"
 
 struct fs_lastval {
     char *id; /* "entry\nbucket\nkey\nversion" */
@@ -30,12 +30,11 @@ void fs_log(struct fs_ctx *ctx, int prio, const char *fmt, ...)
     va_end(ap);
 }
 
-void fs_log_oss(struct fs_ctx *ctx, const char *op, const char *bucket, const char *key,
-                const struct oss_error *err)
+void fs_log_oss(struct fs_ctx *ctx, const struct oss_error *err)
 {
-    char line[512];
-    oss_error_format(err, line, sizeof(line));
-    fs_log(ctx, LOG_WARNING, "%s %s/%s failed: %s", op, bucket ? bucket : "", key ? key : "", line);
+    char line[1600];
+    oss_error_format_call(err, line, sizeof(line));
+    fs_log(ctx, LOG_WARNING, "%s%s", err->op[0] ? "" : "request not sent: ", line);
 }
 
 static char *make_id(const char *entry, const struct ctl_target *t)

@@ -10,6 +10,8 @@
 
 #include "accesspoints.h"
 #include "dcache.h"
+#include "inode.h"
+#include "ops.h"
 #include "posix.h"
 
 /* Probes a name with one ListObjectsV2 (prefix NAME, delimiter /, max-keys 1): the object NAME
@@ -30,7 +32,7 @@ static int probe_by_list(struct fs_ctx *ctx, const char *bucket, const char *key
     if (rc == -EACCES)
         rc = -EAGAIN;
     else if (rc < 0)
-        fs_log_oss(ctx, "ListObjectsV2", bucket, key, &err);
+        fs_log_oss(ctx, &err);
     else if (pg.nobjects && strcmp(pg.objects[0].key, key) == 0) {
         rc = strcmp(pg.objects[0].type, "Symlink") == 0 ? 2 : 0;
         *size = pg.objects[0].size;
@@ -77,7 +79,7 @@ static int probe_name(struct fs_ctx *ctx, const char *bucket, const char *key, u
     }
     oss_object_meta_cleanup(&m);
     if (rc != -ENOENT) {
-        fs_log_oss(ctx, "HeadObject", bucket, key, &err);
+        fs_log_oss(ctx, &err);
         return rc;
     }
     char *dirkey = fs_child_key(key, "", 1);
@@ -89,7 +91,7 @@ static int probe_name(struct fs_ctx *ctx, const char *bucket, const char *key, u
     if (rc == 0)
         rc = (page.nobjects + page.nprefixes) > 0 ? 1 : -ENOENT;
     else
-        fs_log_oss(ctx, "ListObjectsV2", bucket, dirkey, &err);
+        fs_log_oss(ctx, &err);
     oss_list_page_cleanup(&page);
     free(dirkey);
     return rc;
@@ -537,7 +539,7 @@ void fs_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         int rc = bucket && key ? oss_head_object(ctx->client, bucket, key, vid, &m, &err) : -ENOMEM;
         free(vid);
         if (rc < 0 && rc != -ENOENT && rc != -ENOMEM)
-            fs_log_oss(ctx, "HeadObject", bucket, key, &err);
+            fs_log_oss(ctx, &err);
         free(bucket);
         free(key);
         pthread_mutex_lock(&ctx->lock);

@@ -13,7 +13,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "data.h"
 #include "dcache.h"
+#include "inode.h"
+#include "ops.h"
 #include "oss/credentials.h"
 
 static void fs_init(void *userdata, struct fuse_conn_info *conn)
@@ -296,6 +299,7 @@ int main(int argc, char **argv)
         return 0;
     }
     pthread_mutex_init(&ctx.lock, NULL);
+    pthread_mutex_init(&ctx.xprobe.lock, NULL);
     ctx.owner = getuid();
     ctx.mount_time = time(NULL);
     int ret = 1;
@@ -319,6 +323,8 @@ int main(int argc, char **argv)
     free(ctx.buckets);
     fuse_opt_free_args(&args);
     fs_opts_cleanup(&ctx.opts);
+    oss_buf_cleanup(&ctx.xprobe.v);
+    pthread_mutex_destroy(&ctx.xprobe.lock);
     pthread_mutex_destroy(&ctx.lock);
     return ret;
 }

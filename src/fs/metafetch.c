@@ -35,7 +35,7 @@ static void *fetch_thread(void *arg)
             fs_pmeta_parse(&m, &mf->out[i]);
             mf->ok[i] = 1;
         } else if (rc < 0 && rc != -ENOENT) {
-            fs_log_oss(mf->ctx, "HeadObject", mf->bucket, mf->keys[i], &err);
+            fs_log_oss(mf->ctx, &err);
         }
         oss_object_meta_cleanup(&m);
     }

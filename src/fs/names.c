@@ -12,7 +12,8 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "fs/fs.h"
+#include "ctlfile.h"
+#include "inode.h"
 
 const struct ctl_entry *fs_ctl_at(struct fs_ctx *ctx, const struct fs_inode *dir, const char *name)
 {

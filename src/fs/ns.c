@@ -8,7 +8,10 @@
 #include <string.h>
 
 #include "accesspoints.h"
+#include "ctlfile.h"
+#include "inode.h"
 #include "ofile.h"
+#include "ops.h"
 
 /* Answers EROFS when the mount is read-only; returns whether it did (the caller then returns
  * without another reply). */
@@ -66,11 +69,11 @@ void fs_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mod
     if (rc == 0 && pk == FS_K_ACCOUNT) {
         rc = oss_put_bucket(ctx->client, name, NULL, &err);
         if (rc < 0)
-            fs_log_oss(ctx, "PutBucket", name, NULL, &err);
+            fs_log_oss(ctx, &err);
     } else if (rc == 0) {
         rc = oss_put_object(ctx->client, bucket, key, "", 0, NULL, NULL, &err);
         if (rc < 0)
-            fs_log_oss(ctx, "PutObject", bucket, key, &err);
+            fs_log_oss(ctx, &err);
     }
     struct fuse_entry_param e;
     if (rc == 0) {
@@ -108,7 +111,7 @@ static int dir_is_empty(struct fs_ctx *ctx, const char *bucket, const char *key)
     struct oss_error err;
     int rc = oss_list_objects_v2(ctx->client, bucket, &lp, &pg, &err);
     if (rc < 0) {
-        fs_log_oss(ctx, "ListObjectsV2", bucket, key, &err);
+        fs_log_oss(ctx, &err);
     } else {
         for (size_t i = 0; i < pg.nobjects; i++)
             if (strcmp(pg.objects[i].key, key) != 0)
@@ -145,13 +148,13 @@ void fs_op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
     if (rc == 0 && pk == FS_K_ACCOUNT) {
         rc = oss_delete_bucket(ctx->client, name, &err);
         if (rc < 0)
-            fs_log_oss(ctx, "DeleteBucket", name, NULL, &err);
+            fs_log_oss(ctx, &err);
     } else if (rc == 0) {
         rc = dir_is_empty(ctx, bucket, key);
         if (rc == 0) {
             rc = oss_delete_object(ctx->client, bucket, key, NULL, &err);
             if (rc < 0)
-                fs_log_oss(ctx, "DeleteObject", bucket, key, &err);
+                fs_log_oss(ctx, &err);
         }
     }
     if (rc == 0) {
@@ -226,7 +229,7 @@ void fs_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
         }
         struct oss_error err;
         if (rc == 0 && (rc = oss_delete_object(ctx->client, bucket, key, NULL, &err)) < 0)
-            fs_log_oss(ctx, "DeleteObject", bucket, key, &err);
+            fs_log_oss(ctx, &err);
         pthread_mutex_lock(&ctx->lock);
         c = fs_inode_child_locked(ctx, parent, name);
         if (rc == 0 && c)

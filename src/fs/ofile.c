@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "data.h"
+#include "inode.h"
 #include "ofile.h"
 #include "posix.h"
 
@@ -187,7 +189,7 @@ static int download(struct fs_ofile *of)
     struct oss_error err;
     rc = oss_get_object_to(ctx->client, of->bucket, key, NULL, 0, 0, sink_to_fd, &s, NULL, &err);
     if (rc < 0) {
-        fs_log_oss(ctx, "GetObject", of->bucket, key, &err);
+        fs_log_oss(ctx, &err);
         close(fd);
     } else {
         of->stage_fd = fd;
@@ -231,9 +233,9 @@ static int finish_stream(struct fs_ofile *of)
     if (rc == 0 && strcmp(now, sent_to) != 0) {
         rc = oss_copy_object(ctx->client, of->bucket, sent_to, now, &err);
         if (rc < 0)
-            fs_log_oss(ctx, "CopyObject", of->bucket, sent_to, &err);
+            fs_log_oss(ctx, &err);
         else if ((rc = oss_delete_object(ctx->client, of->bucket, sent_to, NULL, &err)) < 0)
-            fs_log_oss(ctx, "DeleteObject", of->bucket, sent_to, &err);
+            fs_log_oss(ctx, &err);
     }
     if (rc == 0 && of->pm_late) { /* a setattr came after the headers went out */
         of->pm_late = 0;
@@ -350,8 +352,7 @@ static void ofile_hdrs(void *arg, struct fs_meta_hdrs *h)
  * must go through the staging file, or -errno. */
 static int stream_write(struct fs_ofile *of, const char *buf, size_t size, off_t off)
 {
-    if (of->state == FS_W_STAGED && fs_ofile_fresh_empty(of) && off == 0 &&
-        writers_now(of) == 1) {
+    if (of->state == FS_W_STAGED && fs_ofile_fresh_empty(of) && off == 0 && writers_now(of) == 1) {
         char *key;
         int rc = current_key(of, &key);
         if (rc < 0 || !key)
@@ -453,7 +454,7 @@ static int upload_stage(struct fs_ofile *of, const char *key)
         ofile_hdrs(of, &h);
         rc = oss_put_object(ctx->client, of->bucket, key, "", 0, fs_meta_hdrs_opts(&h), NULL, &err);
         if (rc < 0)
-            fs_log_oss(ctx, "PutObject", of->bucket, key, &err);
+            fs_log_oss(ctx, &err);
     } else if (of->size > part) {
         struct fs_upload *up = fs_upload_new(ctx, of->bucket, key);
         if (up)
@@ -464,7 +465,7 @@ static int upload_stage(struct fs_ofile *of, const char *key)
         rc = oss_put_object_fd(ctx->client, of->bucket, key, of->stage_fd, 0, of->size,
                                fs_meta_hdrs_opts(&h), NULL, &err);
         if (rc < 0)
-            fs_log_oss(ctx, "PutObject", of->bucket, key, &err);
+            fs_log_oss(ctx, &err);
     }
     return rc;
 }

@@ -21,27 +21,27 @@
 #ifndef FS_OFILE_H
 #define FS_OFILE_H
 
-#include "fs/fs.h"
+#include "inode.h"
 
 enum fs_wstate { FS_W_CLEAN, FS_W_STREAMING, FS_W_STAGED, FS_W_FAILED };
 
 struct fs_ofile {
     /* under ctx->lock */
-    struct fs_inode *in; /* its inode; in->of points back while refs > 0 */
-    unsigned refs;       /* handles plus short-lived holds (unlink, rename, truncate) */
-    unsigned nwriters;   /* write handles */
+    struct fs_inode *in;          /* its inode; in->of points back while refs > 0 */
+    unsigned refs;                /* handles plus short-lived holds (unlink, rename, truncate) */
+    unsigned nwriters;            /* write handles */
     struct fs_ofile *next, *prev; /* ctx->ofiles */
 
     pthread_mutex_t lock; /* guards everything below */
     struct fs_ctx *ctx;
     char *bucket;
     enum fs_wstate state;
-    int err;      /* FAILED: why; STAGED: the last upload failure, reported by flush/fsync */
-    int dirty;    /* the server does not hold the content: upload at the last writer's close */
+    int err;   /* FAILED: why; STAGED: the last upload failure, reported by flush/fsync */
+    int dirty; /* the server does not hold the content: upload at the last writer's close */
     uint64_t size;
-    int stage_fd;          /* STAGED: the content, or -1 while it is empty */
-    struct fs_upload *up;  /* STREAMING */
-    int pm_late;           /* posix_meta changed after a streamed upload sent its headers */
+    int stage_fd;         /* STAGED: the content, or -1 while it is empty */
+    struct fs_upload *up; /* STREAMING */
+    int pm_late;          /* posix_meta changed after a streamed upload sent its headers */
 };
 
 /* Takes a reference on the open-file state of a FS_K_FILE inode, creating it (from the

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fs/fs.h"
+#include "ctx.h"
 
 enum {
     KEY_HELP,

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "inode.h"
 #include "ofile.h"
 #include "posix.h"
 
@@ -239,7 +240,7 @@ static int rewrite(struct fs_ctx *ctx, const char *bucket, const char *key, cons
     size_t n = 0;
     int rc = oss_head_object_headers(ctx->client, bucket, key, &m, &h, &err);
     if (rc < 0)
-        fs_log_oss(ctx, "HeadObject", bucket, key, &err);
+        fs_log_oss(ctx, &err);
     if (rc == 0 && strcmp(m.type, "Symlink") == 0)
         rc = 1; /* a copy would turn the link into a copy of its target: nothing stored */
     if (rc == 0 && attr) {
@@ -259,14 +260,14 @@ static int rewrite(struct fs_ctx *ctx, const char *bucket, const char *key, cons
             pairs[n++] = po->meta[i];
         rc = oss_get_object_acl(ctx->client, bucket, key, NULL, acl, &err);
         if (rc < 0)
-            fs_log_oss(ctx, "GetObjectACL", bucket, key, &err);
+            fs_log_oss(ctx, &err);
     }
     if (rc == 0) {
         struct oss_meta_rewrite rw = {
             .std = &h, .object_acl = acl, .keep_tags = 1, .meta = pairs, .nmeta = n};
         rc = oss_set_object_meta(ctx->client, bucket, key, &rw, &err);
         if (rc < 0 && err.http_status)
-            fs_log_oss(ctx, "CopyObject", bucket, key, &err);
+            fs_log_oss(ctx, &err);
     }
     free(pairs);
     oss_object_meta_cleanup(&m);
@@ -413,7 +414,7 @@ void fs_posix_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t 
         if (rc == -EEXIST || (rc < 0 && strcmp(err.code, "FileAlreadyExists") == 0))
             rc = -EEXIST;
         else if (rc < 0)
-            fs_log_oss(ctx, "PutObject", bucket, key, &err);
+            fs_log_oss(ctx, &err);
     }
     struct fuse_entry_param e;
     if (rc == 0) {

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "fs/fs.h"
+#include "inode.h"
 
 enum {
     FS_PM_MODE = 1,

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/uio.h>
 
-#include "fs/fs.h"
+#include "data.h"
 
 #define PF_MIN        (128u * 1024)
 #define PF_WINDOW_MIN (1u << 20)
@@ -70,7 +70,7 @@ static int fetch(struct fs_prefetch *pf, struct pf_chunk *c)
     int rc = oss_get_object_to(pf->ctx->client, pf->bucket, pf->key, pf->version_id, c->off,
                                c->want, chunk_sink, c, NULL, &err);
     if (rc < 0 && !__atomic_load_n(&c->cancel, __ATOMIC_RELAXED))
-        fs_log_oss(pf->ctx, "GetObject", pf->bucket, pf->key, &err);
+        fs_log_oss(pf->ctx, &err);
     return rc;
 }
 

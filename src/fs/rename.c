@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctlfile.h"
+#include "inode.h"
 #include "ofile.h"
+#include "ops.h"
 
 /* Drops the temporary (parent, name) once its content went where it belongs. */
 static void drop_local(struct fs_ctx *ctx, fuse_ino_t parent, const char *name)
@@ -58,7 +61,7 @@ static int rename_local(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *src
         struct oss_error err;
         rc = oss_put_object(ctx->client, bucket, key, data, len, NULL, NULL, &err);
         if (rc < 0)
-            fs_log_oss(ctx, "PutObject", bucket, key, &err);
+            fs_log_oss(ctx, &err);
         pthread_mutex_lock(&ctx->lock);
         struct fs_inode *old = fs_inode_child_locked(ctx, npino, newname);
         if (rc == 0 && old)
@@ -91,7 +94,7 @@ static int rename_ctl_to_local(struct fs_ctx *ctx, struct fs_inode *src, struct 
     struct ctl_target tc = {bucket, key, vid};
     int rc = bucket ? e->get(ctx->client, &tc, &val, &err) : -ENOMEM;
     if (rc < 0 && bucket)
-        fs_log_oss(ctx, e->name, bucket, key, &err);
+        fs_log_oss(ctx, &err);
     if (rc == 0) {
         fs_lastval_set(ctx, e->name, &tc, oss_buf_str(&val));
         pthread_mutex_lock(&ctx->lock);
@@ -138,7 +141,7 @@ static int rename_file_onto_ctl(fuse_req_t req, struct fs_ctx *ctx, struct fs_in
         rc =
             oss_get_object(ctx->client, bucket, from, NULL, 0, e->max_input + 1, &data, NULL, &err);
         if (rc < 0)
-            fs_log_oss(ctx, "GetObject", bucket, from, &err);
+            fs_log_oss(ctx, &err);
         else if (data.len > e->max_input)
             rc = -EFBIG;
     }
@@ -150,7 +153,7 @@ static int rename_file_onto_ctl(fuse_req_t req, struct fs_ctx *ctx, struct fs_in
     if (rc == 0) {
         rc = oss_delete_object(ctx->client, bucket, from, NULL, &err);
         if (rc < 0)
-            fs_log_oss(ctx, "DeleteObject", bucket, from, &err);
+            fs_log_oss(ctx, &err);
         pthread_mutex_lock(&ctx->lock);
         struct fs_inode *s = fs_inode_child_locked(ctx, parent, name);
         if (rc == 0 && s && s->kind == FS_K_FILE)
@@ -214,12 +217,12 @@ static int rename_file(struct fs_ctx *ctx, struct fs_inode *src, struct fs_inode
         if (rc == -ENOENT && sof && sof->dirty)
             rc = 1; /* not uploaded yet: the upload at close goes to the new key */
         else if (rc < 0)
-            fs_log_oss(ctx, "CopyObject", bucket, from, &err);
+            fs_log_oss(ctx, &err);
     }
     if (rc == 0) {
         rc = oss_delete_object(ctx->client, bucket, from, NULL, &err);
         if (rc < 0)
-            fs_log_oss(ctx, "DeleteObject", bucket, from, &err);
+            fs_log_oss(ctx, &err);
     }
     if (rc >= 0) {
         rc = 0;
@@ -279,8 +282,7 @@ void fs_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_
         fuse_reply_err(req, -rename_file_onto_ctl(req, ctx, src, np, fs_ctl_at(ctx, np, newname),
                                                   parent, name, newname));
         return;
-    } else if (src->kind == FS_K_FILE && np->kind == FS_K_DIR &&
-               fs_key_too_long(np, newname, 0)) {
+    } else if (src->kind == FS_K_FILE && np->kind == FS_K_DIR && fs_key_too_long(np, newname, 0)) {
         rc = -ENAMETOOLONG;
     } else if (src->kind == FS_K_FILE && np->kind == FS_K_DIR &&
                strcmp(np->bucket, src->bucket) == 0 && !fs_is_reserved_in(ctx, np, newname)) {

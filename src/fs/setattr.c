@@ -9,8 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctlfile.h"
 #include "handle.h"
+#include "inode.h"
 #include "ofile.h"
+#include "ops.h"
 #include "posix.h"
 
 /* Truncates an object through its open-file state, taking a share of it for the call. With

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fs/fs.h"
+#include "data.h"
 
 int fs_stage_dir_create(struct fs_ctx *ctx)
 {

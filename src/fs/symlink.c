@@ -9,7 +9,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "fs/fs.h"
+#include "ctlfile.h"
+#include "inode.h"
+#include "ops.h"
 
 /* Appends the components of path to the key being built in out (length *len, capacity cap):
  * "." and empty components are skipped, ".." drops the last component and fails with -EINVAL
@@ -117,7 +119,7 @@ static int read_link(struct fs_ctx *ctx, const char *bucket, const char *key, co
     char *target = NULL;
     int rc = oss_get_symlink(ctx->client, bucket, key, vid, &target, &err);
     if (rc < 0) {
-        fs_log_oss(ctx, "GetSymlink", bucket, key, &err);
+        fs_log_oss(ctx, &err);
         return rc;
     }
     *rel = relative_path(key, target);
@@ -178,7 +180,7 @@ void fs_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const ch
     if (rc == 0) {
         rc = oss_put_symlink(ctx->client, bucket, key, tkey, &err);
         if (rc < 0)
-            fs_log_oss(ctx, "PutSymlink", bucket, key, &err);
+            fs_log_oss(ctx, &err);
     }
     struct fuse_entry_param e;
     if (rc == 0) {

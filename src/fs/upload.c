@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "data.h"
 #include "ofile.h"
 #include "posix.h"
 
@@ -74,7 +75,7 @@ static void *part_thread(void *arg)
     int rc = oss_upload_part(up->ctx->client, up->bucket, up->key, up->upload_id, j->number,
                              j->data, j->len, &p, &err);
     if (rc < 0)
-        fs_log_oss(up->ctx, "UploadPart", up->bucket, up->key, &err);
+        fs_log_oss(up->ctx, &err);
     pthread_mutex_lock(&up->mu);
     if (up->nspare < UP_SPARE)
         up->spare[up->nspare++] = j->data;
@@ -174,7 +175,7 @@ static int submit(struct fs_upload *up)
         int rc = oss_initiate_multipart(up->ctx->client, up->bucket, up->key, upload_opts(up, &h),
                                         up->upload_id, &err);
         if (rc < 0) {
-            fs_log_oss(up->ctx, "InitiateMultipartUpload", up->bucket, up->key, &err);
+            fs_log_oss(up->ctx, &err);
             up->err = rc;
             return rc;
         }
@@ -225,7 +226,7 @@ int fs_upload_end(struct fs_upload *up, struct oss_object_meta *m)
         rc = oss_put_object(ctx->client, up->bucket, up->key, up->buf, up->len, upload_opts(up, &h),
                             m, &err);
         if (rc < 0)
-            fs_log_oss(ctx, "PutObject", up->bucket, up->key, &err);
+            fs_log_oss(ctx, &err);
         upload_free(up);
         return rc;
     }
@@ -240,11 +241,11 @@ int fs_upload_end(struct fs_upload *up, struct oss_object_meta *m)
         rc = oss_complete_multipart(ctx->client, up->bucket, up->key, up->upload_id, up->parts,
                                     (size_t)up->nparts, m, &err);
         if (rc < 0)
-            fs_log_oss(ctx, "CompleteMultipartUpload", up->bucket, up->key, &err);
+            fs_log_oss(ctx, &err);
     }
     if (rc < 0 && up->upload_id[0]) {
         if (oss_abort_multipart(ctx->client, up->bucket, up->key, up->upload_id, &err) < 0)
-            fs_log_oss(ctx, "AbortMultipartUpload", up->bucket, up->key, &err);
+            fs_log_oss(ctx, &err);
     }
     upload_free(up);
     return rc;
@@ -363,7 +364,7 @@ void fs_upload_abort(struct fs_upload *up)
     if (up->upload_id[0]) {
         struct oss_error err;
         if (oss_abort_multipart(ctx->client, up->bucket, up->key, up->upload_id, &err) < 0)
-            fs_log_oss(ctx, "AbortMultipartUpload", up->bucket, up->key, &err);
+            fs_log_oss(ctx, &err);
     }
     upload_free(up);
 }

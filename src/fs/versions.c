@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "dcache.h"
+#include "inode.h"
+#include "ops.h"
 
 /* Resolves names in the version tree: .versions/NAME (no request), .versions/NAME/.acl.d, and
  * .versions/NAME/VID or .versions/NAME/.acl.d/VID (one HeadObject with versionId). Takes
@@ -34,7 +36,7 @@ void fs_lookup_version(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p, c
     struct oss_error err;
     int rc = bucket && key ? oss_head_object(ctx->client, bucket, key, name, &m, &err) : -ENOMEM;
     if (rc < 0 && rc != -ENOENT && rc != -ENOMEM)
-        fs_log_oss(ctx, "HeadObject", bucket, key, &err);
+        fs_log_oss(ctx, &err);
     free(bucket);
     if (rc < 0) {
         free(key);
@@ -111,7 +113,7 @@ static int each_version(struct fs_ctx *ctx, const char *bucket, const char *pref
         struct oss_error err;
         rc = oss_list_object_versions(ctx->client, bucket, &p, &pg, &err);
         if (rc < 0) {
-            fs_log_oss(ctx, "ListObjectVersions", bucket, prefix, &err);
+            fs_log_oss(ctx, &err);
             break;
         }
         done = !pg.truncated;

@@ -10,7 +10,11 @@
 #include <string.h>
 #include <sys/xattr.h>
 
+#include "ctlfile.h"
 #include "dcache.h"
+#include "inode.h"
+#include "ops.h"
+#include "xattr.h"
 
 #define XA_ACL "user.oss.acl"
 
@@ -65,7 +69,7 @@ static int get_value(struct fs_ctx *ctx, fuse_ino_t ino, const char *name, struc
         rc = stub.kind == FS_K_OBJACL ? fs_acl_get(ctx, &t, out, &err) /* fetch-ahead store */
                                       : stub.entry->get(ctx->client, &t, out, &err);
         if (rc < 0)
-            fs_log_oss(ctx, "GetACL", stub.bucket, t.key, &err);
+            fs_log_oss(ctx, &err);
         while (rc == 0 && out->len && (out->data[out->len - 1] == '\n'))
             out->data[--out->len] = 0;
     } else if (stub.kind != FS_K_OBJACL) {
@@ -74,7 +78,7 @@ static int get_value(struct fs_ctx *ctx, fuse_ino_t ino, const char *name, struc
         struct oss_object_meta m = {0};
         rc = oss_head_object(ctx->client, stub.bucket, stub.key, stub.version_id, &m, &err);
         if (rc < 0)
-            fs_log_oss(ctx, "HeadObject", stub.bucket, stub.key, &err);
+            fs_log_oss(ctx, &err);
         else if (strcmp(name, "user.oss.etag") == 0)
             rc = oss_buf_puts(out, m.etag);
         else if (strcmp(name, "user.oss.version-id") == 0)
@@ -153,44 +157,39 @@ static int meta_write(fuse_req_t req, struct fs_ctx *ctx, fuse_ino_t ino, const 
  * value fetched for the first call is kept for the second (same inode and name, within
  * PROBE_TTL seconds, used once), so one getfattr costs one request. Writes drop it. */
 #define PROBE_TTL 2.0
-static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct {
-    fuse_ino_t ino;
-    char name[256];
-    struct oss_buf v;
-    double at;
-    int valid;
-} probe = {.v = OSS_BUF_INIT};
 
 /* Moves the kept value of (ino, name) into out; 1 when there was one. */
-static int probe_take(fuse_ino_t ino, const char *name, struct oss_buf *out)
+static int probe_take(struct fs_ctx *ctx, fuse_ino_t ino, const char *name, struct oss_buf *out)
 {
+    struct fs_xattr_probe *probe = &ctx->xprobe;
     int hit = 0;
-    pthread_mutex_lock(&probe_lock);
-    if (probe.valid && probe.ino == ino && strcmp(probe.name, name) == 0 &&
-        fs_now() - probe.at < PROBE_TTL) {
-        *out = probe.v;
-        probe.v = (struct oss_buf)OSS_BUF_INIT;
+    pthread_mutex_lock(&probe->lock);
+    if (probe->valid && probe->ino == ino && strcmp(probe->name, name) == 0 &&
+        fs_now() - probe->at < PROBE_TTL) {
+        *out = probe->v;
+        probe->v = (struct oss_buf)OSS_BUF_INIT;
         hit = 1;
     }
-    probe.valid = 0;
-    pthread_mutex_unlock(&probe_lock);
+    probe->valid = 0;
+    pthread_mutex_unlock(&probe->lock);
     return hit;
 }
 
 /* Keeps a copy of v for the next call (ino, name); NULL v just drops what is kept. */
-static void probe_keep(fuse_ino_t ino, const char *name, const struct oss_buf *v)
+static void probe_keep(struct fs_ctx *ctx, fuse_ino_t ino, const char *name,
+                       const struct oss_buf *v)
 {
-    pthread_mutex_lock(&probe_lock);
-    oss_buf_reset(&probe.v);
-    probe.valid = v && strlen(name) < sizeof(probe.name) &&
-                  oss_buf_append(&probe.v, v->data ? v->data : "", v->len) == 0;
-    if (probe.valid) {
-        probe.ino = ino;
-        snprintf(probe.name, sizeof(probe.name), "%s", name);
-        probe.at = fs_now();
+    struct fs_xattr_probe *probe = &ctx->xprobe;
+    pthread_mutex_lock(&probe->lock);
+    oss_buf_reset(&probe->v);
+    probe->valid = v && strlen(name) < sizeof(probe->name) &&
+                   oss_buf_append(&probe->v, v->data ? v->data : "", v->len) == 0;
+    if (probe->valid) {
+        probe->ino = ino;
+        snprintf(probe->name, sizeof(probe->name), "%s", name);
+        probe->at = fs_now();
     }
-    pthread_mutex_unlock(&probe_lock);
+    pthread_mutex_unlock(&probe->lock);
 }
 
 static int is_known(const char *name)
@@ -211,7 +210,7 @@ void fs_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t siz
     }
     struct oss_buf v = OSS_BUF_INIT;
     int rc;
-    if (size > 0 && probe_take(ino, name, &v))
+    if (size > 0 && probe_take(ctx, ino, name, &v))
         rc = 0;
     else if (meta) {
         struct fs_xobj o;
@@ -224,7 +223,7 @@ void fs_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t siz
     if (rc < 0)
         fuse_reply_err(req, -rc);
     else if (size == 0) {
-        probe_keep(ino, name, &v);
+        probe_keep(ctx, ino, name, &v);
         fuse_reply_xattr(req, v.len);
     } else if (size < v.len)
         fuse_reply_err(req, ERANGE);
@@ -237,7 +236,7 @@ void fs_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char
                     size_t size, int flags)
 {
     struct fs_ctx *ctx = fuse_req_userdata(req);
-    probe_keep(ino, name, NULL);
+    probe_keep(ctx, ino, name, NULL);
     if (fs_xattr_is_meta(name)) {
         fuse_reply_err(req, -meta_write(req, ctx, ino, name, value, size, flags, 0));
         return;
@@ -302,7 +301,7 @@ void fs_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 void fs_op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 {
     struct fs_ctx *ctx = fuse_req_userdata(req);
-    probe_keep(ino, name, NULL);
+    probe_keep(ctx, ino, name, NULL);
     if (fs_xattr_is_meta(name))
         fuse_reply_err(req, -meta_write(req, ctx, ino, name, NULL, 0, 0, 1));
     else

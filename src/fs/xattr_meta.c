@@ -10,7 +10,7 @@
 #include <strings.h>
 #include <sys/xattr.h>
 
-#include "fs/fs.h"
+#include "xattr.h"
 
 #define XA_TAGGING   "user.oss.tagging"
 #define XA_META      "user.oss.meta."
@@ -27,7 +27,7 @@ static int tags_get(struct fs_ctx *ctx, const struct fs_xobj *o, struct oss_buf 
     struct oss_error err;
     int rc = oss_get_object_tagging(ctx->client, o->bucket, o->key, o->version_id, out, &err);
     if (rc < 0)
-        fs_log_oss(ctx, "GetObjectTagging", o->bucket, o->key, &err);
+        fs_log_oss(ctx, &err);
     else if (out->len == 0)
         rc = -ENODATA;
     return rc;
@@ -54,7 +54,7 @@ int fs_xattr_meta_get(struct fs_ctx *ctx, const struct fs_xobj *o, const char *n
     struct oss_error err;
     int rc = oss_head_object(ctx->client, o->bucket, o->key, o->version_id, &m, &err);
     if (rc < 0)
-        fs_log_oss(ctx, "HeadObject", o->bucket, o->key, &err);
+        fs_log_oss(ctx, &err);
     const char *v = rc == 0 ? meta_find(&m, mname) : NULL;
     if (rc == 0)
         rc = v ? oss_buf_puts(out, v) : -ENODATA;
@@ -73,7 +73,7 @@ int fs_xattr_meta_list(struct fs_ctx *ctx, const struct fs_xobj *o, struct oss_b
     else
         rc = oss_head_object_headers(ctx->client, o->bucket, o->key, &m, &h, &err);
     if (rc < 0)
-        fs_log_oss(ctx, "HeadObject", o->bucket, o->key, &err);
+        fs_log_oss(ctx, &err);
     if (rc == 0 && m.version_id[0])
         rc = oss_buf_append(names, "user.oss.version-id", sizeof("user.oss.version-id"));
     if (rc == 0 && m.has_crc64)
@@ -118,11 +118,11 @@ static int tags_set(struct fs_ctx *ctx, const struct fs_xobj *o, const char *v, 
     if (remove || !*v) {
         rc = oss_delete_object_tagging(ctx->client, o->bucket, o->key, o->version_id, &err);
         if (rc < 0)
-            fs_log_oss(ctx, "DeleteObjectTagging", o->bucket, o->key, &err);
+            fs_log_oss(ctx, &err);
     } else {
         rc = oss_put_object_tagging(ctx->client, o->bucket, o->key, o->version_id, v, &err);
         if (rc < 0 && err.http_status)
-            fs_log_oss(ctx, "PutObjectTagging", o->bucket, o->key, &err);
+            fs_log_oss(ctx, &err);
     }
     return rc;
 }
@@ -156,7 +156,7 @@ static int meta_set(struct fs_ctx *ctx, const struct fs_xobj *o, const char *mna
         return -EINVAL;
     int rc = oss_head_object_headers(ctx->client, o->bucket, o->key, &m, &h, &err);
     if (rc < 0)
-        fs_log_oss(ctx, "HeadObject", o->bucket, o->key, &err);
+        fs_log_oss(ctx, &err);
     const char *cur = rc == 0 ? meta_find(&m, mname) : NULL;
     if (rc == 0 && cur && (flags & XATTR_CREATE))
         rc = -EEXIST;
@@ -174,12 +174,12 @@ static int meta_set(struct fs_ctx *ctx, const struct fs_xobj *o, const char *mna
     if (rc == 0) {
         rc = oss_get_object_acl(ctx->client, o->bucket, o->key, NULL, acl, &err);
         if (rc < 0)
-            fs_log_oss(ctx, "GetObjectACL", o->bucket, o->key, &err);
+            fs_log_oss(ctx, &err);
     }
     if (rc == 0 && h.tagging_count) {
         rc = oss_get_object_tagging(ctx->client, o->bucket, o->key, NULL, &tags, &err);
         if (rc < 0)
-            fs_log_oss(ctx, "GetObjectTagging", o->bucket, o->key, &err);
+            fs_log_oss(ctx, &err);
     }
     if (rc == 0) {
         struct oss_meta_rewrite rw = {.std = &h,
@@ -189,7 +189,7 @@ static int meta_set(struct fs_ctx *ctx, const struct fs_xobj *o, const char *mna
                                       .nmeta = n};
         rc = oss_set_object_meta(ctx->client, o->bucket, o->key, &rw, &err);
         if (rc < 0 && err.http_status)
-            fs_log_oss(ctx, "CopyObject", o->bucket, o->key, &err);
+            fs_log_oss(ctx, &err);
     }
     free(pairs);
     oss_buf_cleanup(&tags);

@@ -18,23 +18,23 @@ static const struct {
     const char *code;
     int err;
 } code_errno[] = {
-    {"AccessDenied", EACCES},          {"InvalidAccessKeyId", EACCES},
-    {"SignatureDoesNotMatch", EACCES}, {"RequestTimeTooSkewed", EACCES},
-    {"NoSuchBucket", ENOENT},          {"NoSuchKey", ENOENT},
-    {"NoSuchUpload", ENOENT},          {"NoSuchVersion", ENOENT},
-    {"InvalidArgument", EINVAL},       {"MalformedXML", EINVAL},
-    {"MalformedPolicy", EINVAL},       {"InvalidBucketName", EINVAL},
-    {"InvalidObjectName", EINVAL},     {"InvalidDigest", EINVAL},
-    {"MethodNotAllowed", EPERM},       {"BucketNotEmpty", ENOTEMPTY},
-    {"BucketAlreadyExists", EEXIST},   {"FileAlreadyExists", EEXIST},
-    {"EntityTooLarge", EFBIG},         {"TooManyBuckets", EDQUOT},
-    {"QuotaExceeded", EDQUOT},         {"FileImmutable", EPERM}, /* retention (WORM) */
+    {"AccessDenied", EACCES},           {"InvalidAccessKeyId", EACCES},
+    {"SignatureDoesNotMatch", EACCES},  {"RequestTimeTooSkewed", EACCES},
+    {"NoSuchBucket", ENOENT},           {"NoSuchKey", ENOENT},
+    {"NoSuchUpload", ENOENT},           {"NoSuchVersion", ENOENT},
+    {"InvalidArgument", EINVAL},        {"MalformedXML", EINVAL},
+    {"MalformedPolicy", EINVAL},        {"InvalidBucketName", EINVAL},
+    {"InvalidObjectName", EINVAL},      {"InvalidDigest", EINVAL},
+    {"MethodNotAllowed", EPERM},        {"BucketNotEmpty", ENOTEMPTY},
+    {"BucketAlreadyExists", EEXIST},    {"FileAlreadyExists", EEXIST},
+    {"EntityTooLarge", EFBIG},          {"TooManyBuckets", EDQUOT},
+    {"QuotaExceeded", EDQUOT},          {"FileImmutable", EPERM}, /* retention (WORM) */
     {"WORMConfigurationLocked", EPERM},
 };
 
 /* Known codes first, then any NoSuch* (an unset configuration reads as absent), then the
- * status (409 without a known code is EBUSY). Statuses beyond those DESIGN.md names map to their nearest meaning; anything else,
- * including 0 (no answer), is EIO. */
+ * status (409 without a known code is EBUSY). Statuses beyond those DESIGN.md names map to their
+ * nearest meaning; anything else, including 0 (no answer), is EIO. */
 int oss_errno_for(const char *code, int http_status)
 {
     if (code && *code) {
@@ -201,7 +201,8 @@ void oss_error_format_call(const struct oss_error *e, char *out, size_t outlen)
     if (!outlen)
         return;
     if (e->op[0])
-        n = snprintf(out, outlen, "%s %s%s%s: ", e->op, e->bucket, e->key[0] ? "/" : "", e->key);
+        n = snprintf(out, outlen, "%s %s%s%s failed: ", e->op, e->bucket, e->key[0] ? "/" : "",
+                     e->key);
     if (n < 0 || (size_t)n >= outlen)
         return;
     oss_error_format(e, out + n, outlen - (size_t)n);

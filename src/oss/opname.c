@@ -69,9 +69,9 @@ static int has_query(const struct oss_req *r, const char *name)
 /* Whether every query name of a bucket request is a listing parameter (not a sub-resource). */
 static int only_list_params(const struct oss_req *r)
 {
-    static const char *const params[] = {"prefix",        "delimiter",          "marker",
-                                         "max-keys",      "encoding-type",      "start-after",
-                                         "fetch-owner",   "continuation-token", "list-type"};
+    static const char *const params[] = {"prefix",      "delimiter",          "marker",
+                                         "max-keys",    "encoding-type",      "start-after",
+                                         "fetch-owner", "continuation-token", "list-type"};
     for (size_t i = 0; i < r->nquery; i++) {
         size_t j = 0;
         while (j < sizeof(params) / sizeof(params[0]) && strcmp(r->query[i].name, params[j]) != 0)

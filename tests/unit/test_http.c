@@ -381,14 +381,14 @@ static void test_error_names_the_call(void **state)
     assert_string_equal(e.key, "b");
     assert_int_equal(oss_get_object_acl(c, "bkt", "k", NULL, acl, &e), -EIO);
     assert_string_equal(e.op, "GetObjectACL");
+    char line[256];
+    oss_error_format_call(&e, line, sizeof line);
+    assert_non_null(strstr(line, "GetObjectACL bkt/k failed: "));
     assert_int_equal(oss_list_objects_v2(c, "bkt", &lp, &page, &e), -EIO);
     assert_string_equal(e.op, "ListObjectsV2");
     oss_list_page_cleanup(&page);
     assert_int_equal(oss_get_bucket_subresource(c, "bkt", "publicAccessBlock", &body, &e), 0);
     assert_string_equal(e.op, "GetBucketPublicAccessBlock");
-    char line[256];
-    oss_error_format_call(&e, line, sizeof line);
-    assert_non_null(strstr(line, "GetBucketPublicAccessBlock bkt: "));
     assert_int_equal(oss_get_object_acl(c, "bkt", "", NULL, acl, &e), -EINVAL); /* not sent */
     assert_string_equal(e.op, "");
     oss_buf_cleanup(&body);
