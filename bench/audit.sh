@@ -45,9 +45,8 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
     esac
 done
-for n in "$N" "$D" "$LATENCY" ${PREFETCH:+"$PREFETCH"}; do
-    case "$n" in '' | *[!0-9]*) echo "not a number: '$n'" >&2; exit 2 ;; esac
-done
+. "$REPO/bench/lib.sh"
+need_numbers "$N" "$D" "$LATENCY" ${PREFETCH:+"$PREFETCH"}
 [ "$D" -gt 0 ] && [ $((N % D)) -eq 0 ] || { echo "--objects must be a multiple of --dirs" >&2; exit 2; }
 OSSEMU=$BUILD/bin/ossemu
 OSSPERMFS=$BUILD/bin/osspermfs
@@ -55,51 +54,11 @@ LIB=$BUILD/src/oss/libossclient.a
 for f in "$OSSEMU" "$OSSPERMFS" "$LIB"; do
     [ -e "$f" ] || { echo "missing $f (build first)" >&2; exit 2; }
 done
-[ "$(id -u)" -eq 0 ] || { echo "needs root (FUSE mount)" >&2; exit 2; }
-for t in node jq getfattr cc fusermount3 mountpoint openssl; do
-    command -v "$t" >/dev/null || { echo "missing tool: $t" >&2; exit 2; }
-done
+need_root
+need_tools node jq getfattr cc fusermount3 mountpoint openssl
 
-W=$(mktemp -d "$PARENT/audit-bench.XXXXXX")
-EMU_PID=""
-FS_PID=""
-MNT=$W/mnt
-cleanup() {
-    if [ -n "$FS_PID" ]; then
-        fusermount3 -u "$MNT" 2>/dev/null || fusermount3 -uz "$MNT" 2>/dev/null || true
-        kill "$FS_PID" 2>/dev/null || true
-        wait "$FS_PID" 2>/dev/null || true
-    fi
-    if [ -n "$EMU_PID" ]; then
-        kill "$EMU_PID" 2>/dev/null || true
-        wait "$EMU_PID" 2>/dev/null || true
-    fi
-    rm -rf "$W"
-}
-trap cleanup EXIT
-
-OSS_ACCESS_KEY_ID=LTAIbench$(openssl rand -hex 6)
-OSS_ACCESS_KEY_SECRET=$(openssl rand -hex 16)
-export OSS_ACCESS_KEY_ID OSS_ACCESS_KEY_SECRET
-mkdir -p "$W/emu" "$MNT"
-
-# start_emu [ARGS]: ossemu on a free port over $W/emu, logging requests to $W/requests.log.
-start_emu() {
-    rm -f "$W/emu.ready"
-    "$OSSEMU" --data "$W/emu" --listen 127.0.0.1:0 --ready-file "$W/emu.ready" \
-        --request-log "$W/requests.log" "$@" >>"$W/emu.out" 2>&1 &
-    EMU_PID=$!
-    for _ in $(seq 100); do
-        grep -qE '^127\.0\.0\.1:[0-9]+$' "$W/emu.ready" 2>/dev/null && break
-        sleep 0.1
-    done
-    EMU=http://$(head -n 1 "$W/emu.ready")
-}
-stop_emu() {
-    kill "$EMU_PID"
-    wait "$EMU_PID" 2>/dev/null || true
-    EMU_PID=""
-}
+bench_workdir audit-bench
+bench_keys
 
 # ---------------------------------------------------------------- seeding (no latency)
 start_emu
@@ -116,32 +75,9 @@ echo "# seeded $N + $N objects in $(($(date +%s) - t0)) s" >&2
 stop_emu
 start_emu --fault "latency=$LATENCY"
 
-cc -O2 -std=gnu11 -I"$REPO/include" "$REPO/bench/aclseq.c" "$LIB" \
-    $(pkg-config --libs libcurl libxml-2.0 libcrypto) -lpthread -o "$W/aclseq"
-
-mark() { MARK=$(wc -l <"$W/requests.log"); }
-count() { tail -n +$((MARK + 1)) "$W/requests.log" | jq -r .op | grep -cxF "$1" || true; }
-now() { date +%s.%N; }
-hwm_of() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
-cpu_of() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$1/stat"; }
-mount_fs() {
-    local opts="url=$EMU"
-    [ -z "$PREFETCH" ] || opts="$opts,acl_prefetch=$PREFETCH"
-    "$OSSPERMFS" "$1" "$MNT" -f -o "$opts" >>"$W/fs.log" 2>&1 &
-    FS_PID=$!
-    for _ in $(seq 100); do
-        mountpoint -q "$MNT" && return 0
-        sleep 0.1
-    done
-    echo "osspermfs did not mount" >&2
-    tail "$W/fs.log" >&2
-    exit 1
-}
-umount_fs() {
-    fusermount3 -u "$MNT"
-    wait "$FS_PID" 2>/dev/null || true
-    FS_PID=""
-}
+build_oss_helper aclseq
+opts="url=$EMU"
+[ -z "$PREFETCH" ] || opts="$opts,acl_prefetch=$PREFETCH"
 
 # ---------------------------------------------------------------- 1. baseline
 node "$REPO/tests/tools/osscli.js" --endpoint "$EMU" list flat d/ >"$W/keys"
@@ -154,7 +90,7 @@ ROWS=()
 # walk NAME BUCKET DIRS-LISTED SHELL-COMMAND: runs the command in $MNT on a fresh mount.
 walk() {
     local name=$1 bucket=$2 dirs=$3 cmd=$4 t1 t2 lines
-    mount_fs "$bucket"
+    mount_fs "$bucket" "$opts"
     mark
     t1=$(now)
     lines=$(cd "$MNT" && bash -c "$cmd" 2>>"$W/walk.err" | wc -l)
@@ -173,7 +109,7 @@ walk 'grep -H . d/.acl.d/*' flat 1 'cd d/.acl.d && grep -H . *'
 walk 'getfattr -R -n user.oss.acl .' tree "$D" "getfattr -R -n user.oss.acl . 2>/dev/null | grep '^user.oss.acl='"
 walk 'grep -r . .acl.d' tree "$((D + 1))" 'grep -r . .acl.d'
 
-echo "### audit $(date -u +%Y-%m-%dT%H:%MZ): $N objects, tree $D x $((N / D)), ossemu latency $LATENCY ms, acl_prefetch ${PREFETCH:-default}, tree at $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo ?)"
+echo "### audit $(date -u +%Y-%m-%dT%H:%MZ): $N objects, tree $D x $((N / D)), ossemu latency $LATENCY ms, acl_prefetch ${PREFETCH:-default}, tree at $(tree_rev)"
 echo
 echo "Baseline: $base_n sequential GetObjectACL (C client): $(printf '%.2f' "$base_s") s, $base_req GetObjectACL in the log."
 echo

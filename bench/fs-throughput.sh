@@ -44,103 +44,38 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
     esac
 done
-for n in "$SIZE_MIB" "$REPS" "$LATENCY" ${PART:+"$PART"} ${CONC:+"$CONC"}; do
-    case "$n" in '' | *[!0-9]*) echo "not a number: '$n'" >&2; exit 2 ;; esac
-done
-OSSEMU=$BUILD/bin/ossemu
-OSSPERMFS=$BUILD/bin/osspermfs
-if [ ! -x "$OSSEMU" ] || [ ! -x "$OSSPERMFS" ]; then echo "no ossemu/osspermfs in $BUILD/bin" >&2; exit 2; fi
-[ "$(id -u)" -eq 0 ] || { echo "needs root (FUSE mount)" >&2; exit 2; }
-for t in curl openssl md5sum fusermount3 mountpoint; do
-    command -v "$t" >/dev/null || { echo "missing tool: $t" >&2; exit 2; }
-done
+. "$REPO/bench/lib.sh"
+need_numbers "$SIZE_MIB" "$REPS" "$LATENCY" ${PART:+"$PART"} ${CONC:+"$CONC"}
+need_bins
+need_root
+need_tools curl openssl md5sum fusermount3 mountpoint
 
-W=$(mktemp -d "$PARENT/fs-throughput.XXXXXX")
-EMU_PID=""
-FS_PID=""
-MNT=$W/mnt
-cleanup() {
-    if mountpoint -q "$W/ceiling" 2>/dev/null; then
-        fusermount3 -u "$W/ceiling" 2>/dev/null || fusermount3 -uz "$W/ceiling" 2>/dev/null || true
-    fi
-    if [ -n "$FS_PID" ]; then
-        fusermount3 -u "$MNT" 2>/dev/null || fusermount3 -uz "$MNT" 2>/dev/null || true
-        kill "$FS_PID" 2>/dev/null || true
-        wait "$FS_PID" 2>/dev/null || true
-    fi
-    if [ -n "$EMU_PID" ]; then
-        kill "$EMU_PID" 2>/dev/null || true
-        wait "$EMU_PID" 2>/dev/null || true
-    fi
-    rm -rf "$W"
-}
-trap cleanup EXIT
+bench_workdir fs-throughput ceiling
 
 # ---------------------------------------------------------------- ossemu and signing
-OSS_ACCESS_KEY_ID=LTAIbench$(openssl rand -hex 6)
-OSS_ACCESS_KEY_SECRET=$(openssl rand -hex 16)
-export OSS_ACCESS_KEY_ID OSS_ACCESS_KEY_SECRET
+bench_keys
 BUCKET=fsbench
-emu_args=(--data "$W/emu" --listen 127.0.0.1:0 --ready-file "$W/emu.ready")
+emu_args=()
 [ "$LATENCY" -eq 0 ] || emu_args+=(--fault "latency=$LATENCY")
 if [ "$TLS" -eq 1 ]; then
     "$REPO/tests/tools/make-test-ca.sh" "$W/ca"
     emu_args+=(--tls-cert "$W/ca/server.pem" --tls-key "$W/ca/server.key"
         --tls-listen 127.0.0.1:0 --tls-ready-file "$W/emu.tls-ready")
 fi
-mkdir -p "$W/emu" "$MNT"
-"$OSSEMU" "${emu_args[@]}" >"$W/emu.out" 2>&1 &
-EMU_PID=$!
-for _ in $(seq 100); do
-    grep -qE '^127\.0\.0\.1:[0-9]+$' "$W/emu.ready" 2>/dev/null && break
-    sleep 0.1
-done
-EMU=http://$(head -n 1 "$W/emu.ready")
+emu_start "${emu_args[@]}"
 [ "$TLS" -eq 0 ] || EMU_TLS=https://$(head -n 1 "$W/emu.tls-ready")
-
-# sign VERB CONTENT-TYPE RESOURCE: sets DATE and AUTH (OSS V1 header signature).
-sign() {
-    DATE=$(LC_ALL=C TZ=GMT date '+%a, %d %b %Y %H:%M:%S GMT')
-    local sig
-    sig=$(printf '%s\n\n%s\n%s\n%s' "$1" "$2" "$DATE" "$3" |
-        openssl dgst -sha1 -hmac "$OSS_ACCESS_KEY_SECRET" -binary | base64)
-    AUTH="OSS $OSS_ACCESS_KEY_ID:$sig"
-}
-sign PUT "" "/$BUCKET/"
-curl -sSf -o /dev/null -X PUT -H "Date: $DATE" -H "Authorization: $AUTH" "$EMU/$BUCKET/"
+put_bucket "$BUCKET"
 
 # ---------------------------------------------------------------- helpers
 SIZE=$((SIZE_MIB << 20))
 head -c "$SIZE" /dev/urandom >"$W/src"
 SRC_MD5=$(md5sum <"$W/src" | cut -d' ' -f1)
 
-now() { date +%s.%N; }
 mbps() { awk -v b="$SIZE" -v s="$1" 'BEGIN { printf "%.1f", b / s / 1e6 }'; }
-# CPU seconds (user + system) of a process so far.
-cpu_of() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$1/stat"; }
-hwm_of() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
 
 opts="url=$EMU"
 [ -z "$PART" ] || opts="$opts,part_size=$PART"
 [ -z "$CONC" ] || opts="$opts,upload_concurrency=$CONC"
-# mount_fs [OPTS]: a fresh mount at $MNT with OPTS (default $opts).
-mount_fs() {
-    "$OSSPERMFS" "$BUCKET" "$MNT" -f -o "${1:-$opts}" >>"$W/fs.log" 2>&1 &
-    FS_PID=$!
-    for _ in $(seq 100); do
-        mountpoint -q "$MNT" && return 0
-        sleep 0.1
-    done
-    echo "osspermfs did not mount; log:" >&2
-    tail "$W/fs.log" >&2
-    exit 1
-}
-unmount_fs() {
-    fusermount3 -u "$MNT"
-    wait "$FS_PID" 2>/dev/null || true
-    FS_PID=""
-}
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", lo, hi }'; }
 
 # fs_write_read ROW OPTS KEY: rows ROW_write* and ROW_read* of a write of the source to KEY
@@ -150,7 +85,7 @@ range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", l
 fs_write_read() {
     local row=$1 o=$2 key=$3 c0 t0 t1
     sync
-    mount_fs "$o"
+    mount_fs "$BUCKET" "$o"
     c0=$(cpu_of "$FS_PID")
     t0=$(now)
     dd if="$W/src" of="$MNT/$key" bs=1M conv=fsync status=none
@@ -158,10 +93,10 @@ fs_write_read() {
     echo "${row}_write $(mbps "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")" >>"$W/rows"
     echo "${row}_write_cpu $(awk -v a="$c0" -v b="$(cpu_of "$FS_PID")" 'BEGIN { print b - a }')" >>"$W/rows"
     echo "${row}_write_hwm_mib $(awk -v k="$(hwm_of "$FS_PID")" 'BEGIN { printf "%.1f", k / 1024 }')" >>"$W/rows"
-    unmount_fs
+    umount_fs
 
     sync
-    mount_fs "$o"
+    mount_fs "$BUCKET" "$o"
     c0=$(cpu_of "$FS_PID")
     t0=$(now)
     dd if="$MNT/$key" of=/dev/null bs=1M status=none
@@ -169,15 +104,14 @@ fs_write_read() {
     echo "${row}_read $(mbps "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")" >>"$W/rows"
     echo "${row}_read_cpu $(awk -v a="$c0" -v b="$(cpu_of "$FS_PID")" 'BEGIN { print b - a }')" >>"$W/rows"
     echo "${row}_read_hwm_mib $(awk -v k="$(hwm_of "$FS_PID")" 'BEGIN { printf "%.1f", k / 1024 }')" >>"$W/rows"
-    unmount_fs
+    umount_fs
 }
 
 # The FUSE ceiling: bench/fuse-ceiling.c serves a file of the same size from memory through a
 # libfuse3 filesystem set up like osspermfs, so the same dd measures what the kernel and libfuse
 # alone allow on this machine (no network, no object store).
 CEIL_MNT=$W/ceiling
-mkdir -p "$CEIL_MNT"
-cc -O2 -o "$W/fuse-ceiling" "$REPO/bench/fuse-ceiling.c" $(pkg-config --cflags --libs fuse3)
+build_fuse_ceiling
 ceiling_read() {
     local pid t0 t1
     "$W/fuse-ceiling" "$CEIL_MNT" --file-mib "$SIZE_MIB" >>"$W/ceiling.log" 2>&1 &

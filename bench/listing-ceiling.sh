@@ -29,76 +29,31 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
 done
-for n in "$N" "$REPS" "$LAT"; do
-    case "$n" in '' | *[!0-9]*) echo "not a number: '$n'" >&2; exit 2 ;; esac
-done
-OSSEMU=$BUILD/bin/ossemu
-OSSPERMFS=$BUILD/bin/osspermfs
-[ -x "$OSSEMU" ] && [ -x "$OSSPERMFS" ] || { echo "no ossemu/osspermfs in $BUILD/bin" >&2; exit 2; }
-[ "$(id -u)" -eq 0 ] || { echo "needs root (FUSE mount)" >&2; exit 2; }
-for t in sqlite3 curl openssl jq fusermount3 mountpoint cc pkg-config; do
-    command -v "$t" >/dev/null || { echo "missing tool: $t" >&2; exit 2; }
-done
+. "$REPO/bench/lib.sh"
+need_numbers "$N" "$REPS" "$LAT"
+need_bins
+need_root
+need_tools sqlite3 curl openssl jq fusermount3 mountpoint cc pkg-config
 
-W=$(mktemp -d "$PARENT/listing-ceiling.XXXXXX")
-EMU_PID=""
-FS_PID=""
-CEIL_PID=""
-MNT=$W/mnt
+bench_workdir listing-ceiling ceiling
 CEIL=$W/ceiling
-cleanup() {
-    for m in "$MNT" "$CEIL"; do
-        mountpoint -q "$m" 2>/dev/null && { fusermount3 -u "$m" 2>/dev/null || fusermount3 -uz "$m"; }
-    done
-    for p in "$FS_PID" "$CEIL_PID" "$EMU_PID"; do
-        [ -z "$p" ] || { kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; }
-    done
-    rm -rf "$W"
-}
-trap cleanup EXIT
-OSS_ACCESS_KEY_ID=LTAIbench$(openssl rand -hex 6)
-OSS_ACCESS_KEY_SECRET=$(openssl rand -hex 16)
-export OSS_ACCESS_KEY_ID OSS_ACCESS_KEY_SECRET
+bench_keys
 BUCKET=lsbench
-mkdir -p "$W/emu" "$MNT" "$CEIL"
-cc -O2 -o "$W/fuse-ceiling" "$REPO/bench/fuse-ceiling.c" $(pkg-config --cflags --libs fuse3)
+build_fuse_ceiling
 
-start_emu() {
-    rm -f "$W/emu.ready" "$W/admin.ready"
-    "$OSSEMU" --data "$W/emu" --listen 127.0.0.1:0 --ready-file "$W/emu.ready" \
-        --admin 127.0.0.1:0 --admin-ready-file "$W/admin.ready" \
-        --request-log "$W/requests.log" >>"$W/emu.out" 2>&1 &
-    EMU_PID=$!
-    for _ in $(seq 100); do
-        grep -qE '^127\.0\.0\.1:[0-9]+$' "$W/emu.ready" 2>/dev/null && break
-        sleep 0.1
-    done
-    EMU=http://$(head -n 1 "$W/emu.ready")
+# start_emu_admin: start_emu with ossemu's admin endpoint (fault rules) at $ADMIN.
+start_emu_admin() {
+    rm -f "$W/admin.ready"
+    start_emu --admin 127.0.0.1:0 --admin-ready-file "$W/admin.ready"
     ADMIN=http://$(head -n 1 "$W/admin.ready")
 }
-sign() {
-    DATE=$(LC_ALL=C TZ=GMT date '+%a, %d %b %Y %H:%M:%S GMT')
-    local sig
-    sig=$(printf '%s\n\n%s\n%s\n%s' "$1" "$2" "$DATE" "$3" |
-        openssl dgst -sha1 -hmac "$OSS_ACCESS_KEY_SECRET" -binary | base64)
-    AUTH="OSS $OSS_ACCESS_KEY_ID:$sig"
-}
 
-start_emu
-sign PUT "" "/$BUCKET/"
-curl -sSf -o /dev/null -X PUT -H "Date: $DATE" -H "Authorization: $AUTH" "$EMU/$BUCKET/"
-sign PUT "" "/$BUCKET/d/f0000000"
-printf abc | curl -sSf -o /dev/null -X PUT -H "Date: $DATE" -H "Authorization: $AUTH" -H "Content-Type:" \
-    --data-binary @- "$EMU/$BUCKET/d/f0000000"
-kill "$EMU_PID"
-wait "$EMU_PID" 2>/dev/null || true
-cols=$(sqlite3 "$W/emu/meta.db" "SELECT group_concat(name, ',') FROM pragma_table_info('objects')")
-sel=$(echo "$cols" | sed "s/\bkey\b/printf('d\/f%07d', n)/")
-sqlite3 "$W/emu/meta.db" "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < $((N - 1)))
-    INSERT INTO objects($cols) SELECT $sel FROM objects, c WHERE bucket = '$BUCKET' AND key = 'd/f0000000';"
-start_emu
+start_emu_admin
+put_bucket "$BUCKET"
+seed_first "$BUCKET"
+seed_copies "$BUCKET" "$N"
+start_emu_admin
 
-now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 set_latency() {
     local rules='{"faults":[]}'
@@ -107,8 +62,7 @@ set_latency() {
 }
 
 # The raw listing: the same ListObjectsV2 pages, in sequence, by the project's C client.
-cc -O2 -std=gnu11 -I"$REPO/include" "$REPO/bench/listseq.c" "$BUILD/src/oss/libossclient.a" \
-    $(pkg-config --libs libcurl libxml-2.0 libcrypto) -lpthread -o "$W/listseq"
+build_oss_helper listseq
 raw_listing() {
     "$W/listseq" "$EMU" "$BUCKET" d/ | awk '{ print $3 }'
 }
@@ -129,12 +83,8 @@ ceiling_ls() {
     echo "$t" >>"$W/ceil"
 }
 
-mark() { MARK=$(wc -l <"$W/requests.log"); }
-count() { tail -n +$((MARK + 1)) "$W/requests.log" | jq -r .op | grep -cxF "$1" || true; }
 mount_ls() {
-    "$OSSPERMFS" "$BUCKET" "$MNT" -f -o "url=$EMU" >>"$W/fs.log" 2>&1 &
-    FS_PID=$!
-    for _ in $(seq 100); do mountpoint -q "$MNT" && break; sleep 0.1; done
+    mount_fs "$BUCKET" "url=$EMU"
     stat "$MNT/d" >/dev/null
     mark
     local t0 lines
@@ -144,15 +94,12 @@ mount_ls() {
     t=$(elapsed "$t0" "$(now)")
     sleep 0.3 # the request log is written as answers leave
     echo "$(count ListObjectsV2) $(count HeadObject)" >>"$W/counts"
-    fusermount3 -u "$MNT"
-    wait "$FS_PID" 2>/dev/null || true
-    FS_PID=""
+    umount_fs
     [ "$lines" -eq $((N + 1)) ] || { echo "mount listed $lines lines" >&2; exit 1; }
     echo "$t" >>"$W/fs"
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-echo "### listing-ceiling $(date -u +%Y-%m-%dT%H:%MZ): ls -l of $N objects, $REPS reps, tree at $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo ?)"
+echo "### listing-ceiling $(date -u +%Y-%m-%dT%H:%MZ): ls -l of $N objects, $REPS reps, tree at $(tree_rev)"
 echo
 echo "| latency ms | raw listing s | FUSE ceiling ls -l s | osspermfs ls -l s | ratio to raw + ceiling | ListObjectsV2 | HeadObject |"
 echo "|---|---|---|---|---|---|---|"

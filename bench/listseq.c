@@ -2,21 +2,13 @@
  * ListObjectsV2 page of PREFIX (delimiter "/", 1000 keys a page) one after another with this
  * project's C client, as the mount sends them. Prints "<pages> <entries> <seconds>".
  * Credentials from OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET. Not a test; built ad hoc by the
- * script. Usage: listseq URL BUCKET PREFIX */
+ * script with benchclient.c. Usage: listseq URL BUCKET PREFIX */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "oss/client.h"
+#include "benchclient.h"
 #include "oss/error.h"
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 int main(int argc, char **argv)
 {
@@ -24,18 +16,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: listseq URL BUCKET PREFIX\n");
         return 2;
     }
-    struct oss_client_config cfg = {.url = argv[1],
-                                    .akid = getenv("OSS_ACCESS_KEY_ID"),
-                                    .secret = getenv("OSS_ACCESS_KEY_SECRET")};
+    struct oss_client *c = bench_client("listseq", argv[1]);
     struct oss_error err;
-    struct oss_client *c = oss_client_new(&cfg, &err);
-    if (!c) {
-        fprintf(stderr, "listseq: %s\n", err.message);
-        return 1;
-    }
     char *token = NULL;
     size_t pages = 0, entries = 0;
-    double t0 = now_s();
+    double t0 = bench_now();
     for (;;) {
         struct oss_list_params p = {
             .prefix = argv[3], .delimiter = "/", .continuation_token = token, .max_keys = 1000};
@@ -54,7 +39,7 @@ int main(int argc, char **argv)
         if (!token)
             break;
     }
-    printf("%zu %zu %.3f\n", pages, entries, now_s() - t0);
+    printf("%zu %zu %.3f\n", pages, entries, bench_now() - t0);
     oss_client_free(c);
     return 0;
 }

@@ -17,80 +17,34 @@ while [ $# -gt 0 ]; do
     esac
 done
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$REPO/bench/lib.sh"
 OSSEMU=${OSSEMU:-$REPO/build/bin/ossemu}
 OSSPERMFS=${OSSPERMFS:-$REPO/build/bin/osspermfs}
-T=$(mktemp -d "${TMPDIR:-/tmp}/posix-meta-bench.XXXXXX")
-M=$T/mnt
-EMU_PID=""
-FS_PID=""
-cleanup() {
-    if [ -n "$FS_PID" ]; then
-        fusermount3 -u "$M" 2>/dev/null || fusermount3 -uz "$M" 2>/dev/null || true
-        kill "$FS_PID" 2>/dev/null || true
-        wait "$FS_PID" 2>/dev/null || true
-    fi
-    if [ -n "$EMU_PID" ]; then
-        kill "$EMU_PID" 2>/dev/null || true
-        wait "$EMU_PID" 2>/dev/null || true
-    fi
-    rm -rf "$T"
-}
-trap cleanup EXIT
-mkdir -p "$T/emu" "$M"
-AK=LTAIbench$(openssl rand -hex 4)
-SK=$(openssl rand -hex 16)
+PARENT=${TMPDIR:-/tmp}
+bench_workdir posix-meta-bench
+# The key pair reaches ossemu as an account and osspermfs as a passwd file (not exported).
+OSS_ACCESS_KEY_ID=LTAIbench$(openssl rand -hex 4)
+OSS_ACCESS_KEY_SECRET=$(openssl rand -hex 16)
 printf '{"accounts":[{"id":"1000000000000009","name":"bench","keys":[{"id":"%s","secret":"%s"}]}]}\n' \
-    "$AK" "$SK" >"$T/accounts.json"
-printf '%s:%s\n' "$AK" "$SK" >"$T/passwd"
-chmod 600 "$T/passwd"
+    "$OSS_ACCESS_KEY_ID" "$OSS_ACCESS_KEY_SECRET" >"$W/accounts.json"
+printf '%s:%s\n' "$OSS_ACCESS_KEY_ID" "$OSS_ACCESS_KEY_SECRET" >"$W/passwd"
+chmod 600 "$W/passwd"
 
 emu_up() { # emu_up LATENCY
     local args=()
     [ "$1" -eq 0 ] || args=(--fault "latency=$1")
-    : >"$T/requests.log"
-    rm -f "$T/emu.ready"
-    "$OSSEMU" --data "$T/emu" --listen 127.0.0.1:0 --accounts "$T/accounts.json" \
-        --request-log "$T/requests.log" --ready-file "$T/emu.ready" "${args[@]}" \
-        >"$T/emu.out" 2>&1 &
-    EMU_PID=$!
-    for _ in $(seq 100); do
-        grep -qE '^127\.0\.0\.1:[0-9]+$' "$T/emu.ready" 2>/dev/null && break
-        sleep 0.1
-    done
-    URL="http://$(head -n 1 "$T/emu.ready")"
+    start_emu --accounts "$W/accounts.json" "${args[@]}"
 }
-emu_down() {
-    kill "$EMU_PID"
-    wait "$EMU_PID" 2>/dev/null || true
-    EMU_PID=""
-}
-fs_up() { # fs_up EXTRA-OPTS
-    "$OSSPERMFS" bench "$M" -f -o "url=$URL,passwd_file=$T/passwd$1" >"$T/fs.log" 2>&1 &
-    FS_PID=$!
-    for _ in $(seq 100); do
-        mountpoint -q "$M" && return 0
-        sleep 0.1
-    done
-    cat "$T/fs.log" >&2
-    exit 1
-}
-fs_down() {
-    fusermount3 -u "$M"
-    wait "$FS_PID" 2>/dev/null || true
-    FS_PID=""
-}
-count() { jq -r .op "$T/requests.log" | grep -cxF "$1" || true; }
+fs_up() { mount_fs bench "url=$EMU,passwd_file=$W/passwd$1"; } # fs_up EXTRA-OPTS
 
 # Seeding: N objects written through a posix_meta mount (each carries the six headers).
 emu_up 0
-now=$(date -uR | sed 's/+0000/GMT/')
-sig=$(printf 'PUT\n\n\n%s\n/bench/' "$now" | openssl dgst -sha1 -hmac "$SK" -binary | base64)
-curl -sf -X PUT "$URL/bench/" -H "Date: $now" -H "Authorization: OSS $AK:$sig" >/dev/null
+put_bucket bench
 fs_up ",posix_meta"
-mkdir "$M/d"
-seq 1 "$N" | xargs -P 8 -I{} sh -c "printf x > '$M/d/f{}'"
-fs_down
-emu_down
+mkdir "$MNT/d"
+seq 1 "$N" | xargs -P 8 -I{} sh -c "printf x > '$MNT/d/f{}'"
+umount_fs
+stop_emu
 
 echo "### posix-meta $(date -u +%Y-%m-%dT%H:%MZ): ls -l of $N objects, one run each"
 echo
@@ -103,10 +57,10 @@ for lat in 0 "$LAT"; do
         opts=""
         [ "$mode" == plain ] || opts=",posix_meta"
         fs_up "$opts"
-        stat "$M/d" >/dev/null
-        : >"$T/requests.log"
+        stat "$MNT/d" >/dev/null
+        mark
         s=$(date +%s.%N)
-        n=$(ls -l "$M/d" | wc -l)
+        n=$(ls -l "$MNT/d" | wc -l)
         e=$(date +%s.%N)
         secs=$(echo "$e - $s" | bc -l)
         [ "$((n - 1))" -eq "$N" ] || { echo "ls -l listed $((n - 1)) of $N" >&2; exit 1; }
@@ -114,7 +68,7 @@ for lat in 0 "$LAT"; do
         [ -n "$plain" ] || plain=$secs
         printf '| %s ms | %s | %.2f | %s | %s | %.2f |\n' "$lat" "$mode" "$secs" \
             "$(count ListObjectsV2)" "$(count HeadObject)" "$(echo "$secs / $plain" | bc -l)"
-        fs_down
+        umount_fs
     done
-    emu_down
+    stop_emu
 done
