@@ -385,9 +385,7 @@ void fs_posix_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t 
         fuse_reply_err(req, EPERM); /* OSS has no sockets or devices; ossfs stores FIFOs */
         return;
     }
-    int rc = ctx->opts.ro ? -EROFS : 0;
-    if (rc == 0 && !fs_valid_name(name))
-        rc = strlen(name) > FS_KEY_MAX ? -ENAMETOOLONG : -EINVAL;
+    int rc = fs_new_name_check(ctx, name);
     pthread_mutex_lock(&ctx->lock);
     struct fs_inode *p = rc == 0 ? fs_inode_get_locked(ctx, parent) : NULL;
     if (rc == 0 && !p)

@@ -145,14 +145,8 @@ void fs_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const ch
     struct oss_error err;
     int rc = 0;
 
-    if (ctx->opts.ro) {
-        fuse_reply_err(req, EROFS);
+    if (fs_reply_if_bad_new_name(req, ctx, name))
         return;
-    }
-    if (!fs_valid_name(name)) {
-        fuse_reply_err(req, strlen(name) > FS_KEY_MAX ? ENAMETOOLONG : EINVAL);
-        return;
-    }
     pthread_mutex_lock(&ctx->lock);
     struct fs_inode *p = fs_inode_get_locked(ctx, parent);
     if (!p)
