@@ -98,6 +98,19 @@ void oss_req_query_opt(struct oss_req *r, const char *name, const char *value)
 
 /* Checks a listing's max-keys (0 means the 1000 default) and writes its decimal form to out.
  * Returns 0, or -EINVAL with err set when it lies outside 1..1000. */
+int oss_client_send_parse(struct oss_client *c, struct oss_req *r, oss_xml_parse_fn parse,
+                          void *out, const char *message, struct oss_error *err)
+{
+    struct oss_http_response resp = {0};
+    int rc = oss_client_send(c, r, &resp, err);
+
+    if (rc == 0 && (rc = parse(resp.body.data, resp.body.len, out)) < 0)
+        rc = oss_client_bad_answer(err, &resp, rc == -ENOMEM ? ENOMEM : EIO, "", message);
+    oss_http_response_cleanup(&resp);
+    oss_req_cleanup(r);
+    return rc;
+}
+
 int oss_req_max_keys(int max_keys, char out[16], struct oss_error *err)
 {
     if (max_keys < 0 || max_keys > 1000)
