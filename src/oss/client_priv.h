@@ -52,15 +52,9 @@ struct oss_req {
     char *owned[OSS_REQ_MAX_HEADERS * 2];
     size_t nowned;
     int overflow; /* too many parameters: the request fails with -EINVAL */
-    /* body and response handling, as in struct oss_http_request */
-    const void *body;
-    size_t body_len;
-    int body_fd;
-    off_t body_off;
-    uint64_t body_fd_len;
-    oss_http_sink_fn sink;
-    void *sink_arg;
-    int bulk;
+    /* The body, sink and bulk flag of the HTTP request; its method, URL and headers are
+     * filled in when the request is signed and sent. */
+    struct oss_http_request io;
 };
 
 /* Where one request goes (region.c): scheme, host[:port], addressing and signature. */

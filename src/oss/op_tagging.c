@@ -122,8 +122,8 @@ int oss_put_object_tagging(struct oss_client *c, const char *bucket, const char 
     add_version(&r, version_id);
     oss_req_header(&r, "Content-Type", "application/xml");
     oss_req_header(&r, "Content-MD5", md5);
-    r.body = xml.data;
-    r.body_len = xml.len;
+    r.io.body = xml.data;
+    r.io.body_len = xml.len;
     rc = oss_client_send(c, &r, &resp, err);
     oss_http_response_cleanup(&resp);
     oss_req_cleanup(&r);
