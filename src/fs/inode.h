@@ -95,6 +95,12 @@ struct fs_inode *fs_inode_child_locked(struct fs_ctx *ctx, fuse_ino_t parent, co
 struct fs_inode *fs_inode_ref_child_locked(struct fs_ctx *ctx, struct fs_inode *parent,
                                            const char *name, enum fs_kind kind, const char *bucket,
                                            const char *key);
+/* For mknod and symlink once the server holds the new object bucket/key: marks parent's listing
+ * stale and takes a reference on the file inode name under it, with mtime and attributes fresh
+ * for attr_timeout. NULL with *rc set when parent is gone (-ENOENT) or on -ENOMEM. */
+struct fs_inode *fs_inode_new_file_locked(struct fs_ctx *ctx, fuse_ino_t parent, const char *name,
+                                          const char *bucket, const char *key, time_t mtime,
+                                          int *rc);
 /* Drops n lookup references; frees the inode at zero (never the root). */
 void fs_inode_forget_locked(struct fs_ctx *ctx, fuse_ino_t ino, uint64_t n);
 /* Removes (parent, name) from the name map; the inode lives on until forgotten. */

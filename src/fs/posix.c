@@ -417,18 +417,13 @@ void fs_posix_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t 
     struct fuse_entry_param e;
     if (rc == 0) {
         pthread_mutex_lock(&ctx->lock);
-        p = fs_inode_get_locked(ctx, parent);
         struct fs_inode *in =
-            p ? fs_inode_ref_child_locked(ctx, p, name, FS_K_FILE, bucket, key) : NULL;
+            fs_inode_new_file_locked(ctx, parent, name, bucket, key, tmp.pmeta->mtime.tv_sec, &rc);
         if (in) {
             in->size = 0;
-            in->mtime = tmp.pmeta->mtime.tv_sec;
-            in->attr_expires = fs_now() + ctx->opts.attr_timeout;
             fs_pmeta_store_locked(in, tmp.pmeta);
-            fs_dir_changed_locked(ctx, parent);
             fs_make_entry(ctx, in, &e);
         }
-        rc = in ? 0 : p ? -ENOMEM : -ENOENT;
         pthread_mutex_unlock(&ctx->lock);
     }
     free(tmp.pmeta);
