@@ -1,6 +1,6 @@
 /* The Condition block of a RAM or bucket policy statement (condition.c): which operators and
  * keys ossemu knows, checking a block when a policy is stored, and evaluating it against a
- * request. Used by policy.c only. Thread-safe: no state. */
+ * request. Used by policy.c and op_setting_policy.c. Thread-safe: no state. */
 #ifndef EMU_CONDITION_H
 #define EMU_CONDITION_H
 
@@ -11,6 +11,9 @@
 
 #include "emu/emu.h"
 
+/* Whether v is a string, or a non-empty array of strings, as a statement's Action and Resource
+ * are; with nonempty, a lone string must not be "". */
+int emu_policy_strings(json_t *v, int nonempty);
 /* 0 when cond (the value of "Condition"; NULL: none) is an object mapping known operators
  * (with an optional "IfExists" suffix) to objects of keys and a string, number, boolean or
  * array of them; -EINVAL with the reason in err otherwise. Keys are not checked: an unknown

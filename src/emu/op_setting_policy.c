@@ -6,24 +6,9 @@
 
 #include <jansson.h>
 
+#include "condition.h"
 #include "op_priv.h"
 #include "op_setting.h"
-
-static int strings(json_t *v)
-{
-    size_t i;
-    json_t *e;
-    if (json_is_string(v))
-        return json_string_length(v) > 0;
-    if (!json_is_array(v) || json_array_size(v) == 0)
-        return 0;
-    json_array_foreach(v, i, e)
-    {
-        if (!json_is_string(e))
-            return 0;
-    }
-    return 1;
-}
 
 static int bad_policy(struct emu_setting_err *err, const char *why)
 {
@@ -61,11 +46,11 @@ int emu_setting_check_policy(const char *text, size_t len, struct emu_setting_er
             why = "a statement is not an object";
         else if (!effect || (strcmp(effect, "Allow") && strcmp(effect, "Deny")))
             why = "\"Effect\" must be Allow or Deny";
-        else if (!strings(json_object_get(st, "Action")))
+        else if (!emu_policy_strings(json_object_get(st, "Action"), 1))
             why = "\"Action\" must be a string or an array of strings";
-        else if (!strings(json_object_get(st, "Resource")))
+        else if (!emu_policy_strings(json_object_get(st, "Resource"), 1))
             why = "\"Resource\" must be a string or an array of strings";
-        else if (p && !strings(p))
+        else if (p && !emu_policy_strings(p, 1))
             why = "\"Principal\" must be a string or an array of strings";
         if (why)
             break;

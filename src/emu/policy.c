@@ -77,12 +77,12 @@ int emu_policy_eval(const void *policy, const struct emu_req *req, const char *a
     return verdict;
 }
 
-static int string_or_strings(json_t *v)
+int emu_policy_strings(json_t *v, int nonempty)
 {
     size_t i;
     json_t *e;
     if (json_is_string(v))
-        return 1;
+        return !nonempty || json_string_length(v) > 0;
     if (!json_is_array(v) || json_array_size(v) == 0)
         return 0;
     json_array_foreach(v, i, e)
@@ -121,11 +121,11 @@ int emu_policy_validate(const char *json_text, char *err, size_t errlen)
             why = "a statement is not an object";
         else if (!effect || (strcasecmp(effect, "Allow") && strcasecmp(effect, "Deny")))
             why = "\"Effect\" must be Allow or Deny";
-        else if (!string_or_strings(json_object_get(st, "Action")) &&
-                 !string_or_strings(json_object_get(st, "NotAction")))
+        else if (!emu_policy_strings(json_object_get(st, "Action"), 0) &&
+                 !emu_policy_strings(json_object_get(st, "NotAction"), 0))
             why = "\"Action\" must be a string or an array of strings";
-        else if (!string_or_strings(json_object_get(st, "Resource")) &&
-                 !string_or_strings(json_object_get(st, "NotResource")))
+        else if (!emu_policy_strings(json_object_get(st, "Resource"), 0) &&
+                 !emu_policy_strings(json_object_get(st, "NotResource"), 0))
             why = "\"Resource\" must be a string or an array of strings";
         else if (emu_condition_validate(json_object_get(st, "Condition"), cwhy, sizeof(cwhy)))
             why = cwhy;

@@ -51,25 +51,38 @@ static void audit(struct fs_ctx *ctx, const struct fs_who *who, const struct ctl
     free(old);
 }
 
-/* Copies the target of a control inode so it can be used without ctx->lock. */
-static int copy_target(struct fs_ctx *ctx, struct fs_inode *in, const struct ctl_entry **e,
-                       char **bucket, char **key, char **vid)
+/* The target of a control inode, copied so it can be used without ctx->lock: t points into
+ * the three strings, which the copy owns until target_free() or a handle takes them. */
+struct target_copy {
+    const struct ctl_entry *e;
+    char *bucket, *key, *vid;
+    struct ctl_target t;
+};
+
+static void target_free(struct target_copy *c)
+{
+    free(c->bucket);
+    free(c->key);
+    free(c->vid);
+}
+
+/* Fills c from in; 0 or -ENOMEM (then c owns nothing). */
+static int copy_target(struct fs_ctx *ctx, struct fs_inode *in, struct target_copy *c)
 {
     pthread_mutex_lock(&ctx->lock);
-    *e = in->entry;
-    *bucket = in->bucket ? strdup(in->bucket) : NULL;
+    c->e = in->entry;
+    c->bucket = in->bucket ? strdup(in->bucket) : NULL;
     int keyed = in->kind == FS_K_OBJACL || (in->entry && in->entry->scope == CTL_ACCESS_POINT);
-    *key = keyed ? strdup(in->key) : NULL;
-    *vid = in->kind == FS_K_OBJACL && in->version_id ? strdup(in->version_id) : NULL;
-    int bad =
-        !*bucket || (keyed && !*key) || !*e || (in->kind == FS_K_OBJACL && in->version_id && !*vid);
+    c->key = keyed ? strdup(in->key) : NULL;
+    c->vid = in->kind == FS_K_OBJACL && in->version_id ? strdup(in->version_id) : NULL;
+    int bad = !c->bucket || (keyed && !c->key) || !c->e ||
+              (in->kind == FS_K_OBJACL && in->version_id && !c->vid);
     pthread_mutex_unlock(&ctx->lock);
     if (bad) {
-        free(*bucket);
-        free(*key);
-        free(*vid);
+        target_free(c);
         return -ENOMEM;
     }
+    c->t = (struct ctl_target){c->bucket, c->key, c->vid};
     return 0;
 }
 
@@ -153,13 +166,12 @@ int fs_ctl_open(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, struct 
                 struct fs_ctlh **out)
 {
     int acc = fi->flags & O_ACCMODE;
-    const struct ctl_entry *e;
-    char *bucket, *key;
-    char *vid;
-    int rc = copy_target(ctx, in, &e, &bucket, &key, &vid);
+    struct target_copy c;
+    int rc = copy_target(ctx, in, &c);
     if (rc < 0)
         return rc;
-    struct ctl_target t = {bucket, key, vid};
+    const struct ctl_entry *e = c.e;
+    const struct ctl_target t = c.t;
     struct fs_who who = fs_who_of(req);
     if (acc != O_RDONLY)
         rc = check_writer(ctx, &who, e, &t);
@@ -169,9 +181,9 @@ int fs_ctl_open(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, struct 
     if (h) {
         h->fh = (struct fs_fh){FS_H_CTL, in, acc};
         pthread_mutex_init(&h->lock, NULL);
-        h->bucket = bucket;
-        h->key = key;
-        h->version_id = vid;
+        h->bucket = c.bucket;
+        h->key = c.key;
+        h->version_id = c.vid;
         h->state = CTL_INCOMPLETE;
     }
     if (rc == 0 && acc != O_WRONLY) {
@@ -189,9 +201,7 @@ int fs_ctl_open(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, struct 
         if (h) {
             ctlh_free(h);
         } else {
-            free(bucket);
-            free(key);
-            free(vid);
+            target_free(&c);
         }
         return rc;
     }
@@ -308,13 +318,12 @@ void fs_ctl_release(struct fs_ctx *ctx, struct fs_ctlh *h)
 
 static int ctl_delete(const struct fs_who *who, struct fs_ctx *ctx, struct fs_inode *in)
 {
-    const struct ctl_entry *e;
-    char *bucket, *key;
-    char *vid;
-    int rc = copy_target(ctx, in, &e, &bucket, &key, &vid);
+    struct target_copy c;
+    int rc = copy_target(ctx, in, &c);
     if (rc < 0)
         return rc;
-    struct ctl_target t = {bucket, key, vid};
+    const struct ctl_entry *e = c.e;
+    const struct ctl_target t = c.t;
     rc = check_writer(ctx, who, e, &t);
     if (rc == 0 && !e->del) {
         audit(ctx, who, e, &t, NULL, NULL, EPERM, "OSS has no delete call for this setting");
@@ -325,15 +334,13 @@ static int ctl_delete(const struct fs_who *who, struct fs_ctx *ctx, struct fs_in
         rc = e->del(ctx->client, &t, &err);
         if (rc < 0)
             fs_log_oss(ctx, &err);
-        if (e == ctl_object_acl_entry() && key)
-            fs_acl_forget(ctx, bucket, key);
+        if (e == ctl_object_acl_entry() && c.key)
+            fs_acl_forget(ctx, c.bucket, c.key);
         audit(ctx, who, e, &t, NULL, &err, 0, NULL);
         if (rc == 0)
             fs_lastval_set(ctx, e->name, &t, "");
     }
-    free(bucket);
-    free(key);
-    free(vid);
+    target_free(&c);
     return rc;
 }
 
@@ -355,13 +362,12 @@ int fs_ctl_apply(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, const 
 {
     struct fs_who w = fs_who_of(req);
     const struct fs_who *who = &w;
-    const struct ctl_entry *e;
-    char *bucket, *key;
-    char *vid;
-    int rc = copy_target(ctx, in, &e, &bucket, &key, &vid);
+    struct target_copy c;
+    int rc = copy_target(ctx, in, &c);
     if (rc < 0)
         return rc;
-    struct ctl_target t = {bucket, key, vid};
+    const struct ctl_entry *e = c.e;
+    const struct ctl_target t = c.t;
     rc = check_writer(ctx, who, e, &t);
     if (rc == 0 && len > e->max_input) {
         audit(ctx, who, e, &t, "", NULL, EFBIG, "input larger than the largest valid value");
@@ -370,8 +376,6 @@ int fs_ctl_apply(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in, const 
     enum ctl_parse st;
     if (rc == 0)
         rc = parse_and_put(ctx, who, e, &t, data ? data : "", len, 1, NULL, NULL, &st);
-    free(bucket);
-    free(key);
-    free(vid);
+    target_free(&c);
     return rc;
 }

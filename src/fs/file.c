@@ -146,14 +146,8 @@ void fs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mo
 {
     struct fs_ctx *ctx = fuse_req_userdata(req);
     int acc = fi->flags & O_ACCMODE;
-    if (ctx->opts.ro) {
-        fuse_reply_err(req, EROFS);
+    if (fs_reply_if_bad_new_name(req, ctx, name))
         return;
-    }
-    if (!fs_valid_name(name)) {
-        fuse_reply_err(req, strlen(name) > FS_KEY_MAX ? ENAMETOOLONG : EINVAL);
-        return;
-    }
     pthread_mutex_lock(&ctx->lock);
     struct fs_inode *p = fs_inode_get_locked(ctx, parent);
     int rc = 0;

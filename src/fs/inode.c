@@ -216,6 +216,24 @@ struct fs_inode *fs_inode_ref_child_locked(struct fs_ctx *ctx, struct fs_inode *
     return in;
 }
 
+struct fs_inode *fs_inode_new_file_locked(struct fs_ctx *ctx, fuse_ino_t parent, const char *name,
+                                          const char *bucket, const char *key, time_t mtime,
+                                          int *rc)
+{
+    struct fs_inode *p = fs_inode_get_locked(ctx, parent);
+    struct fs_inode *in =
+        p ? fs_inode_ref_child_locked(ctx, p, name, FS_K_FILE, bucket, key) : NULL;
+    if (p)
+        fs_dir_changed_locked(ctx, parent);
+    if (!in) {
+        *rc = p ? -ENOMEM : -ENOENT;
+        return NULL;
+    }
+    in->mtime = mtime;
+    in->attr_expires = fs_now() + ctx->opts.attr_timeout;
+    return in;
+}
+
 void fs_inode_forget_locked(struct fs_ctx *ctx, fuse_ino_t ino, uint64_t n)
 {
     struct fs_table *t = ctx->table;

@@ -95,6 +95,12 @@ struct fs_inode *fs_inode_child_locked(struct fs_ctx *ctx, fuse_ino_t parent, co
 struct fs_inode *fs_inode_ref_child_locked(struct fs_ctx *ctx, struct fs_inode *parent,
                                            const char *name, enum fs_kind kind, const char *bucket,
                                            const char *key);
+/* For mknod and symlink once the server holds the new object bucket/key: marks parent's listing
+ * stale and takes a reference on the file inode name under it, with mtime and attributes fresh
+ * for attr_timeout. NULL with *rc set when parent is gone (-ENOENT) or on -ENOMEM. */
+struct fs_inode *fs_inode_new_file_locked(struct fs_ctx *ctx, fuse_ino_t parent, const char *name,
+                                          const char *bucket, const char *key, time_t mtime,
+                                          int *rc);
 /* Drops n lookup references; frees the inode at zero (never the root). */
 void fs_inode_forget_locked(struct fs_ctx *ctx, fuse_ino_t ino, uint64_t n);
 /* Removes (parent, name) from the name map; the inode lives on until forgotten. */
@@ -129,6 +135,12 @@ int fs_is_editor_temp(const char *name);
 /* A name that readdir of dir must hide because a control file shadows it. */
 int fs_is_reserved_in(struct fs_ctx *ctx, const struct fs_inode *dir, const char *name);
 int fs_valid_name(const char *name);
+/* Whether a call may make the new name in this mount (create, mkdir, mknod, symlink, rename's
+ * target): 0, or the negative errno to answer: -EROFS on a read-only mount, -ENAMETOOLONG for a
+ * name past FS_KEY_MAX, -EINVAL for any other name that cannot be a key component. */
+int fs_new_name_check(const struct fs_ctx *ctx, const char *name);
+/* The same check, answering req with its errno; returns 1 when it answered, 0 when name is fine. */
+int fs_reply_if_bad_new_name(fuse_req_t req, const struct fs_ctx *ctx, const char *name);
 /* OSS keys end at 1023 bytes; a create, mkdir, symlink or rename past it is ENAMETOOLONG. */
 #define FS_KEY_MAX 1023
 /* Whether name under dir (as a directory: with its '/') would make a key past FS_KEY_MAX. */

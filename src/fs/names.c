@@ -10,6 +10,7 @@
  * the object it would describe does not exist. Temporaries live in memory, are never uploaded,
  * and a rename of one onto a control file applies its content. */
 #include <ctype.h>
+#include <errno.h>
 #include <string.h>
 
 #include "ctlfile.h"
@@ -103,4 +104,22 @@ int fs_valid_name(const char *name)
 {
     size_t n = strlen(name);
     return n > 0 && n < 1024 && !strchr(name, '/');
+}
+
+int fs_new_name_check(const struct fs_ctx *ctx, const char *name)
+{
+    if (ctx->opts.ro)
+        return -EROFS;
+    if (!fs_valid_name(name))
+        return strlen(name) > FS_KEY_MAX ? -ENAMETOOLONG : -EINVAL;
+    return 0;
+}
+
+int fs_reply_if_bad_new_name(fuse_req_t req, const struct fs_ctx *ctx, const char *name)
+{
+    int rc = fs_new_name_check(ctx, name);
+    if (rc == 0)
+        return 0;
+    fuse_reply_err(req, -rc);
+    return 1;
 }

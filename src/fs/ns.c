@@ -41,12 +41,8 @@ void fs_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mod
 {
     (void)mode;
     struct fs_ctx *ctx = fuse_req_userdata(req);
-    if (reply_if_ro(req, ctx))
+    if (fs_reply_if_bad_new_name(req, ctx, name))
         return;
-    if (!fs_valid_name(name)) {
-        fuse_reply_err(req, strlen(name) > FS_KEY_MAX ? ENAMETOOLONG : EINVAL);
-        return;
-    }
     if (fs_ap_mkdir(req, parent, name)) /* in .access-points: CreateAccessPoint */
         return;
     pthread_mutex_lock(&ctx->lock);

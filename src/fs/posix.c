@@ -385,9 +385,7 @@ void fs_posix_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t 
         fuse_reply_err(req, EPERM); /* OSS has no sockets or devices; ossfs stores FIFOs */
         return;
     }
-    int rc = ctx->opts.ro ? -EROFS : 0;
-    if (rc == 0 && !fs_valid_name(name))
-        rc = strlen(name) > FS_KEY_MAX ? -ENAMETOOLONG : -EINVAL;
+    int rc = fs_new_name_check(ctx, name);
     pthread_mutex_lock(&ctx->lock);
     struct fs_inode *p = rc == 0 ? fs_inode_get_locked(ctx, parent) : NULL;
     if (rc == 0 && !p)
@@ -419,18 +417,13 @@ void fs_posix_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t 
     struct fuse_entry_param e;
     if (rc == 0) {
         pthread_mutex_lock(&ctx->lock);
-        p = fs_inode_get_locked(ctx, parent);
         struct fs_inode *in =
-            p ? fs_inode_ref_child_locked(ctx, p, name, FS_K_FILE, bucket, key) : NULL;
+            fs_inode_new_file_locked(ctx, parent, name, bucket, key, tmp.pmeta->mtime.tv_sec, &rc);
         if (in) {
             in->size = 0;
-            in->mtime = tmp.pmeta->mtime.tv_sec;
-            in->attr_expires = fs_now() + ctx->opts.attr_timeout;
             fs_pmeta_store_locked(in, tmp.pmeta);
-            fs_dir_changed_locked(ctx, parent);
             fs_make_entry(ctx, in, &e);
         }
-        rc = in ? 0 : p ? -ENOMEM : -ENOENT;
         pthread_mutex_unlock(&ctx->lock);
     }
     free(tmp.pmeta);

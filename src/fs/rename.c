@@ -252,14 +252,8 @@ void fs_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_
         fuse_reply_err(req, EINVAL);
         return;
     }
-    if (ctx->opts.ro) {
-        fuse_reply_err(req, EROFS);
+    if (fs_reply_if_bad_new_name(req, ctx, newname))
         return;
-    }
-    if (!fs_valid_name(newname)) {
-        fuse_reply_err(req, strlen(newname) > FS_KEY_MAX ? ENAMETOOLONG : EINVAL);
-        return;
-    }
     pthread_mutex_lock(&ctx->lock);
     struct fs_inode *np = fs_inode_get_locked(ctx, newparent);
     struct fs_inode *src = fs_inode_child_locked(ctx, parent, name);

@@ -145,14 +145,8 @@ void fs_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const ch
     struct oss_error err;
     int rc = 0;
 
-    if (ctx->opts.ro) {
-        fuse_reply_err(req, EROFS);
+    if (fs_reply_if_bad_new_name(req, ctx, name))
         return;
-    }
-    if (!fs_valid_name(name)) {
-        fuse_reply_err(req, strlen(name) > FS_KEY_MAX ? ENAMETOOLONG : EINVAL);
-        return;
-    }
     pthread_mutex_lock(&ctx->lock);
     struct fs_inode *p = fs_inode_get_locked(ctx, parent);
     if (!p)
@@ -185,19 +179,13 @@ void fs_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const ch
     struct fuse_entry_param e;
     if (rc == 0) {
         pthread_mutex_lock(&ctx->lock);
-        p = fs_inode_get_locked(ctx, parent);
         struct fs_inode *in =
-            p ? fs_inode_ref_child_locked(ctx, p, name, FS_K_FILE, bucket, key) : NULL;
-        if (p)
-            fs_dir_changed_locked(ctx, parent);
+            fs_inode_new_file_locked(ctx, parent, name, bucket, key, time(NULL), &rc);
         if (in) {
             in->is_link = 1;
             in->size = strlen(rel);
-            in->mtime = time(NULL);
-            in->attr_expires = fs_now() + ctx->opts.attr_timeout;
             fs_make_entry(ctx, in, &e);
-        } else
-            rc = p ? -ENOMEM : -ENOENT;
+        }
         pthread_mutex_unlock(&ctx->lock);
     }
     free(bucket);

@@ -23,8 +23,8 @@ struct oss_client {
     int v4;
     int path_style;
     int content_md5; /* uploads carry Content-MD5 (oss_client_config) */
-    int sigv1;      /* V1 asked for: buckets routed to other regions are signed V1 too */
-    int force_path; /* path_style asked for (routed endpoints are never IP literals) */
+    int sigv1;       /* V1 asked for: buckets routed to other regions are signed V1 too */
+    int force_path;  /* path_style asked for (routed endpoints are never IP literals) */
     /* Regions (region.c): the endpoint template "scheme://<pre>{region}<post>" that buckets of
      * other regions go to, NULL when every request goes to the one endpoint; and the map of
      * bucket -> region the client has learnt, sorted by name, guarded by region_lock. */
@@ -52,15 +52,9 @@ struct oss_req {
     char *owned[OSS_REQ_MAX_HEADERS * 2];
     size_t nowned;
     int overflow; /* too many parameters: the request fails with -EINVAL */
-    /* body and response handling, as in struct oss_http_request */
-    const void *body;
-    size_t body_len;
-    int body_fd;
-    off_t body_off;
-    uint64_t body_fd_len;
-    oss_http_sink_fn sink;
-    void *sink_arg;
-    int bulk;
+    /* The body, sink and bulk flag of the HTTP request; its method, URL and headers are
+     * filled in when the request is signed and sent. */
+    struct oss_http_request io;
 };
 
 /* Where one request goes (region.c): scheme, host[:port], addressing and signature. */
@@ -134,5 +128,13 @@ int oss_client_fail(struct oss_error *err, int e, const char *code, const char *
  * answer's status and request id. Returns -e. */
 int oss_client_bad_answer(struct oss_error *err, const struct oss_http_response *resp, int e,
                           const char *code, const char *message);
+
+/* Parses an answer's XML body into out: 0, -ENOMEM, or another negative errno when malformed. */
+typedef int (*oss_xml_parse_fn)(const char *xml, size_t len, void *out);
+/* Sends r as oss_client_send() does and parses a 2xx answer's body with parse into out; a body
+ * that does not parse fails as a bad answer (EIO, or ENOMEM when memory ran out) carrying
+ * message. Cleans up r. Returns 0 or the negative errno with err filled. */
+int oss_client_send_parse(struct oss_client *c, struct oss_req *r, oss_xml_parse_fn parse,
+                          void *out, const char *message, struct oss_error *err);
 
 #endif

@@ -42,8 +42,8 @@ int oss_access_point_request(struct oss_client *c, const char *method, const cha
         oss_req_header(&r, "Content-Type",
                        !strcmp(sub, "accessPointPolicy") ? "application/json" : "application/xml");
         oss_req_header(&r, "Content-MD5", md5);
-        r.body = body;
-        r.body_len = len;
+        r.io.body = body;
+        r.io.body_len = len;
     }
     rc = oss_client_send(c, &r, &resp, err);
     if (rc == 0 && out && oss_buf_append(out, resp.body.data ? resp.body.data : "", resp.body.len))

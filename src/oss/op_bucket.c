@@ -45,8 +45,8 @@ static int with_body(struct oss_client *c, const char *method, const char *bucke
     oss_req_query(&r, subres, NULL);
     oss_req_header(&r, "Content-Type", ctype ? ctype : "application/xml");
     oss_req_header(&r, "Content-MD5", md5);
-    r.body = body;
-    r.body_len = len;
+    r.io.body = body;
+    r.io.body_len = len;
     rc = oss_client_send(c, &r, &resp, err);
     oss_http_response_cleanup(&resp);
     oss_req_cleanup(&r);

@@ -95,9 +95,9 @@ static int send_get(struct oss_client *c, const char *bucket, const char *key,
     if (if_match)
         oss_req_header(&r, "If-Match", if_match);
     g->ans_started = 0;
-    r.sink = get_sink;
-    r.sink_arg = g;
-    r.bulk = g->end == UINT64_MAX || g->end - g->next > BULK_THRESHOLD;
+    r.io.sink = get_sink;
+    r.io.sink_arg = g;
+    r.io.bulk = g->end == UINT64_MAX || g->end - g->next > BULK_THRESHOLD;
     rc = oss_client_send(c, &r, resp, err);
     oss_req_cleanup(&r);
     return rc;

@@ -157,9 +157,9 @@ int oss_upload_part(struct oss_client *c, const char *bucket, const char *key,
     if (c->content_md5)
         oss_req_header(&r, "Content-MD5", cmd5);
     oss_req_header(&r, "Content-Type", "application/octet-stream");
-    r.body = data;
-    r.body_len = len;
-    r.bulk = len > BULK_THRESHOLD;
+    r.io.body = data;
+    r.io.body_len = len;
+    r.io.bulk = len > BULK_THRESHOLD;
     rc = oss_client_send(c, &r, &resp, err);
     if (rc == 0) {
         const char *v = oss_http_header(&resp, "x-oss-hash-crc64ecma");
@@ -217,8 +217,8 @@ int oss_complete_multipart(struct oss_client *c, const char *bucket, const char 
     oss_req_init(&r, "POST", bucket, key);
     oss_req_query(&r, "uploadId", upload_id);
     oss_req_header(&r, "Content-Type", "application/xml");
-    r.body = body.data;
-    r.body_len = body.len;
+    r.io.body = body.data;
+    r.io.body_len = body.len;
     rc = oss_client_send(c, &r, &resp, err);
     if (rc == 0) {
         const char *v = oss_http_header(&resp, "x-oss-hash-crc64ecma");

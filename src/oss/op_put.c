@@ -84,7 +84,7 @@ static int put(struct oss_client *c, struct oss_req *r, uint64_t len, uint64_t c
         oss_content_md5_digest(md5, cmd5);
         oss_req_header(r, "Content-MD5", cmd5);
     }
-    r->bulk = len > BULK_THRESHOLD;
+    r->io.bulk = len > BULK_THRESHOLD;
     rc = oss_client_send(c, r, &resp, err);
     if (rc == 0) {
         const char *v = oss_http_header(&resp, "x-oss-hash-crc64ecma");
@@ -137,8 +137,8 @@ int oss_put_object(struct oss_client *c, const char *bucket, const char *key, co
         data = "";
     if (c->content_md5)
         oss_md5(data, len, md5);
-    r.body = data;
-    r.body_len = len;
+    r.io.body = data;
+    r.io.body_len = len;
     rc = put(c, &r, len, oss_crc64(0, data, len), c->content_md5 ? md5 : NULL, out, err);
     oss_req_cleanup(&r);
     return rc;
@@ -194,9 +194,9 @@ int oss_put_object_fd(struct oss_client *c, const char *bucket, const char *key,
         oss_req_cleanup(&r);
         return oss_client_fail(err, -rc, "", "reading the upload source failed");
     }
-    r.body_fd = fd;
-    r.body_off = off;
-    r.body_fd_len = len;
+    r.io.body_fd = fd;
+    r.io.body_off = off;
+    r.io.body_fd_len = len;
     rc = put(c, &r, len, crc, c->content_md5 ? md5 : NULL, out, err);
     oss_req_cleanup(&r);
     return rc;

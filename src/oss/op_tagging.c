@@ -9,6 +9,12 @@
 #include "oss/codec.h"
 #include "oss/xml.h"
 
+/* oss_parse_tagging() in the shape oss_client_send_parse() takes. */
+static int parse_tagging(const char *xml, size_t len, void *out)
+{
+    return oss_parse_tagging(xml, len, out);
+}
+
 #define MAX_TAGS      10
 #define MAX_TAG_KEY   128
 #define MAX_TAG_VALUE 256
@@ -82,25 +88,15 @@ int oss_tagging_xml(const char *text, struct oss_buf *xml)
 int oss_get_object_tagging(struct oss_client *c, const char *bucket, const char *key,
                            const char *version_id, struct oss_buf *out, struct oss_error *err)
 {
-    struct oss_http_response resp = {0};
     struct oss_req r;
-    int rc;
 
     if (!key || !*key)
         return oss_client_fail(err, EINVAL, "InvalidObjectName", "empty object key");
     oss_req_init(&r, "GET", bucket, key);
     oss_req_query(&r, "tagging", NULL);
     add_version(&r, version_id);
-    rc = oss_client_send(c, &r, &resp, err);
-    if (rc == 0) {
-        rc = oss_parse_tagging(resp.body.data, resp.body.len, out);
-        if (rc < 0)
-            rc = oss_client_bad_answer(err, &resp, rc == -ENOMEM ? ENOMEM : EIO, "",
-                                       "malformed GetObjectTagging answer");
-    }
-    oss_http_response_cleanup(&resp);
-    oss_req_cleanup(&r);
-    return rc;
+    return oss_client_send_parse(c, &r, parse_tagging, out, "malformed GetObjectTagging answer",
+                                 err);
 }
 
 int oss_put_object_tagging(struct oss_client *c, const char *bucket, const char *key,
@@ -126,8 +122,8 @@ int oss_put_object_tagging(struct oss_client *c, const char *bucket, const char 
     add_version(&r, version_id);
     oss_req_header(&r, "Content-Type", "application/xml");
     oss_req_header(&r, "Content-MD5", md5);
-    r.body = xml.data;
-    r.body_len = xml.len;
+    r.io.body = xml.data;
+    r.io.body_len = xml.len;
     rc = oss_client_send(c, &r, &resp, err);
     oss_http_response_cleanup(&resp);
     oss_req_cleanup(&r);

@@ -6,11 +6,16 @@
 
 #include "client_priv.h"
 
+/* oss_parse_list_versions() in the shape oss_client_send_parse() takes. */
+static int parse_page(const char *xml, size_t len, void *out)
+{
+    return oss_parse_list_versions(xml, len, out);
+}
+
 int oss_list_object_versions(struct oss_client *c, const char *bucket,
                              const struct oss_version_params *p, struct oss_version_page *out,
                              struct oss_error *err)
 {
-    struct oss_http_response resp = {0};
     struct oss_req r;
     char maxkeys[16];
     int rc;
@@ -29,14 +34,6 @@ int oss_list_object_versions(struct oss_client *c, const char *bucket,
     }
     oss_req_query(&r, "max-keys", maxkeys);
     oss_req_query(&r, "encoding-type", "url");
-    rc = oss_client_send(c, &r, &resp, err);
-    if (rc == 0) {
-        rc = oss_parse_list_versions(resp.body.data, resp.body.len, out);
-        if (rc < 0)
-            rc = oss_client_bad_answer(err, &resp, rc == -ENOMEM ? ENOMEM : EIO, "",
-                                       "malformed ListObjectVersions answer");
-    }
-    oss_http_response_cleanup(&resp);
-    oss_req_cleanup(&r);
-    return rc;
+    return oss_client_send_parse(c, &r, parse_page, out, "malformed ListObjectVersions answer",
+                                 err);
 }

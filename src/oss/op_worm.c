@@ -26,8 +26,8 @@ static int worm_post(struct oss_client *c, const char *bucket, const char *sub, 
         oss_content_md5(body, strlen(body), md5);
         oss_req_header(&r, "Content-Type", "application/xml");
         oss_req_header(&r, "Content-MD5", md5);
-        r.body = body;
-        r.body_len = strlen(body);
+        r.io.body = body;
+        r.io.body_len = strlen(body);
     }
     rc = oss_client_send(c, &r, resp, err);
     oss_req_cleanup(&r);

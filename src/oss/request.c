@@ -67,7 +67,7 @@ void oss_req_init(struct oss_req *r, const char *method, const char *bucket, con
     r->method = method;
     r->bucket = bucket;
     r->key = key;
-    r->body_fd = -1;
+    r->io.body_fd = -1;
 }
 
 void oss_req_cleanup(struct oss_req *r)
@@ -98,6 +98,19 @@ void oss_req_query_opt(struct oss_req *r, const char *name, const char *value)
 
 /* Checks a listing's max-keys (0 means the 1000 default) and writes its decimal form to out.
  * Returns 0, or -EINVAL with err set when it lies outside 1..1000. */
+int oss_client_send_parse(struct oss_client *c, struct oss_req *r, oss_xml_parse_fn parse,
+                          void *out, const char *message, struct oss_error *err)
+{
+    struct oss_http_response resp = {0};
+    int rc = oss_client_send(c, r, &resp, err);
+
+    if (rc == 0 && (rc = parse(resp.body.data, resp.body.len, out)) < 0)
+        rc = oss_client_bad_answer(err, &resp, rc == -ENOMEM ? ENOMEM : EIO, "", message);
+    oss_http_response_cleanup(&resp);
+    oss_req_cleanup(r);
+    return rc;
+}
+
 int oss_req_max_keys(int max_keys, char out[16], struct oss_error *err)
 {
     if (max_keys < 0 || max_keys > 1000)
@@ -330,20 +343,11 @@ static int send_once(struct oss_client *c, struct oss_req *r, struct oss_endpoin
         return oss_client_fail(err, -rc, "",
                                rc == -ENOMEM ? "out of memory" : "request could not be built");
     }
-    struct oss_http_request hr = {
-        .method = r->method,
-        .url = oss_buf_str(&url),
-        .headers = r->headers,
-        .nheaders = r->nheaders,
-        .body = r->body,
-        .body_len = r->body_len,
-        .body_fd = r->body_fd,
-        .body_off = r->body_off,
-        .body_fd_len = r->body_fd_len,
-        .sink = r->sink,
-        .sink_arg = r->sink_arg,
-        .bulk = r->bulk,
-    };
+    struct oss_http_request hr = r->io;
+    hr.method = r->method;
+    hr.url = oss_buf_str(&url);
+    hr.headers = r->headers;
+    hr.nheaders = r->nheaders;
     rc = oss_http_perform(c->http, &hr, resp, err);
     /* The signing headers point into cr, date, xdate and auth: they are dropped again, so the
      * request can be signed anew for another endpoint. */
