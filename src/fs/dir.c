@@ -173,7 +173,8 @@ static int pm_fresh_locked(struct fs_ctx *ctx, const struct fs_inode *in, double
 }
 
 /* With posix_meta: the metadata of the files among dents [from..n) whose inodes have none
- * fresh, fetched ahead. A file whose fetch failed is left without: its getattr asks again. */
+ * fresh, fetched ahead, and of the directories (their "dir/" markers, when they have one). A
+ * file whose fetch failed is left without: its getattr asks again. */
 static void dh_fetch_meta(struct fs_ctx *ctx, struct fs_dirh *d, size_t from)
 {
     if (!ctx->opts.posix_meta || d->dir.kind != FS_K_DIR || from >= d->n)
@@ -186,9 +187,9 @@ static void dh_fetch_meta(struct fs_ctx *ctx, struct fs_dirh *d, size_t from)
     double now = fs_now();
     pthread_mutex_lock(&ctx->lock);
     for (size_t i = from; keys && idx && pm && ok && i < d->n; i++)
-        if (d->v[i].kind == FS_K_FILE && !d->v[i].is_link &&
+        if (((d->v[i].kind == FS_K_FILE && !d->v[i].is_link) || d->v[i].kind == FS_K_DIR) &&
             !pm_fresh_locked(ctx, fs_inode_child_locked(ctx, d->dir.ino, d->v[i].name), now) &&
-            (keys[n] = fs_child_key(d->dir.key, d->v[i].name, 0)))
+            (keys[n] = fs_child_key(d->dir.key, d->v[i].name, d->v[i].kind == FS_K_DIR)))
             idx[n++] = i;
     pthread_mutex_unlock(&ctx->lock);
     if (n && fs_metafetch(ctx, d->dir.bucket, keys, n, pm, ok) == 0)

@@ -93,6 +93,9 @@ static int probe_name(struct fs_ctx *ctx, const char *bucket, const char *key, u
     else
         fs_log_oss(ctx, &err);
     oss_list_page_cleanup(&page);
+    if (rc == 1 && pm && oss_head_object(ctx->client, bucket, dirkey, NULL, &m, &err) == 0)
+        fs_pmeta_parse(&m, pm); /* posix_meta: the directory's marker carries its metadata */
+    oss_object_meta_cleanup(&m);
     free(dirkey);
     return rc;
 }
@@ -139,6 +142,8 @@ static void reply_child_pm_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_
         if (pm)
             fs_pmeta_store_locked(in, pm);
     }
+    if (pm && kind == FS_K_DIR && in->kind == FS_K_DIR)
+        fs_pmeta_store_locked(in, pm); /* a directory's, from its marker */
     struct fuse_entry_param e;
     fs_make_entry(ctx, in, &e);
     pthread_mutex_unlock(&ctx->lock);
@@ -281,6 +286,35 @@ static void lookup_in_acld(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *
 
 /* Replies to a lookup in p from a listing: known 1 (d describes name) or 0 (absent). Expects
  * ctx->lock held; releases it. */
+/* posix_meta: a listed directory's mode, owner and times are on its "dir/" marker, when it has
+ * one (one HeadObject); without, the mount-wide ones. Expects ctx->lock held; releases it. */
+static void reply_dir_pm_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p,
+                                const char *name, const char *dirkey)
+{
+    char *bucket = strdup(p->bucket);
+    fuse_ino_t pino = p->ino;
+    pthread_mutex_unlock(&ctx->lock);
+    struct oss_object_meta m = {0};
+    struct oss_error err;
+    struct fs_pmeta pm = {0};
+    int rc = bucket ? oss_head_object(ctx->client, bucket, dirkey, NULL, &m, &err) : -ENOMEM;
+    if (rc == 0)
+        fs_pmeta_parse(&m, &pm);
+    else if (rc != -ENOENT && rc != -ENOMEM)
+        fs_log_oss(ctx, &err);
+    oss_object_meta_cleanup(&m);
+    free(bucket);
+    pthread_mutex_lock(&ctx->lock);
+    p = fs_inode_get_locked(ctx, pino);
+    if (!p) {
+        pthread_mutex_unlock(&ctx->lock);
+        fuse_reply_err(req, ENOENT);
+        return;
+    }
+    reply_child_pm_locked(req, ctx, p, name, FS_K_DIR, dirkey, 0, 0, 0,
+                          rc == 0 && pm.have ? &pm : NULL);
+}
+
 static void reply_listed_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p,
                                 const char *name, int known, const struct fs_dirent *d)
 {
@@ -291,6 +325,11 @@ static void reply_listed_locked(fuse_req_t req, struct fs_ctx *ctx, struct fs_in
             fuse_reply_err(req, ENOMEM);
         else
             fs_reply_negative(req, ctx);
+        return;
+    }
+    if (d->is_dir && ctx->opts.posix_meta) {
+        reply_dir_pm_locked(req, ctx, p, name, key);
+        free(key);
         return;
     }
     fs_reply_child_locked(req, ctx, p, name, d->is_dir ? FS_K_DIR : FS_K_FILE, key,
@@ -421,7 +460,7 @@ static void lookup_in_dir(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *p
     }
     int attrs = rc == 2 ? 2 : rc == 0; /* a symlink's, a file's, or none for a directory */
     reply_child_pm_locked(req, ctx, p, name, rc == 1 ? FS_K_DIR : FS_K_FILE, key, attrs, size,
-                          mtime, rc == 0 && ctx->opts.posix_meta ? &pm : NULL);
+                          mtime, rc != 2 && ctx->opts.posix_meta && pm.have ? &pm : NULL);
     free(key);
 }
 

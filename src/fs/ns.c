@@ -11,6 +11,7 @@
 #include "ctlfile.h"
 #include "inode.h"
 #include "ofile.h"
+#include "posix.h"
 #include "ops.h"
 
 /* Answers EROFS when the mount is read-only; returns whether it did (the caller then returns
@@ -39,7 +40,6 @@ static struct fs_inode *dir_parent_locked(struct fs_ctx *ctx, fuse_ino_t parent,
 
 void fs_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 {
-    (void)mode;
     struct fs_ctx *ctx = fuse_req_userdata(req);
     if (fs_reply_if_bad_new_name(req, ctx, name))
         return;
@@ -66,8 +66,13 @@ void fs_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mod
         rc = oss_put_bucket(ctx->client, name, NULL, &err);
         if (rc < 0)
             fs_log_oss(ctx, &err);
-    } else if (rc == 0) {
-        rc = oss_put_object(ctx->client, bucket, key, "", 0, NULL, NULL, &err);
+    }
+    struct fs_pmeta pm;
+    if (rc == 0 && pk != FS_K_ACCOUNT) {
+        /* the marker carries its mode and time (and with posix_meta, owner and times) */
+        struct fs_meta_hdrs h;
+        fs_posix_mkdir_hdrs(req, ctx, mode, &pm, &h);
+        rc = oss_put_object(ctx->client, bucket, key, "", 0, fs_meta_hdrs_opts(&h), NULL, &err);
         if (rc < 0)
             fs_log_oss(ctx, &err);
     }
@@ -82,6 +87,8 @@ void fs_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mod
         if (in) {
             in->is_bucket_root = pk == FS_K_ACCOUNT;
             in->mtime = time(NULL);
+            if (pk != FS_K_ACCOUNT && ctx->opts.posix_meta)
+                fs_pmeta_store_locked(in, &pm);
             fs_make_entry(ctx, in, &e);
             fs_dir_changed_locked(ctx, parent);
             if (pk == FS_K_ACCOUNT)

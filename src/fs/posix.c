@@ -91,10 +91,11 @@ int fs_pmeta_store_locked(struct fs_inode *in, const struct fs_pmeta *pm)
 void fs_pmeta_apply(const struct fs_ctx *ctx, const struct fs_inode *in, struct stat *st)
 {
     const struct fs_pmeta *pm = in->pmeta;
-    if (!ctx->opts.posix_meta || !pm || in->kind != FS_K_FILE || in->is_link)
+    int dir = in->kind == FS_K_DIR;
+    if (!ctx->opts.posix_meta || !pm || (in->kind != FS_K_FILE && !dir) || in->is_link)
         return;
     if (pm->have & FS_PM_MODE) {
-        mode_t type = (pm->mode & S_IFMT) == S_IFIFO ? S_IFIFO : S_IFREG;
+        mode_t type = dir ? S_IFDIR : (pm->mode & S_IFMT) == S_IFIFO ? S_IFIFO : S_IFREG;
         st->st_mode = type | (pm->mode & 07777);
         if (in->version_id)
             st->st_mode &= ~0222;
@@ -119,9 +120,12 @@ static void fmt_time(char *buf, size_t len, const struct timespec *ts)
         snprintf(buf, len, "%lld", (long long)ts->tv_sec);
 }
 
-/* The mode a file shows without stored metadata. */
-static mode_t default_mode(const struct fs_ctx *ctx)
+/* The mode a file (or, for a key ending in '/', a directory) shows without stored metadata. */
+static mode_t default_mode(const struct fs_ctx *ctx, const char *key)
 {
+    size_t n = key ? strlen(key) : 0;
+    if (n && key[n - 1] == '/')
+        return S_IFDIR | (0777 & ~ctx->opts.umask);
     return S_IFREG | (0666 & ~ctx->opts.umask);
 }
 
@@ -163,7 +167,7 @@ static void upload_pmeta_locked(struct fs_ctx *ctx, struct fs_inode *in, struct 
     struct fs_pmeta cur = {0};
     if (ctx->opts.posix_meta && in->pmeta)
         cur = *in->pmeta;
-    pm->mode = (cur.have & FS_PM_MODE) ? cur.mode : default_mode(ctx);
+    pm->mode = (cur.have & FS_PM_MODE) ? cur.mode : default_mode(ctx, NULL);
     pm->uid = (cur.have & FS_PM_UID) ? cur.uid : ctx->opts.uid;
     pm->gid = (cur.have & FS_PM_GID) ? cur.gid : ctx->opts.gid;
     int held = (cur.have & FS_PM_HELD) != 0;
@@ -204,12 +208,13 @@ static void pm_change(struct fs_pmeta *pm, const struct stat *attr, int to_set)
     pm->ctime = now;
 }
 
-/* Fills the fields of pm the object did not carry: the mount-wide ones, Last-Modified. */
-static void pm_complete(const struct fs_ctx *ctx, struct fs_pmeta *pm, time_t last_modified)
+/* Fills the fields of pm the object at key did not carry: the mount-wide ones, Last-Modified. */
+static void pm_complete(const struct fs_ctx *ctx, const char *key, struct fs_pmeta *pm,
+                        time_t last_modified)
 {
     struct timespec lm = {last_modified, 0};
     if (!(pm->have & FS_PM_MODE))
-        pm->mode = default_mode(ctx);
+        pm->mode = default_mode(ctx, key);
     if (!(pm->have & FS_PM_UID))
         pm->uid = ctx->opts.uid;
     if (!(pm->have & FS_PM_GID))
@@ -245,7 +250,7 @@ static int rewrite(struct fs_ctx *ctx, const char *bucket, const char *key, cons
         rc = 1; /* a copy would turn the link into a copy of its target: nothing stored */
     if (rc == 0 && attr) {
         fs_pmeta_parse(&m, pm);
-        pm_complete(ctx, pm, m.mtime);
+        pm_complete(ctx, key, pm, m.mtime);
         pm_change(pm, attr, to_set);
     }
     if (rc == 0 && !(pairs = calloc(m.nmeta + FS_PM_NHDR, sizeof(*pairs))))
@@ -310,6 +315,39 @@ static int apply_if_pending(struct fs_ctx *ctx, struct fs_inode *in, const struc
     return pending;
 }
 
+/* Stores the metadata of a directory that exists only as a prefix: its "dir/" marker, made now
+ * (as mkdir makes it) with the mount-wide attributes changed as setattr asked. */
+static int dir_marker_put(struct fs_ctx *ctx, const char *bucket, const char *key,
+                          const struct stat *attr, int to_set, struct fs_pmeta *pm)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    memset(pm, 0, sizeof(*pm));
+    pm_complete(ctx, key, pm, now.tv_sec);
+    pm_change(pm, attr, to_set);
+    struct fs_meta_hdrs h;
+    hdrs_fill(ctx, pm, &h);
+    struct oss_error err;
+    int rc = oss_put_object(ctx->client, bucket, key, "", 0, fs_meta_hdrs_opts(&h), NULL, &err);
+    if (rc < 0)
+        fs_log_oss(ctx, &err);
+    return rc;
+}
+
+void fs_posix_mkdir_hdrs(fuse_req_t req, struct fs_ctx *ctx, mode_t mode, struct fs_pmeta *pm,
+                         struct fs_meta_hdrs *h)
+{
+    const struct fuse_ctx *c = fuse_req_ctx(req);
+    memset(pm, 0, sizeof(*pm));
+    clock_gettime(CLOCK_REALTIME, &pm->mtime);
+    pm->ctime = pm->atime = pm->mtime;
+    pm->mode = S_IFDIR | (mode & 07777);
+    pm->uid = ctx->opts.posix_meta ? c->uid : ctx->opts.uid;
+    pm->gid = ctx->opts.posix_meta ? c->gid : ctx->opts.gid;
+    pm->have = FS_PM_MODE | FS_PM_UID | FS_PM_GID | FS_PM_MTIME | FS_PM_CTIME | FS_PM_ATIME;
+    hdrs_fill(ctx, pm, h);
+}
+
 int fs_posix_setattr(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in,
                      const struct stat *attr, int to_set)
 {
@@ -317,13 +355,14 @@ int fs_posix_setattr(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in,
     const int mask = FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID |
                      FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME;
     pthread_mutex_lock(&ctx->lock);
-    int file = in->kind == FS_K_FILE && !in->is_link && in->name;
+    int dir = in->kind == FS_K_DIR && in->key[0] && in->name; /* not a bucket or mount root */
+    int file = (in->kind == FS_K_FILE && !in->is_link && in->name) || dir;
     int past = in->version_id != NULL;
     char *bucket = file ? strdup(in->bucket) : NULL, *key = file ? strdup(in->key) : NULL;
     pthread_mutex_unlock(&ctx->lock);
     int rc = 0;
     if (!ctx->opts.posix_meta || !(to_set & mask) || !file)
-        goto out; /* directories keep the mount-wide attributes */
+        goto out; /* roots and links keep the mount-wide attributes */
     if (ctx->opts.ro || past) {
         rc = ctx->opts.ro ? -EROFS : -EACCES;
         goto out;
@@ -332,10 +371,12 @@ int fs_posix_setattr(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in,
         rc = -ENOMEM;
         goto out;
     }
-    if (apply_if_pending(ctx, in, attr, to_set))
+    if (!dir && apply_if_pending(ctx, in, attr, to_set))
         goto out;
-    struct fs_pmeta pm;
+    struct fs_pmeta pm = {0};
     rc = rewrite(ctx, bucket, key, attr, to_set, &pm);
+    if (rc == -ENOENT && dir)
+        rc = dir_marker_put(ctx, bucket, key, attr, to_set, &pm); /* a prefix without marker */
     if (rc == 0) {
         pthread_mutex_lock(&ctx->lock);
         fs_pmeta_store_locked(in, &pm);

@@ -69,6 +69,10 @@ int fs_posix_setattr(fuse_req_t req, struct fs_ctx *ctx, struct fs_inode *in,
 /* After a streamed upload that had started before a setattr: stores the metadata now. */
 int fs_posix_after_upload(struct fs_ctx *ctx, struct fs_inode *in, const char *bucket,
                           const char *key);
+/* The headers of a directory marker made by mkdir (mode and mtime always; with posix_meta the
+ * caller's owner and the times too), and in pm what they say. */
+void fs_posix_mkdir_hdrs(fuse_req_t req, struct fs_ctx *ctx, mode_t mode, struct fs_pmeta *pm,
+                         struct fs_meta_hdrs *h);
 /* mknod of a FIFO or a regular file with posix_meta: an empty object carrying the mode. */
 void fs_posix_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode);
 /* create with posix_meta: the new file's mode and owner, from the caller. ctx->lock held. */

@@ -183,6 +183,33 @@ logmark
 ls -ln "$M/many" >/dev/null
 expect_count "a second ls -l within attr_timeout: no HeadObject" 0 HeadObject
 
+# ---- directories keep theirs on their "dir/" marker, as ossfs 1.x does
+mkdir -m 0750 "$M/dm"
+expect_eq "mkdir stores the mode on the marker (S_IFDIR|0750)" "16872" "$(hdr dm/ x-oss-meta-mode)"
+expect_eq "and the caller's owner" "0 0" "$(hdr dm/ x-oss-meta-uid) $(hdr dm/ x-oss-meta-gid)"
+logmark
+expect_ok "chmod of a directory" "chmod 0700 '$M/dm'"
+expect_count "is one CopyObject of its marker" 1 CopyObject
+expect_eq "server: the marker's mode" "16832" "$(hdr dm/ x-oss-meta-mode)"
+expect_ok "touch -d of a directory" "touch -m -d '2005-06-07 08:09:10' '$M/dm'"
+expect_eq "server: its mtime" "1118131750" "$(hdr dm/ x-oss-meta-mtime)"
+printf 'data' >"$T/o"
+osscli put-object $B implicit/x "$T/o" >/dev/null
+expect_ok "chmod of a directory that is only a prefix" "chmod 0711 '$M/implicit'"
+expect_eq "server: a marker now carries its mode" "16841" "$(hdr implicit/ x-oss-meta-mode)"
+expect_eq "and the file under it is untouched" "data" "$(srv_get_object $B implicit/x)"
+: >"$T/empty"
+osscli --meta mode=16877 --meta uid=1001 --meta gid=1002 --meta mtime=1400000000 \
+    put-object $B ossdir/ "$T/empty" >/dev/null
+osscli put-object $B ossdir/f "$T/o" >/dev/null
+fs_unmount "$M"
+fs_mount -o posix_meta,allow_other,attr_timeout=300 "$M" $B || die "osspermfs did not mount again"
+expect_eq "after a remount: a directory written by ossfs shows its mode, owner and time" \
+    "755 1001:1002 1400000000" "$(stat -c '%a %u:%g %Y' "$M/ossdir")"
+expect_eq "and one made here shows what chmod and touch stored" "700 0:0 1118131750" \
+    "$(stat -c '%a %u:%g %Y' "$M/dm")"
+expect_eq "ls -l shows them too" "drwx------" "$(ls -ld "$M/dm" | cut -c1-10)"
+
 # ---- rsync -a: the second run transfers nothing and sends no PutObject
 mkdir -p "$T/src/sub"
 for i in 1 2 3; do printf 'file %s\n' $i >"$T/src/f$i"; done
