@@ -13,12 +13,13 @@ const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const OSS = require('ali-oss');
-const { REGION, ALICE, BOB, AUDITOR, Emu, rawRequest, xmlField, crc64 } = require('./helpers');
+const { REGION, ALICE, BOB, AUDITOR, Emu, Ledger, rawRequest, xmlField, crc64 } = require('./helpers');
 const emu = new Emu();
 
 // ledger: one entry per request sent, in order, with what its request-log line must say.
 // akid === undefined means "do not check" (refused authentication).
-const ledger = [];
+const log = new Ledger();
+const ledger = log.entries;
 
 before(async () => {
   await emu.start();
@@ -35,42 +36,12 @@ function md5Etag(buf) {
 }
 
 // ok runs one ali-oss call that must succeed, records it in the ledger, returns its result.
-async function ok(meta, fn) {
-  let r;
-  try {
-    r = await fn();
-  } catch (e) {
-    if (typeof e.status === 'number' && e.status > 0) {
-      ledger.push({ ...meta, status: e.status, code: e.code || '', rid: e.requestId });
-    }
-    e.message = `${meta.op} ${meta.bucket}/${meta.key}: expected success, got ${e.status} ${e.code}: ${e.message}`;
-    throw e;
-  }
-  const res = r.res || r;
-  ledger.push({ ...meta, status: res.status, code: '', rid: res.headers && res.headers['x-oss-request-id'] });
-  return r;
-}
+const ok = (meta, fn) => log.ok(meta, fn);
 
 // refused runs one ali-oss call that must fail with `status` and `code`, records it, and
 // checks the error carries a RequestId.
 async function refused(meta, status, code, fn) {
-  let err = null;
-  let r;
-  try {
-    r = await fn();
-  } catch (e) {
-    err = e;
-  }
-  if (!err) {
-    const res = r.res || r;
-    ledger.push({ ...meta, status: res.status, code: '', rid: res.headers && res.headers['x-oss-request-id'] });
-    assert.fail(`${meta.op} ${meta.bucket}/${meta.key}: expected ${status} ${code}, got ${res.status} success`);
-  }
-  if (typeof err.status === 'number' && err.status > 0) {
-    ledger.push({ ...meta, status: err.status, code: err.code || '', rid: err.requestId });
-  }
-  assert.equal(err.status, status, `${meta.op}: HTTP status (${err.message})`);
-  assert.equal(err.code, code, `${meta.op}: OSS error code (${err.message})`);
+  const err = await log.refused(meta, status, code, fn);
   assert.match(String(err.requestId || ''), /^\S+$/, `${meta.op}: error response carries a RequestId`);
   return err;
 }

@@ -9,7 +9,7 @@
 
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { ALICE, BOB, AUDITOR, Emu, Ledger, rawRequest, xmlField } = require('./helpers');
+const { ALICE, BOB, AUDITOR, Emu, Ledger, rawRequest, xmlField, send } = require('./helpers');
 
 const emu = new Emu();
 const log = new Ledger();
@@ -26,17 +26,8 @@ const client = (who, v4, bucket, extra) => emu.client(who, v4, bucket, extra);
 // sub: a signed request to sub-resource(s) subres of bucket (null: the service endpoint), with
 // an optional XML body and headers, through ali-oss's generic request(); resolves to the raw
 // answer (body in res.data).
-function sub(c, method, bucket, subres, { body, headers, statuses = [200], key } = {}) {
-  const params = key ? c._objectRequestParams(method, key, { subres, headers }) : { method, subres, headers };
-  if (bucket) params.bucket = bucket;
-  if (body !== undefined) {
-    params.content = Buffer.from(body);
-    params.mime = 'xml';
-  }
-  params.successStatuses = statuses;
-  params.xmlResponse = false;
-  return c.request(params);
-}
+const sub = (c, method, bucket, subres, { body, headers, statuses, key } = {}) =>
+  send(c, { method, bucket: bucket || undefined, key, subres, body, statuses, headers });
 
 const field = (r, name) => xmlField(r.res.data, name);
 const pabDoc = v => `<PublicAccessBlockConfiguration><BlockPublicAccess>${v}</BlockPublicAccess></PublicAccessBlockConfiguration>`;

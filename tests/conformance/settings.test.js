@@ -8,10 +8,11 @@
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { policy2Str } = require('ali-oss/lib/common/utils/policy2Str');
-const { REGION, ALICE, BOB, AUDITOR, Emu, crc64, xmlField, send } = require('./helpers');
+const { REGION, ALICE, BOB, AUDITOR, Emu, Ledger, crc64, xmlField, send } = require('./helpers');
 
 const emu = new Emu();
-const ledger = []; // one entry per request: what its request-log line must say
+const log = new Ledger(); // one entry per request: what its request-log line must say
+const ledger = log.entries;
 
 before(async () => {
   await emu.start();
@@ -22,42 +23,8 @@ after(async () => {
 
 const client = (who, v4, bucket, extra) => emu.client(who, v4, bucket, extra);
 
-async function ok(meta, fn) {
-  let r;
-  try {
-    r = await fn();
-  } catch (e) {
-    if (typeof e.status === 'number' && e.status > 0) {
-      ledger.push({ ...meta, status: e.status, code: e.code || '', rid: e.requestId });
-    }
-    e.message = `${meta.op} ${meta.bucket}/${meta.key}: expected success, got ${e.status} ${e.code}: ${e.message}`;
-    throw e;
-  }
-  const res = r.res || r;
-  ledger.push({ ...meta, status: res.status, code: '', rid: res.headers && res.headers['x-oss-request-id'] });
-  return r;
-}
-
-async function refused(meta, status, code, fn) {
-  let err = null;
-  let r;
-  try {
-    r = await fn();
-  } catch (e) {
-    err = e;
-  }
-  if (!err) {
-    const res = r.res || r;
-    ledger.push({ ...meta, status: res.status, code: '', rid: res.headers && res.headers['x-oss-request-id'] });
-    assert.fail(`${meta.op} ${meta.bucket}/${meta.key}: expected ${status} ${code}, got ${res.status} success`);
-  }
-  if (typeof err.status === 'number' && err.status > 0) {
-    ledger.push({ ...meta, status: err.status, code: err.code || '', rid: err.requestId });
-  }
-  assert.equal(err.status, status, `${meta.op}: HTTP status (${err.message})`);
-  assert.equal(err.code, code, `${meta.op}: OSS error code (${err.message})`);
-  return err;
-}
+const ok = (meta, fn) => log.ok(meta, fn);
+const refused = (meta, status, code, fn) => log.refused(meta, status, code, fn);
 
 // send: a signed request with a body of our own through ali-oss's generic request().
 // subres is an object of query parameters; key '' addresses the bucket.
@@ -530,20 +497,7 @@ describe('bucket quota', () => {
 });
 
 test('request log: every request above with its OSS operation name, status and code', async () => {
-  const entries = await emu.readLogAtLeast(ledger.length);
-  const byRid = new Map(entries.map(e => [e.request_id, e]));
-  const problems = [];
-  for (const x of ledger) {
-    const what = `${x.op} ${x.method} ${x.bucket}/${x.key} -> ${x.status} ${x.code}`;
-    const e = x.rid && byRid.get(x.rid);
-    if (!e) {
-      problems.push(`${what}: no log line for request id ${x.rid}`);
-      continue;
-    }
-    for (const k of ['op', 'method', 'bucket', 'key', 'status', 'code', 'akid']) {
-      if (e[k] !== x[k]) problems.push(`${what}: log ${k}=${JSON.stringify(e[k])}, want ${JSON.stringify(x[k])}`);
-    }
-  }
+  const problems = await log.check(emu);
   assert.deepEqual(problems, [], `request log mismatches:\n${problems.join('\n')}`);
 });
 

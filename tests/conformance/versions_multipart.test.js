@@ -10,10 +10,11 @@
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const { REGION, ALICE, BOB, AUDITOR, Emu, rawRequest, crc64 } = require('./helpers');
+const { REGION, ALICE, BOB, AUDITOR, Emu, Ledger, rawRequest, crc64 } = require('./helpers');
 
 const emu = new Emu();
-const ledger = []; // { op, method, bucket, key, status, code, rid }
+const log = new Ledger();
+const ledger = log.entries; // { op, method, bucket, key, status, code, rid }
 
 before(async () => {
   await emu.start();
@@ -54,35 +55,8 @@ async function expect(c, meta, { method, key, subres = {}, headers = {} }, statu
 
 const hexMd5 = buf => crypto.createHash('md5').update(buf).digest('hex').toUpperCase();
 
-async function ok(meta, fn) {
-  let r;
-  try {
-    r = await fn();
-  } catch (e) {
-    if (typeof e.status === 'number' && e.status > 0) ledger.push({ ...meta, status: e.status, code: e.code || '', rid: e.requestId });
-    e.message = `${meta.op} ${meta.key}: expected success, got ${e.status} ${e.code}: ${e.message}`;
-    throw e;
-  }
-  const res = r.res || r;
-  ledger.push({ ...meta, status: res.status, code: '', rid: res.headers['x-oss-request-id'] });
-  return r;
-}
-
-async function refused(meta, status, code, fn) {
-  let err = null;
-  try {
-    const r = await fn();
-    const res = r.res || r;
-    ledger.push({ ...meta, status: res.status, code: '', rid: res.headers['x-oss-request-id'] });
-  } catch (e) {
-    err = e;
-  }
-  assert.ok(err, `${meta.op} ${meta.key}: expected ${status} ${code}, got success`);
-  if (typeof err.status === 'number' && err.status > 0) ledger.push({ ...meta, status: err.status, code: err.code || '', rid: err.requestId });
-  assert.equal(err.status, status, `${meta.op}: HTTP status (${err.message})`);
-  assert.equal(err.code, code, `${meta.op}: OSS error code (${err.message})`);
-  return err;
-}
+const ok = (meta, fn) => log.ok(meta, fn);
+const refused = (meta, status, code, fn) => log.refused(meta, status, code, fn);
 
 // Parses the XML the server sent into { name, children, text } (OSS XML has no attributes).
 function parseXml(buf) {

@@ -16,18 +16,7 @@ done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ossemu-early.XXXXXX")
 LOG=$WORK/requests.jsonl
-PID=
-FAILS=0
-
-cleanup() {
-    if [ -n "$PID" ]; then
-        kill -TERM "$PID" 2>/dev/null
-        wait "$PID" 2>/dev/null
-    fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$(dirname "$0")/lib.sh"
 
 cat >"$WORK/accounts.json" <<'JSON'
 {"accounts":[{"id":"1000000000000001","name":"alice",
@@ -38,23 +27,9 @@ cat >"$WORK/accounts.json" <<'JSON'
       "Resource":["acs:oss:*:*:*"]}]}}]}]}
 JSON
 
-"$OSSEMU" --data "$WORK/data" --listen 127.0.0.1:0 --accounts "$WORK/accounts.json" \
-    --request-log "$LOG" --ready-file "$WORK/ready" >"$WORK/stdout" 2>"$WORK/stderr" &
-PID=$!
-for _ in $(seq 100); do
-    [ -s "$WORK/ready" ] && break
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [ ! -s "$WORK/ready" ]; then
-    echo "FAIL: ossemu did not start"; cat "$WORK/stderr"; exit 1
-fi
-ADDR=$(cat "$WORK/ready")
+start_ossemu --data "$WORK/data" --accounts "$WORK/accounts.json" --request-log "$LOG"
 HOSTNAME_=${ADDR%%:*}
 PORT=${ADDR##*:}
-
-fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
-pass() { echo "ok: $*"; }
 
 # sign AK SK VERB CONTENT-TYPE RESOURCE DATE -> Authorization header value (OSS V1); $OSSH:
 # the canonicalized x-oss- headers ("name:value\n" each), if any.

@@ -1,6 +1,6 @@
-# tests/emu/lib.sh: what the ossemu wire tests (run.sh, wire.sh) share: pass/fail counting,
-# starting ossemu on a free port, stopping it by PID (a non-zero exit on SIGTERM, as a crash or
-# a sanitizer's leak report gives, is a failure) and removing $WORK on exit.
+# tests/emu/lib.sh: what the ossemu wire tests (run.sh, wire.sh, early.sh) share: pass/fail
+# counting, starting ossemu on a free port, stopping it by PID (a non-zero exit on SIGTERM, as a
+# crash or a sanitizer's leak report gives, is a failure) and removing $WORK on exit.
 # Source it after setting OSSEMU and WORK; it sets PID, FAILS and the EXIT/INT/TERM traps.
 
 PID=

@@ -299,6 +299,13 @@ fs_mount() {
         env -u OSS_ACCESS_KEY_ID -u OSS_ACCESS_KEY_SECRET \
             "$OSSPERMFS" ${bucket:+"$bucket"} "$mnt" -f -o "$all" >"$FS_LOG" 2>&1 &
     fi
+    fs_started "$mnt"
+}
+
+# fs_started MNT: registers the daemon just started in the background ($!) as FS_PID for
+# cleanup and waits up to 30 s for MNT to be mounted; 1 (with the end of $FS_LOG) if it is not.
+fs_started() {
+    local mnt=$1
     FS_PID=$!
     FS_PIDS+=("$FS_PID")
     MOUNTS+=("$mnt")
@@ -307,7 +314,6 @@ fs_mount() {
         tail -n 20 "$FS_LOG" >&2
         return 1
     fi
-    return 0
 }
 
 # fs_unmount MOUNTPOINT: unmounts and waits for the daemon of the last mount there to exit.
@@ -493,92 +499,56 @@ fi
 
 # The typed helpers below check and seed the server, never through the mount; every one acts
 # as SRV_USER (default alice).
-srv_mkbucket() {
+
+# srv_call OSSCLI-ARGS... -- CURL-HELPER ARGS...: `osscli OSSCLI-ARGS` when SRV_CLIENT is
+# osscli, else the signed-curl helper (oss_req or oss_xml) as SRV_USER: `CURL-HELPER user ARGS`.
+srv_call() {
+    local cli=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        cli+=("$1")
+        shift
+    done
+    [ "${1:-}" == -- ] || die "srv_call: no -- in its arguments"
+    shift
     if [ "$SRV_CLIENT" == osscli ]; then
-        osscli put-bucket "$1" >/dev/null
+        osscli "${cli[@]}"
     else
-        oss_req "${SRV_USER:-alice}" PUT "/$1/" >/dev/null
+        "$1" "${SRV_USER:-alice}" "${@:2}"
     fi
 }
-srv_bucket_acl() {
-    if [ "$SRV_CLIENT" == osscli ]; then
-        osscli get-bucket-acl "$1"
-    else
-        oss_xml "${SRV_USER:-alice}" Grant GET "/$1/?acl"
-    fi
-}
+srv_mkbucket() { srv_call put-bucket "$1" -- oss_req PUT "/$1/" >/dev/null; }
+srv_bucket_acl() { srv_call get-bucket-acl "$1" -- oss_xml Grant GET "/$1/?acl"; }
 srv_set_bucket_acl() {
-    if [ "$SRV_CLIENT" == osscli ]; then
-        osscli put-bucket-acl "$1" "$2" >/dev/null
-    else
-        oss_req "${SRV_USER:-alice}" PUT "/$1/?acl" "x-oss-acl: $2" >/dev/null
-    fi
+    srv_call put-bucket-acl "$1" "$2" -- oss_req PUT "/$1/?acl" "x-oss-acl: $2" >/dev/null
 }
-srv_access_monitor() {
-    if [ "$SRV_CLIENT" == osscli ]; then
-        osscli get-access-monitor "$1"
-    else
-        oss_xml "${SRV_USER:-alice}" Status GET "/$1/?accessmonitor"
-    fi
-}
+srv_access_monitor() { srv_call get-access-monitor "$1" -- oss_xml Status GET "/$1/?accessmonitor"; }
 srv_set_access_monitor() {
-    if [ "$SRV_CLIENT" == osscli ]; then
-        osscli put-access-monitor "$1" "$2" >/dev/null
-        return
-    fi
     printf '<AccessMonitorConfiguration><Status>%s</Status></AccessMonitorConfiguration>' "$2" \
         >"$T/am.xml"
-    oss_req "${SRV_USER:-alice}" PUT "/$1/?accessmonitor" "Content-Type: application/xml" \
-        "@$T/am.xml" >/dev/null
+    srv_call put-access-monitor "$1" "$2" -- oss_req PUT "/$1/?accessmonitor" \
+        "Content-Type: application/xml" "@$T/am.xml" >/dev/null
 }
 # srv_object_acl BUCKET KEY [VERSION]
 srv_object_acl() {
-    if [ "$SRV_CLIENT" == osscli ]; then
-        osscli get-object-acl "$1" "$2" ${3:+"$3"}
-    else
-        oss_xml "${SRV_USER:-alice}" Grant GET "/$1/$2?acl${3:+&versionId=$3}"
-    fi
+    srv_call get-object-acl "$1" "$2" ${3:+"$3"} -- \
+        oss_xml Grant GET "/$1/$2?acl${3:+&versionId=$3}"
 }
 # srv_set_object_acl BUCKET KEY ACL [VERSION] (osscli has no version argument: curl then)
 srv_set_object_acl() {
-    if [ "$SRV_CLIENT" == osscli ] && [ -z "${4:-}" ]; then
-        osscli put-object-acl "$1" "$2" "$3" >/dev/null
-    else
-        oss_req "${SRV_USER:-alice}" PUT "/$1/$2?acl${4:+&versionId=$4}" \
-            "x-oss-object-acl: $3" >/dev/null
-    fi
+    local SRV_CLIENT=$SRV_CLIENT
+    [ -z "${4:-}" ] || SRV_CLIENT=curl
+    srv_call put-object-acl "$1" "$2" "$3" -- \
+        oss_req PUT "/$1/$2?acl${4:+&versionId=$4}" "x-oss-object-acl: $3" >/dev/null
 }
 # srv_put_object BUCKET KEY CONTENT
 srv_put_object() {
     printf %s "$3" >"$T/put.body"
-    if [ "$SRV_CLIENT" == osscli ]; then
-        osscli put-object "$1" "$2" "$T/put.body" >/dev/null
-    else
-        oss_req "${SRV_USER:-alice}" PUT "/$1/$2" "@$T/put.body" >/dev/null
-    fi
+    srv_call put-object "$1" "$2" "$T/put.body" -- oss_req PUT "/$1/$2" "@$T/put.body" >/dev/null
 }
-srv_get_object() {
-    if [ "$SRV_CLIENT" == osscli ]; then
-        osscli get-object "$1" "$2"
-    else
-        oss_req "${SRV_USER:-alice}" GET "/$1/$2"
-    fi
-}
-srv_delete_object() {
-    if [ "$SRV_CLIENT" == osscli ]; then
-        osscli delete-object "$1" "$2" >/dev/null
-    else
-        oss_req "${SRV_USER:-alice}" DELETE "/$1/$2" >/dev/null
-    fi
-}
+srv_get_object() { srv_call get-object "$1" "$2" -- oss_req GET "/$1/$2"; }
+srv_delete_object() { srv_call delete-object "$1" "$2" -- oss_req DELETE "/$1/$2" >/dev/null; }
 # srv_keys BUCKET: every key, one per line.
-srv_keys() {
-    if [ "$SRV_CLIENT" == osscli ]; then
-        osscli list "$1"
-    else
-        oss_xml "${SRV_USER:-alice}" Key GET "/$1/?max-keys=1000"
-    fi
-}
+srv_keys() { srv_call list "$1" -- oss_xml Key GET "/$1/?max-keys=1000"; }
 # srv_enable_versioning BUCKET (signed curl: osscli has no versioning command)
 srv_enable_versioning() {
     printf '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>' \

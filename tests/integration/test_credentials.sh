@@ -84,14 +84,7 @@ cred_mount() {
     FS_LOG="$T/fs-$n.log"
     env -u OSS_ACCESS_KEY_ID -u OSS_ACCESS_KEY_SECRET -u OSS_SESSION_TOKEN HOME="$T/nohome" "$@" \
         "$OSSPERMFS" $B "$mnt" -f -o "$opts" >"$FS_LOG" 2>&1 &
-    FS_PID=$!
-    FS_PIDS+=("$FS_PID")
-    MOUNTS+=("$mnt")
-    if ! wait_for 30 "kill -0 $FS_PID && timeout 2 mountpoint -q '$mnt'"; then
-        echo "# osspermfs did not mount $mnt; its log:" >&2
-        tail -n 20 "$FS_LOG" >&2
-        return 1
-    fi
+    fs_started "$mnt"
 }
 
 # "akid status-class" pairs (200 and 206 are both 2xx) of the requests since the mark, unique,

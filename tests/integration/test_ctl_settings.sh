@@ -14,20 +14,11 @@ ctl_setup "$B" -o "audit_log=$T/audit.log"
 srv_mkbucket ctl-settings-logs || die "cannot create the log bucket"
 
 # srv_sub BUCKET NAME: the raw answer of GET /?NAME (exit 2 on an OSS error, code on stderr).
-srv_sub() {
-    if [ "$SRV_CLIENT" == osscli ]; then
-        osscli get-sub "$1" "$2"
-    else
-        oss_req "${SRV_USER:-alice}" GET "/$1/?$2"
-    fi
-}
+srv_sub() { srv_call get-sub "$1" "$2" -- oss_req GET "/$1/?$2"; }
 # srv_put_sub BUCKET NAME FILE
 srv_put_sub() {
-    if [ "$SRV_CLIENT" == osscli ]; then
-        osscli put-sub "$1" "$2" "$3" >/dev/null
-    else
-        oss_req "${SRV_USER:-alice}" PUT "/$1/?$2" "Content-Type: application/xml" "@$3" >/dev/null
-    fi
+    srv_call put-sub "$1" "$2" "$3" -- oss_req PUT "/$1/?$2" "Content-Type: application/xml" \
+        "@$3" >/dev/null
 }
 # srv_unset BUCKET NAME: prints the OSS error code of GET /?NAME ("" if it succeeded).
 srv_unset() {

@@ -129,9 +129,14 @@ function makeClient(OSS, opts, bucket) {
   return new OSS(conf);
 }
 
+// readInput reads a file, or stdin for '-'; an unreadable one ends osscli with status 1.
 function readInput(src) {
-  if (src === '-') return fs.readFileSync(0);
-  return fs.readFileSync(src);
+  try {
+    return fs.readFileSync(src === '-' ? 0 : src);
+  } catch (e) {
+    process.stderr.write(`osscli: cannot read ${src}: ${e.message}\n`);
+    process.exit(1);
+  }
 }
 
 // accessMonitor sends Get/PutBucketAccessMonitor through ali-oss's generic request(), since
@@ -260,13 +265,7 @@ async function run(OSS, opts, pos) {
       return out(await accessMonitor(c, args[0], args[1]));
     case 'put-object': {
       need(3);
-      let body;
-      try {
-        body = readInput(args[2]);
-      } catch (e) {
-        process.stderr.write(`osscli: cannot read ${args[2]}: ${e.message}\n`);
-        process.exit(1);
-      }
+      const body = readInput(args[2]);
       c = makeClient(OSS, opts, args[0]);
       const popts = {};
       if (opts.meta) popts.meta = opts.meta;
@@ -324,13 +323,7 @@ async function run(OSS, opts, pos) {
     case 'put-sub': {
       need(3);
       if (!validSubName(args[1])) usage(`bad sub-resource name ${args[1]}`);
-      let body;
-      try {
-        body = readInput(args[2]);
-      } catch (e) {
-        process.stderr.write(`osscli: cannot read ${args[2]}: ${e.message}\n`);
-        process.exit(1);
-      }
+      const body = readInput(args[2]);
       c = makeClient(OSS, opts, args[0]);
       await subResource(c, args[0], 'PUT', args[1], body);
       return;

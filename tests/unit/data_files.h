@@ -1,5 +1,6 @@
 /* Tests as data: runs one cmocka test per file of a directory under tests/data (OSS_TEST_DATA),
- * after a few fixed tests. Adding a case means adding a file. Include after <cmocka.h>. */
+ * after a few fixed tests. Adding a case means adding a file. Include after <cmocka.h>, whose
+ * assertions data_file_read uses. */
 #ifndef TESTS_UNIT_DATA_FILES_H
 #define TESTS_UNIT_DATA_FILES_H
 
@@ -7,6 +8,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "oss/buf.h"
+
+/* Reads a case file whole (it must exist): a NUL-terminated heap string to free, its length in
+ * *len unless len is NULL. */
+static char *data_file_read(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    struct oss_buf b = OSS_BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        assert_int_equal(oss_buf_append(&b, chunk, n), 0);
+    fclose(f);
+    if (len)
+        *len = b.len;
+    return oss_buf_detach(&b);
+}
 
 static int data_files_by_name(const void *a, const void *b)
 {

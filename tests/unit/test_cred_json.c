@@ -47,46 +47,43 @@ static time_t utc(int y, int mo, int d, int h, int mi, int s)
     return timegm(&tm);
 }
 
+/* Each accepted document gives these keys (token NULL: none) and expiry (0: never). */
+static void accepted(const char *name, const char *akid, const char *secret, const char *token,
+                     time_t want_exp)
+{
+    struct oss_credentials cr;
+    time_t exp = 123;
+    char why[256];
+    assert_int_equal(parse_file(name, &cr, &exp, why), 0);
+    assert_string_equal(cr.akid, akid);
+    assert_string_equal(cr.secret, secret);
+    if (token)
+        assert_string_equal(cr.token, token);
+    else
+        assert_null(cr.token);
+    assert_int_equal(exp, want_exp);
+    oss_credentials_cleanup(&cr);
+}
+
 static void test_ecs_answer(void **state)
 {
     (void)state;
-    struct oss_credentials cr;
-    time_t exp;
-    char why[256];
-    assert_int_equal(parse_file("ecs-ok.json", &cr, &exp, why), 0);
-    assert_string_equal(cr.akid, "STS.ecsrole0001");
-    assert_string_equal(cr.secret, "ecs-secret-value");
-    assert_string_equal(cr.token, "CAIS+Etoken/with\"escapes");
-    assert_int_equal(exp, utc(2026, 11, 25, 15, 0, 0));
-    oss_credentials_cleanup(&cr);
+    accepted("ecs-ok.json", "STS.ecsrole0001", "ecs-secret-value", "CAIS+Etoken/with\"escapes",
+             utc(2026, 11, 25, 15, 0, 0));
 }
 
 static void test_process_answer_with_zone_and_extras(void **state)
 {
     (void)state;
-    struct oss_credentials cr;
-    time_t exp;
-    char why[256];
-    assert_int_equal(parse_file("process-ok.json", &cr, &exp, why), 0);
-    assert_string_equal(cr.akid, "STS.proc0001");
-    assert_string_equal(cr.secret, "proc-secret-value");
-    assert_string_equal(cr.token, "proc-token");
     /* 22:30 at +08:00 is 14:30 UTC */
-    assert_int_equal(exp, utc(2026, 11, 25, 14, 30, 0));
-    oss_credentials_cleanup(&cr);
+    accepted("process-ok.json", "STS.proc0001", "proc-secret-value", "proc-token",
+             utc(2026, 11, 25, 14, 30, 0));
 }
 
 static void test_static_keys_never_expire(void **state)
 {
     (void)state;
-    struct oss_credentials cr;
-    time_t exp = 123;
-    char why[256];
-    assert_int_equal(parse_file("static-ok.json", &cr, &exp, why), 0);
-    assert_string_equal(cr.akid, "LTAIstatic0001");
-    assert_null(cr.token);
-    assert_int_equal(exp, 0);
-    oss_credentials_cleanup(&cr);
+    accepted("static-ok.json", "LTAIstatic0001", "static-secret-value", NULL, 0);
 }
 
 /* Each refusal is -EINVAL, leaves nothing allocated, and its message quotes no secret. */

@@ -14,41 +14,22 @@
 
 #include <cmocka.h>
 
+#define TMPDIR_FIXTURE_NAME "cred-ossutil"
+#include "tmpdir_fixture.h"
+
 #include "oss/credentials.h"
-
-static char dir[] = "/tmp/oss-cred-ossutil-XXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
 
 /* Copies tests/data/cred/NAME into the temp dir with the mode; returns the copy's path. */
 static const char *copy(const char *name, mode_t mode)
 {
-    static char dst[256];
     char src[512], buf[8192];
     const char *data = getenv("OSS_TEST_DATA");
     snprintf(src, sizeof src, "%s/cred/%s", data ? data : "tests/data", name);
-    snprintf(dst, sizeof dst, "%s/%s", dir, name);
-    FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+    FILE *in = fopen(src, "rb");
     assert_non_null(in);
-    assert_non_null(out);
     size_t n = fread(buf, 1, sizeof buf, in);
-    assert_int_equal(fwrite(buf, 1, n, out), n);
     fclose(in);
-    fclose(out);
-    assert_int_equal(chmod(dst, mode), 0);
-    return dst;
+    return tmp_file(name, mode, "%.*s", (int)n, buf);
 }
 
 static void test_credentials_section(void **state)

@@ -15,35 +15,15 @@
 
 #include <cmocka.h>
 
+#define TMPDIR_FIXTURE_NAME "cred-proc"
+#include "tmpdir_fixture.h"
+
 #include "oss/credentials.h"
-
-static char dir[] = "/tmp/oss-cred-proc-XXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
 
 /* Writes an executable script; returns its path (static). */
 static const char *script(const char *name, const char *body)
 {
-    static char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fprintf(f, "#!/bin/sh\n%s", body);
-    fclose(f);
-    assert_int_equal(chmod(path, 0700), 0);
-    return path;
+    return tmp_file(name, 0700, "#!/bin/sh\n%s", body);
 }
 
 static char *slurp(const char *path)

@@ -16,9 +16,10 @@
 
 #include <cmocka.h>
 
-#include "oss/credentials.h"
+#define TMPDIR_FIXTURE_NAME "cred-refresh"
+#include "tmpdir_fixture.h"
 
-static char dir[] = "/tmp/oss-cred-refresh-XXXXXX";
+#include "oss/credentials.h"
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static char logbuf[16384];
@@ -33,40 +34,20 @@ static void capture(void *arg, int prio, const char *msg)
     pthread_mutex_unlock(&log_lock);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 /* A credential script: each run prints a new key STS.rN that expires in `life` seconds, or
  * fails (exit 1) once the file fail exists. */
 static const char *make_script(int life)
 {
-    static char path[256];
-    snprintf(path, sizeof path, "%s/cred.sh", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fprintf(f,
-            "#!/bin/sh\n"
-            "d=%s\n"
-            "[ -e $d/fail ] && exit 1\n"
-            "n=$(cat $d/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > $d/n\n"
-            "exp=$(date -u -d @$(($(date +%%s)+%d)) +%%Y-%%m-%%dT%%H:%%M:%%SZ)\n"
-            "printf '{\"AccessKeyId\":\"STS.r%%s\",\"AccessKeySecret\":\"r%%s-secret-value\","
-            "\"SecurityToken\":\"r%%s-token-value\",\"Expiration\":\"%%s\"}\\n' $n $n $n $exp\n",
-            dir, life);
-    fclose(f);
-    assert_int_equal(chmod(path, 0700), 0);
-    return path;
+    return tmp_file(
+        "cred.sh", 0700,
+        "#!/bin/sh\n"
+        "d=%s\n"
+        "[ -e $d/fail ] && exit 1\n"
+        "n=$(cat $d/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > $d/n\n"
+        "exp=$(date -u -d @$(($(date +%%s)+%d)) +%%Y-%%m-%%dT%%H:%%M:%%SZ)\n"
+        "printf '{\"AccessKeyId\":\"STS.r%%s\",\"AccessKeySecret\":\"r%%s-secret-value\","
+        "\"SecurityToken\":\"r%%s-token-value\",\"Expiration\":\"%%s\"}\\n' $n $n $n $exp\n",
+        dir, life);
 }
 
 static struct oss_client *client(void)

@@ -13,35 +13,15 @@
 
 #include <cmocka.h>
 
+#define TMPDIR_FIXTURE_NAME "cred-test"
+#include "tmpdir_fixture.h"
+
 #include "oss/client.h"
-
-static char dir[] = "/tmp/oss-cred-test-XXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
 
 /* Writes content to a file of the directory with the given mode; returns its path. */
 static const char *make(const char *name, const char *content, mode_t mode)
 {
-    static char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(content, f);
-    fclose(f);
-    assert_int_equal(chmod(path, mode), 0);
-    return path;
+    return tmp_file(name, mode, "%s", content);
 }
 
 static int load(const char *path, const char *bucket, struct oss_credentials *cr, char *why)

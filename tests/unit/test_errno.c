@@ -88,20 +88,6 @@ static int errno_by_name(const char *name)
     return 0;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    struct oss_buf b = OSS_BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        assert_int_equal(oss_buf_append(&b, chunk, n), 0);
-    fclose(f);
-    *len = b.len;
-    return oss_buf_detach(&b);
-}
-
 /* Runs one NAME.body / NAME.expect pair; state is the path without extension. */
 static void test_error_file(void **state)
 {
@@ -109,9 +95,9 @@ static void test_error_file(void **state)
     char path[4200];
     size_t body_len, exp_len;
     snprintf(path, sizeof(path), "%s.body", base);
-    char *body = slurp(path, &body_len);
+    char *body = data_file_read(path, &body_len);
     snprintf(path, sizeof(path), "%s.expect", base);
-    char *exp = slurp(path, &exp_len);
+    char *exp = data_file_read(path, &exp_len);
 
     int status = 0;
     const char *rid_header = NULL;
@@ -127,7 +113,7 @@ static void test_error_file(void **state)
     assert_int_equal(e.http_status, status);
 
     free(exp);
-    exp = slurp(path, &exp_len);
+    exp = data_file_read(path, &exp_len);
     for (char *save = NULL, *l = strtok_r(exp, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
         char *sp = strchr(l, ' ');
         const char *arg = sp ? sp + 1 : "";

@@ -36,24 +36,11 @@ struct vector {
     size_t nsections;
 };
 
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    struct oss_buf b = OSS_BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        assert_int_equal(oss_buf_append(&b, chunk, n), 0);
-    fclose(f);
-    return oss_buf_detach(&b);
-}
-
 /* Splits the file in place: directives fill v->req, sections point at their text. */
 static void parse_vector(const char *path, struct vector *v)
 {
     memset(v, 0, sizeof(*v));
-    v->contents = read_file(path);
+    v->contents = data_file_read(path, NULL);
     v->product = "oss";
     char *line = v->contents;
     struct section *cur = NULL;

@@ -107,44 +107,37 @@ static void dump_listv2(const char *xml, size_t len, struct oss_buf *o)
     oss_list_page_cleanup(&p);
 }
 
-static void dump_acl(const char *xml, size_t len, struct oss_buf *o)
+/* The outcome of a parser that fills one string: "error ERRNAME" or "LABEL VALUE". */
+static void dump_one(struct oss_buf *o, int rc, const char *label, const char *value)
 {
-    char acl[24];
-    int rc = oss_parse_acl(xml, len, acl);
     if (rc < 0)
         oss_buf_printf(o, "error %s\n", errname(rc));
     else
-        oss_buf_printf(o, "acl %s\n", acl);
+        oss_buf_printf(o, "%s %s\n", label, value);
+}
+
+static void dump_acl(const char *xml, size_t len, struct oss_buf *o)
+{
+    char acl[24];
+    dump_one(o, oss_parse_acl(xml, len, acl), "acl", acl);
 }
 
 static void dump_accessmonitor(const char *xml, size_t len, struct oss_buf *o)
 {
     char st[16];
-    int rc = oss_parse_access_monitor(xml, len, st);
-    if (rc < 0)
-        oss_buf_printf(o, "error %s\n", errname(rc));
-    else
-        oss_buf_printf(o, "status %s\n", st);
+    dump_one(o, oss_parse_access_monitor(xml, len, st), "status", st);
 }
 
 static void dump_initiatemp(const char *xml, size_t len, struct oss_buf *o)
 {
     char id[128];
-    int rc = oss_parse_initiate_multipart(xml, len, id, sizeof id);
-    if (rc < 0)
-        oss_buf_printf(o, "error %s\n", errname(rc));
-    else
-        oss_buf_printf(o, "upload %s\n", id);
+    dump_one(o, oss_parse_initiate_multipart(xml, len, id, sizeof id), "upload", id);
 }
 
 static void dump_completemp(const char *xml, size_t len, struct oss_buf *o)
 {
     char etag[72];
-    int rc = oss_parse_complete_multipart(xml, len, etag, sizeof etag);
-    if (rc < 0)
-        oss_buf_printf(o, "error %s\n", errname(rc));
-    else
-        oss_buf_printf(o, "etag %s\n", etag);
+    dump_one(o, oss_parse_complete_multipart(xml, len, etag, sizeof etag), "etag", etag);
 }
 
 static void dump_versions(const char *xml, size_t len, struct oss_buf *o)
@@ -187,6 +180,21 @@ static void dump_tagging(const char *xml, size_t len, struct oss_buf *o)
     oss_buf_cleanup(&t);
 }
 
+/* Case kinds: a file named PREFIX*.xml is parsed and printed by DUMP. */
+static const struct {
+    const char *prefix;
+    void (*dump)(const char *xml, size_t len, struct oss_buf *o);
+} kinds[] = {
+    {"listbuckets-", dump_listbuckets},
+    {"listv2-", dump_listv2},
+    {"acl-", dump_acl},
+    {"accessmonitor-", dump_accessmonitor},
+    {"initiatemp-", dump_initiatemp},
+    {"completemp-", dump_completemp},
+    {"versions-", dump_versions},
+    {"tagging-", dump_tagging},
+};
+
 static void test_data_files(void **state)
 {
     (void)state;
@@ -212,24 +220,13 @@ static void test_data_files(void **state)
             fail_msg("missing %s", path);
 
         struct oss_buf got = OSS_BUF_INIT;
-        if (strncmp(d->d_name, "listbuckets-", 12) == 0)
-            dump_listbuckets(xml, xlen, &got);
-        else if (strncmp(d->d_name, "listv2-", 7) == 0)
-            dump_listv2(xml, xlen, &got);
-        else if (strncmp(d->d_name, "acl-", 4) == 0)
-            dump_acl(xml, xlen, &got);
-        else if (strncmp(d->d_name, "accessmonitor-", 14) == 0)
-            dump_accessmonitor(xml, xlen, &got);
-        else if (strncmp(d->d_name, "initiatemp-", 11) == 0)
-            dump_initiatemp(xml, xlen, &got);
-        else if (strncmp(d->d_name, "completemp-", 11) == 0)
-            dump_completemp(xml, xlen, &got);
-        else if (strncmp(d->d_name, "versions-", 9) == 0)
-            dump_versions(xml, xlen, &got);
-        else if (strncmp(d->d_name, "tagging-", 8) == 0)
-            dump_tagging(xml, xlen, &got);
-        else
+        size_t k = 0;
+        while (k < sizeof kinds / sizeof kinds[0] &&
+               strncmp(d->d_name, kinds[k].prefix, strlen(kinds[k].prefix)) != 0)
+            k++;
+        if (k == sizeof kinds / sizeof kinds[0])
             fail_msg("%s: unknown case kind", d->d_name);
+        kinds[k].dump(xml, xlen, &got);
         if (strcmp(oss_buf_str(&got), expect) != 0)
             fail_msg("%s:\n--- expected\n%s--- got\n%s", d->d_name, expect, oss_buf_str(&got));
         cases++;
