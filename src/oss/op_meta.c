@@ -113,7 +113,6 @@ static void opt_header(struct oss_req *r, const char *name, const char *value)
 int oss_set_object_meta(struct oss_client *c, const char *bucket, const char *key,
                         const struct oss_meta_rewrite *o, struct oss_error *err)
 {
-    struct oss_http_response resp = {0};
     struct oss_buf src = OSS_BUF_INIT;
     const struct oss_object_headers *std = o ? o->std : NULL;
     struct oss_req r;
@@ -163,9 +162,7 @@ int oss_set_object_meta(struct oss_client *c, const char *bucket, const char *ke
             name = NULL;
         oss_req_header_own(&r, name, value);
     }
-    rc = oss_client_send(c, &r, &resp, err);
-    oss_http_response_cleanup(&resp);
-    oss_req_cleanup(&r);
+    rc = oss_client_send_status(c, &r, err);
     oss_buf_cleanup(&src);
     return rc;
 }
