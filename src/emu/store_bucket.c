@@ -76,13 +76,9 @@ int emu_store_bucket_get(struct emu_store *st, const char *name, struct emu_buck
     rc = store_prepare(st, "SELECT " BUCKET_COLUMNS " FROM buckets WHERE name=?1", &s);
     if (rc == 0) {
         sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW) {
+        rc = store_step_one(s);
+        if (rc == 0)
             row_to_bucket(s, out);
-            rc = 0;
-        } else {
-            rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
-        }
     }
     store_finish(st, s);
     pthread_mutex_unlock(&st->lock);
@@ -148,12 +144,10 @@ int emu_store_setting_get(struct emu_store *st, const char *bucket, const char *
     if (rc == 0) {
         sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(s, 2, name, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW) {
+        rc = store_step_one(s);
+        if (rc == 0) {
             *value = store_dup_text(s, 0);
             rc = *value ? 0 : -ENOMEM;
-        } else {
-            rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
         }
     }
     store_finish(st, s);
@@ -193,13 +187,9 @@ int store_versioning_locked(struct emu_store *st, const char *bucket, char out[1
     out[0] = 0;
     if (rc == 0) {
         sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW) {
+        rc = store_step_one(s);
+        if (rc == 0)
             store_copy_text(out, 16, s, 0);
-            rc = 0;
-        } else {
-            rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
-        }
     }
     store_finish(st, s);
     return rc;

@@ -99,6 +99,15 @@ void store_finish(struct emu_store *st, sqlite3_stmt *s)
     sqlite3_finalize(s);
 }
 
+int store_step_one(sqlite3_stmt *s)
+{
+    int rc = sqlite3_step(s);
+
+    if (rc == SQLITE_ROW)
+        return 0;
+    return rc == SQLITE_DONE ? -ENOENT : store_err(rc);
+}
+
 void store_bind_bk(sqlite3_stmt *s, const char *bucket, const char *key)
 {
     sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
@@ -195,7 +204,8 @@ int store_collect(sqlite3_stmt *s, size_t max, size_t size,
             r->truncated = 1;
             return 0;
         }
-        if (oss_array_grow(&r->v, &r->cap, r->n + 1, size) < 0 || decode(s, (char *)r->v + r->n * size) < 0)
+        if (oss_array_grow(&r->v, &r->cap, r->n + 1, size) < 0 ||
+            decode(s, (char *)r->v + r->n * size) < 0)
             return -ENOMEM;
         r->n++;
     }

@@ -133,11 +133,9 @@ int store_upload_get_locked(struct emu_store *st, const char *bucket, const char
         sqlite3_bind_text(s, 1, upload_id, -1, SQLITE_TRANSIENT);
         if (bucket)
             sqlite3_bind_text(s, 2, bucket, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW)
+        rc = store_step_one(s);
+        if (rc == 0)
             rc = store_row_to_upload(s, out);
-        else
-            rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
     }
     store_finish(st, s);
     return rc;

@@ -81,11 +81,9 @@ int store_object_get_locked(struct emu_store *st, const char *bucket, const char
     if (rc == 0) {
         sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW)
+        rc = store_step_one(s);
+        if (rc == 0)
             rc = store_row_to_object(s, 0, out);
-        else
-            rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
         if (rc == 0) {
             out->is_latest = 1;
             if (store_versioning_locked(st, bucket, status) == 0 && status[0])

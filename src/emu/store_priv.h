@@ -56,6 +56,9 @@ int store_prepare(struct emu_store *st, const char *sql, sqlite3_stmt **out);
 /* Ends the use of s from store_prepare: resets it and clears its bindings for the next user
  * (or finalizes it when it is not cached). s may be NULL. */
 void store_finish(struct emu_store *st, sqlite3_stmt *s);
+/* Steps s, a query of at most one row, onto that row: 0 when there is one (its columns can be
+ * read), -ENOENT when there is none, or the negative errno of the SQLite failure. */
+int store_step_one(sqlite3_stmt *s);
 /* Runs sql, a query of one result row with ?1 bound to arg, and reads its first integer column
  * into *a and, when b is non-NULL, its second into *b. 0 or a negative errno. */
 int store_query_ints_locked(struct emu_store *st, const char *sql, const char *arg, int64_t *a,

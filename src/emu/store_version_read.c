@@ -42,11 +42,9 @@ static int version_get_locked(struct emu_store *st, const char *bucket, const ch
             store_bind_bk(s, bucket, key);
             if (vid)
                 sqlite3_bind_text(s, 3, vid, -1, SQLITE_TRANSIENT);
-            rc = sqlite3_step(s);
-            if (rc == SQLITE_ROW)
+            rc = store_step_one(s);
+            if (rc == 0)
                 rc = row_to_version(s, out);
-            else
-                rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
         }
         store_finish(st, s);
         if (rc == 0 && i == 0)

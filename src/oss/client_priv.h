@@ -129,6 +129,10 @@ int oss_client_fail(struct oss_error *err, int e, const char *code, const char *
 int oss_client_bad_answer(struct oss_error *err, const struct oss_http_response *resp, int e,
                           const char *code, const char *message);
 
+/* Sends r as oss_client_send() does for an operation whose answer carries nothing but its
+ * status: drops the answer and cleans up r. Returns 0 or the negative errno with err filled. */
+int oss_client_send_status(struct oss_client *c, struct oss_req *r, struct oss_error *err);
+
 /* Parses an answer's XML body into out: 0, -ENOMEM, or another negative errno when malformed. */
 typedef int (*oss_xml_parse_fn)(const char *xml, size_t len, void *out);
 /* Sends r as oss_client_send() does and parses a 2xx answer's body with parse into out; a body

@@ -35,7 +35,6 @@ static int with_body(struct oss_client *c, const char *method, const char *bucke
                      const char *subres, const char *ctype, const void *body, size_t len,
                      struct oss_error *err)
 {
-    struct oss_http_response resp = {0};
     struct oss_req r;
     char md5[25];
     int rc;
@@ -47,9 +46,7 @@ static int with_body(struct oss_client *c, const char *method, const char *bucke
     oss_req_header(&r, "Content-MD5", md5);
     r.io.body = body;
     r.io.body_len = len;
-    rc = oss_client_send(c, &r, &resp, err);
-    oss_http_response_cleanup(&resp);
-    oss_req_cleanup(&r);
+    rc = oss_client_send_status(c, &r, err);
     return rc;
 }
 

@@ -2,6 +2,7 @@
  * CopyObject onto itself with x-oss-metadata-directive REPLACE carrying the complete new
  * header set (oss-api.md 7.3), which is the only way OSS changes user metadata. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,22 @@ void oss_object_headers_cleanup(struct oss_object_headers *h)
     memset(h, 0, sizeof *h);
 }
 
+/* The standard headers HeadObject reads back and a metadata rewrite sends, other than
+ * Content-Type (which a rewrite always sends), in the order they go on the wire. */
+static const struct {
+    const char *name;
+    size_t offset; /* of the char * field in struct oss_object_headers */
+} std_headers[] = {
+    {"Cache-Control", offsetof(struct oss_object_headers, cache_control)},
+    {"Content-Disposition", offsetof(struct oss_object_headers, content_disposition)},
+    {"Content-Encoding", offsetof(struct oss_object_headers, content_encoding)},
+    {"Expires", offsetof(struct oss_object_headers, expires)},
+    {"x-oss-storage-class", offsetof(struct oss_object_headers, storage_class)},
+    {"x-oss-server-side-encryption", offsetof(struct oss_object_headers, sse)},
+    {"x-oss-server-side-encryption-key-id", offsetof(struct oss_object_headers, sse_key_id)},
+    {"x-oss-server-side-data-encryption", offsetof(struct oss_object_headers, sse_data)},
+};
+
 static int dup_header(const struct oss_http_response *resp, const char *name, char **out)
 {
     const char *v = oss_http_header(resp, name);
@@ -74,22 +91,9 @@ int oss_head_object_headers(struct oss_client *c, const char *bucket, const char
         rc = oss_meta_from_headers(&resp, 1, meta);
         if (rc == 0)
             rc = dup_header(&resp, "Content-Type", &hdrs->content_type);
-        if (rc == 0)
-            rc = dup_header(&resp, "Cache-Control", &hdrs->cache_control);
-        if (rc == 0)
-            rc = dup_header(&resp, "Content-Disposition", &hdrs->content_disposition);
-        if (rc == 0)
-            rc = dup_header(&resp, "Content-Encoding", &hdrs->content_encoding);
-        if (rc == 0)
-            rc = dup_header(&resp, "Expires", &hdrs->expires);
-        if (rc == 0)
-            rc = dup_header(&resp, "x-oss-storage-class", &hdrs->storage_class);
-        if (rc == 0)
-            rc = dup_header(&resp, "x-oss-server-side-encryption", &hdrs->sse);
-        if (rc == 0)
-            rc = dup_header(&resp, "x-oss-server-side-encryption-key-id", &hdrs->sse_key_id);
-        if (rc == 0)
-            rc = dup_header(&resp, "x-oss-server-side-data-encryption", &hdrs->sse_data);
+        for (size_t i = 0; rc == 0 && i < sizeof std_headers / sizeof std_headers[0]; i++)
+            rc = dup_header(&resp, std_headers[i].name,
+                            (char **)((char *)hdrs + std_headers[i].offset));
         if ((v = oss_http_header(&resp, "x-oss-tagging-count")))
             hdrs->tagging_count = (unsigned)strtoul(v, NULL, 10);
         if (rc < 0)
@@ -113,7 +117,6 @@ static void opt_header(struct oss_req *r, const char *name, const char *value)
 int oss_set_object_meta(struct oss_client *c, const char *bucket, const char *key,
                         const struct oss_meta_rewrite *o, struct oss_error *err)
 {
-    struct oss_http_response resp = {0};
     struct oss_buf src = OSS_BUF_INIT;
     const struct oss_object_headers *std = o ? o->std : NULL;
     struct oss_req r;
@@ -143,14 +146,9 @@ int oss_set_object_meta(struct oss_client *c, const char *bucket, const char *ke
                    std && std->content_type && *std->content_type ? std->content_type
                                                                   : "application/octet-stream");
     if (std) {
-        opt_header(&r, "Cache-Control", std->cache_control);
-        opt_header(&r, "Content-Disposition", std->content_disposition);
-        opt_header(&r, "Content-Encoding", std->content_encoding);
-        opt_header(&r, "Expires", std->expires);
-        opt_header(&r, "x-oss-storage-class", std->storage_class);
-        opt_header(&r, "x-oss-server-side-encryption", std->sse);
-        opt_header(&r, "x-oss-server-side-encryption-key-id", std->sse_key_id);
-        opt_header(&r, "x-oss-server-side-data-encryption", std->sse_data);
+        for (size_t i = 0; i < sizeof std_headers / sizeof std_headers[0]; i++)
+            opt_header(&r, std_headers[i].name,
+                       *(char *const *)((const char *)std + std_headers[i].offset));
     }
     if (o->object_acl && *o->object_acl && strcmp(o->object_acl, "default") != 0)
         oss_req_header(&r, "x-oss-object-acl", o->object_acl);
@@ -163,9 +161,7 @@ int oss_set_object_meta(struct oss_client *c, const char *bucket, const char *ke
             name = NULL;
         oss_req_header_own(&r, name, value);
     }
-    rc = oss_client_send(c, &r, &resp, err);
-    oss_http_response_cleanup(&resp);
-    oss_req_cleanup(&r);
+    rc = oss_client_send_status(c, &r, err);
     oss_buf_cleanup(&src);
     return rc;
 }

@@ -249,7 +249,6 @@ int oss_complete_multipart(struct oss_client *c, const char *bucket, const char 
 int oss_abort_multipart(struct oss_client *c, const char *bucket, const char *key,
                         const char *upload_id, struct oss_error *err)
 {
-    struct oss_http_response resp = {0};
     struct oss_req r;
     int rc;
 
@@ -257,8 +256,6 @@ int oss_abort_multipart(struct oss_client *c, const char *bucket, const char *ke
         return oss_client_fail(err, EINVAL, "InvalidArgument", "empty object key or upload id");
     oss_req_init(&r, "DELETE", bucket, key);
     oss_req_query(&r, "uploadId", upload_id);
-    rc = oss_client_send(c, &r, &resp, err);
-    oss_http_response_cleanup(&resp);
-    oss_req_cleanup(&r);
+    rc = oss_client_send_status(c, &r, err);
     return rc;
 }

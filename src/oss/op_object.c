@@ -48,7 +48,6 @@ int oss_get_object_acl(struct oss_client *c, const char *bucket, const char *key
 int oss_put_object_acl(struct oss_client *c, const char *bucket, const char *key,
                        const char *version_id, const char *acl, struct oss_error *err)
 {
-    struct oss_http_response resp = {0};
     struct oss_req r;
     int rc;
 
@@ -60,9 +59,7 @@ int oss_put_object_acl(struct oss_client *c, const char *bucket, const char *key
     oss_req_query(&r, "acl", NULL);
     add_version(&r, version_id);
     oss_req_header(&r, "x-oss-object-acl", acl);
-    rc = oss_client_send(c, &r, &resp, err);
-    oss_http_response_cleanup(&resp);
-    oss_req_cleanup(&r);
+    rc = oss_client_send_status(c, &r, err);
     return rc;
 }
 
@@ -106,7 +103,6 @@ int oss_get_object_meta(struct oss_client *c, const char *bucket, const char *ke
 int oss_copy_object(struct oss_client *c, const char *bucket, const char *src_key,
                     const char *dst_key, struct oss_error *err)
 {
-    struct oss_http_response resp = {0};
     struct oss_buf src = OSS_BUF_INIT;
     struct oss_req r;
     int rc;
@@ -123,9 +119,7 @@ int oss_copy_object(struct oss_client *c, const char *bucket, const char *src_ke
     oss_req_init(&r, "PUT", bucket, dst_key);
     oss_req_header(&r, "x-oss-copy-source", oss_buf_str(&src));
     oss_req_header(&r, "x-oss-metadata-directive", "COPY");
-    rc = oss_client_send(c, &r, &resp, err);
-    oss_http_response_cleanup(&resp);
-    oss_req_cleanup(&r);
+    rc = oss_client_send_status(c, &r, err);
     oss_buf_cleanup(&src);
     return rc;
 }
@@ -133,7 +127,6 @@ int oss_copy_object(struct oss_client *c, const char *bucket, const char *src_ke
 int oss_delete_object(struct oss_client *c, const char *bucket, const char *key,
                       const char *version_id, struct oss_error *err)
 {
-    struct oss_http_response resp = {0};
     struct oss_req r;
     int rc;
 
@@ -141,8 +134,6 @@ int oss_delete_object(struct oss_client *c, const char *bucket, const char *key,
         return oss_client_fail(err, EINVAL, "InvalidObjectName", "empty object key");
     oss_req_init(&r, "DELETE", bucket, key);
     add_version(&r, version_id);
-    rc = oss_client_send(c, &r, &resp, err);
-    oss_http_response_cleanup(&resp);
-    oss_req_cleanup(&r);
+    rc = oss_client_send_status(c, &r, err);
     return rc;
 }

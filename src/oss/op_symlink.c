@@ -11,7 +11,6 @@
 int oss_put_symlink(struct oss_client *c, const char *bucket, const char *key, const char *target,
                     struct oss_error *err)
 {
-    struct oss_http_response resp = {0};
     struct oss_buf enc = OSS_BUF_INIT;
     struct oss_req r;
     int rc;
@@ -25,9 +24,7 @@ int oss_put_symlink(struct oss_client *c, const char *bucket, const char *key, c
     oss_req_init(&r, "PUT", bucket, key);
     oss_req_query(&r, "symlink", NULL);
     oss_req_header(&r, "x-oss-symlink-target", oss_buf_str(&enc));
-    rc = oss_client_send(c, &r, &resp, err);
-    oss_http_response_cleanup(&resp);
-    oss_req_cleanup(&r);
+    rc = oss_client_send_status(c, &r, err);
     oss_buf_cleanup(&enc);
     return rc;
 }

@@ -102,7 +102,6 @@ int oss_get_object_tagging(struct oss_client *c, const char *bucket, const char 
 int oss_put_object_tagging(struct oss_client *c, const char *bucket, const char *key,
                            const char *version_id, const char *tagging, struct oss_error *err)
 {
-    struct oss_http_response resp = {0};
     struct oss_buf xml = OSS_BUF_INIT;
     struct oss_req r;
     char md5[25];
@@ -124,9 +123,7 @@ int oss_put_object_tagging(struct oss_client *c, const char *bucket, const char 
     oss_req_header(&r, "Content-MD5", md5);
     r.io.body = xml.data;
     r.io.body_len = xml.len;
-    rc = oss_client_send(c, &r, &resp, err);
-    oss_http_response_cleanup(&resp);
-    oss_req_cleanup(&r);
+    rc = oss_client_send_status(c, &r, err);
     oss_buf_cleanup(&xml);
     return rc;
 }
@@ -134,7 +131,6 @@ int oss_put_object_tagging(struct oss_client *c, const char *bucket, const char 
 int oss_delete_object_tagging(struct oss_client *c, const char *bucket, const char *key,
                               const char *version_id, struct oss_error *err)
 {
-    struct oss_http_response resp = {0};
     struct oss_req r;
     int rc;
 
@@ -143,8 +139,6 @@ int oss_delete_object_tagging(struct oss_client *c, const char *bucket, const ch
     oss_req_init(&r, "DELETE", bucket, key);
     oss_req_query(&r, "tagging", NULL);
     add_version(&r, version_id);
-    rc = oss_client_send(c, &r, &resp, err);
-    oss_http_response_cleanup(&resp);
-    oss_req_cleanup(&r);
+    rc = oss_client_send_status(c, &r, err);
     return rc;
 }

@@ -128,11 +128,7 @@ static int parse_contents(const struct oss_xml_node *c, int encoded, struct oss_
     if (rc == 0)
         rc = opt_time(c, "LastModified", &e->mtime);
     if (rc == 0)
-        rc = oss_parse_etag(c, "ETag", e->etag, sizeof e->etag);
-    if (rc == 0)
-        rc = oss_parse_opt_str(c, "Type", e->type, sizeof e->type);
-    if (rc == 0)
-        rc = oss_parse_opt_str(c, "StorageClass", e->storage_class, sizeof e->storage_class);
+        rc = oss_parse_etag_type_class(c, &e->etag, &e->type, &e->storage_class);
     return rc == -ENOENT ? -EINVAL : rc;
 }
 

@@ -26,6 +26,18 @@ int oss_parse_etag(const struct oss_xml_node *n, const char *path, char *dst, si
     return rc;
 }
 
+int oss_parse_etag_type_class(const struct oss_xml_node *n, char (*etag)[72], char (*type)[16],
+                              char (*storage_class)[24])
+{
+    int rc = oss_parse_etag(n, "ETag", *etag, sizeof *etag);
+
+    if (rc == 0)
+        rc = oss_parse_opt_str(n, "Type", *type, sizeof *type);
+    if (rc == 0)
+        rc = oss_parse_opt_str(n, "StorageClass", *storage_class, sizeof *storage_class);
+    return rc;
+}
+
 int oss_parse_decoded(const struct oss_xml_node *n, const char *path, int encoded, char **out)
 {
     struct oss_buf raw = OSS_BUF_INIT, dec = OSS_BUF_INIT;

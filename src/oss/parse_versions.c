@@ -36,11 +36,7 @@ static int parse_entry(const struct oss_xml_node *v, int encoded, int marker,
         if (rc == -ENOENT)
             rc = 0;
         if (rc == 0)
-            rc = oss_parse_etag(v, "ETag", e->etag, sizeof e->etag);
-        if (rc == 0)
-            rc = oss_parse_opt_str(v, "Type", e->type, sizeof e->type);
-        if (rc == 0)
-            rc = oss_parse_opt_str(v, "StorageClass", e->storage_class, sizeof e->storage_class);
+            rc = oss_parse_etag_type_class(v, &e->etag, &e->type, &e->storage_class);
     }
     return rc == -ENOENT ? -EINVAL : rc;
 }

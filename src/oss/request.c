@@ -96,8 +96,16 @@ void oss_req_query_opt(struct oss_req *r, const char *name, const char *value)
         oss_req_query(r, name, value);
 }
 
-/* Checks a listing's max-keys (0 means the 1000 default) and writes its decimal form to out.
- * Returns 0, or -EINVAL with err set when it lies outside 1..1000. */
+int oss_client_send_status(struct oss_client *c, struct oss_req *r, struct oss_error *err)
+{
+    struct oss_http_response resp = {0};
+    int rc = oss_client_send(c, r, &resp, err);
+
+    oss_http_response_cleanup(&resp);
+    oss_req_cleanup(r);
+    return rc;
+}
+
 int oss_client_send_parse(struct oss_client *c, struct oss_req *r, oss_xml_parse_fn parse,
                           void *out, const char *message, struct oss_error *err)
 {
@@ -111,6 +119,8 @@ int oss_client_send_parse(struct oss_client *c, struct oss_req *r, oss_xml_parse
     return rc;
 }
 
+/* Checks a listing's max-keys (0 means the 1000 default) and writes its decimal form to out.
+ * Returns 0, or -EINVAL with err set when it lies outside 1..1000. */
 int oss_req_max_keys(int max_keys, char out[16], struct oss_error *err)
 {
     if (max_keys < 0 || max_keys > 1000)
