@@ -9,10 +9,6 @@
 /* stage.c: the mount's private staging directory, and one new unlinked read-write staging
  * file in it (a descriptor, or -errno). */
 int fs_stage_open(struct fs_ctx *ctx);
-/* upload.c: uploads size bytes of fd (from offset 0) as a multipart upload with parallel
- * parts, aborted on failure; m (may be NULL) receives the result. Returns 0 or -errno. */
-int fs_upload_from_fd(struct fs_ctx *ctx, const char *bucket, const char *key, int fd,
-                      uint64_t size, struct oss_object_meta *m);
 /* bigmem.c: part and read-ahead buffers straight from mmap (NULL on failure). */
 void *fs_big_alloc(size_t n);
 void fs_big_free(void *p, size_t n);

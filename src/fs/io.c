@@ -46,6 +46,15 @@ static struct fs_prefetch *reader_for(struct fs_ctx *ctx, struct fs_objh *h, uin
     return h->pf;
 }
 
+/* Whether the file's key is no longer the one the handle's prefetcher reads. */
+static int key_moved(struct fs_ctx *ctx, const struct fs_objh *h)
+{
+    pthread_mutex_lock(&ctx->lock);
+    int moved = h->pf_key && strcmp(h->pf_key, h->fh.in->key) != 0;
+    pthread_mutex_unlock(&ctx->lock);
+    return moved;
+}
+
 static void obj_read(fuse_req_t req, struct fs_ctx *ctx, struct fs_objh *h, size_t size, off_t off)
 {
     struct fs_ofile *of = h->of;
@@ -74,8 +83,8 @@ static void obj_read(fuse_req_t req, struct fs_ctx *ctx, struct fs_objh *h, size
         uint64_t osize;
         struct fs_prefetch *pf = reader_for(ctx, h, &osize);
         rc = pf ? fs_prefetch_read(pf, osize, size, off, iov, &niov) : -ENOMEM;
-        if (rc != -ENOENT)
-            break;
+        if (rc != -ENOENT || !key_moved(ctx, h))
+            break; /* once more only when a rename moved the object meanwhile */
     }
     if (rc < 0)
         fuse_reply_err(req, -rc);

@@ -92,7 +92,8 @@ struct fs_upload *fs_upload_new(struct fs_ctx *ctx, const char *bucket, const ch
 struct fs_meta_hdrs;
 typedef void (*fs_upload_hdrs_fn)(void *arg, struct fs_meta_hdrs *h);
 void fs_upload_set_hdrs(struct fs_upload *up, fs_upload_hdrs_fn fn, void *arg);
-/* fs_upload_from_fd with an upload made by fs_upload_new (freed either way). */
+/* Uploads size bytes of fd (from offset 0) through up, parts in parallel, and ends it as
+ * fs_upload_end does (up is freed either way). */
 int fs_upload_fd(struct fs_upload *up, int fd, uint64_t size, struct oss_object_meta *m);
 /* Appends bytes; returns 0 or the first failure (the upload can then only be abandoned). */
 int fs_upload_append(struct fs_upload *up, const char *buf, size_t size);
@@ -101,7 +102,7 @@ const char *fs_upload_key(const struct fs_upload *up);
 /* Moves an upload that has not started (no part left) to another key. */
 int fs_upload_rekey(struct fs_upload *up, const char *key);
 /* Whether any part left (the bytes are no longer all in memory). */
-int fs_upload_started(const struct fs_upload *up);
+int fs_upload_started(struct fs_upload *up);
 /* Writes what is buffered (nothing was sent yet) to fd at offset 0; 0 or -errno. */
 int fs_upload_spill(const struct fs_upload *up, int fd);
 /* Sends what is buffered and completes (one PutObject when no part went out); aborts on

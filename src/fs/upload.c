@@ -251,13 +251,6 @@ int fs_upload_end(struct fs_upload *up, struct oss_object_meta *m)
     return rc;
 }
 
-int fs_upload_from_fd(struct fs_ctx *ctx, const char *bucket, const char *key, int fd,
-                      uint64_t size, struct oss_object_meta *m)
-{
-    struct fs_upload *up = fs_upload_new(ctx, bucket, key);
-    return up ? fs_upload_fd(up, fd, size, m) : -ENOMEM;
-}
-
 int fs_upload_fd(struct fs_upload *up, int fd, uint64_t size, struct oss_object_meta *m)
 {
     uint64_t off = 0;
@@ -281,7 +274,7 @@ int fs_upload_fd(struct fs_upload *up, int fd, uint64_t size, struct oss_object_
         off += up->len;
         up->total = off;
         if (rc == 0 && off < size)
-            rc = submit(up); /* the last part is sent by upload_end */
+            rc = submit(up); /* the last part is sent by fs_upload_end */
     }
     return fs_upload_end(up, m);
 }
@@ -336,9 +329,12 @@ int fs_upload_rekey(struct fs_upload *up, const char *key)
     return 0;
 }
 
-int fs_upload_started(const struct fs_upload *up)
+int fs_upload_started(struct fs_upload *up)
 {
-    return up->upload_id[0] != 0 || up->err != 0;
+    pthread_mutex_lock(&up->mu); /* err is set by part threads */
+    int started = up->upload_id[0] != 0 || up->err != 0;
+    pthread_mutex_unlock(&up->mu);
+    return started;
 }
 
 int fs_upload_spill(const struct fs_upload *up, int fd)
