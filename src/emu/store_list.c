@@ -34,6 +34,8 @@ int store_key_successor(char *p, size_t *len)
 int store_list_step(sqlite3_stmt *s, const char *prefix, size_t plen, const char *delim,
                     size_t dlen, const char **key, size_t *klen, const char **d)
 {
+    *key = *d = NULL;
+    *klen = 0;
     int rc = sqlite3_step(s);
     if (rc != SQLITE_ROW)
         return store_err(rc);

@@ -167,6 +167,7 @@ static int proc(void *data, const char *arg, int key, struct fuse_args *outargs)
         if (end == val || *end || v < 0 || v > 86400) {
             fprintf(stderr, "osspermfs: bad value in -o %s (seconds)\n", arg);
             ps->bad = 1;
+            return 0;
         }
         *(key == KEY_ATTR_TIMEOUT      ? &o->attr_timeout
           : key == KEY_LISTING_TIMEOUT ? &o->listing_timeout
@@ -179,6 +180,7 @@ static int proc(void *data, const char *arg, int key, struct fuse_args *outargs)
         if (parse_uint(val, 10, &n) < 0 || n > 100) {
             fprintf(stderr, "osspermfs: bad value in -o %s (0 to 100)\n", arg);
             ps->bad = 1;
+            return 0;
         }
         o->retries = (int)n;
         return 0;
@@ -189,6 +191,7 @@ static int proc(void *data, const char *arg, int key, struct fuse_args *outargs)
         if (parse_uint(val, 10, &n) < 0 || n < 1 || n > max) {
             fprintf(stderr, "osspermfs: bad value in -o %s (1 to %u)\n", arg, max);
             ps->bad = 1;
+            return 0;
         }
         *(key == KEY_PART_SIZE ? &o->part_size_mb : &o->upload_concurrency) = n;
         return 0;
@@ -198,6 +201,7 @@ static int proc(void *data, const char *arg, int key, struct fuse_args *outargs)
         if (parse_uint(val, 10, &n) < 0 || n > 256) {
             fprintf(stderr, "osspermfs: bad value in -o %s (0 to 256)\n", arg);
             ps->bad = 1;
+            return 0;
         }
         o->acl_prefetch = n;
         return 0;
