@@ -57,18 +57,28 @@ static void test_incremental(void **state)
     }
 }
 
-/* The slicing-by-8 path against the reference at every alignment and tail length. */
+/* Against the reference at every alignment, and at every length that reaches each part of
+ * oss_crc64: the tables alone (under 64 bytes), the four-lane fold, the one-block fold after it
+ * and the table tail (up to 300 bytes), and long runs with a running CRC. Where the CPU has
+ * PCLMULQDQ the fold is what runs for 64 bytes and more; elsewhere the tables do. */
 static void test_against_reference(void **state)
 {
     (void)state;
-    unsigned char buf[4096 + 16];
+    static unsigned char buf[65536 + 16];
     for (size_t i = 0; i < sizeof(buf); i++)
         buf[i] = (unsigned char)rnd();
-    for (size_t off = 0; off < 8; off++)
-        for (size_t len = 0; len < 80; len++)
+    for (size_t off = 0; off < 16; off++)
+        for (size_t len = 0; len <= 300; len++)
             assert_true(oss_crc64(0, buf + off, len) == crc64_ref(0, buf + off, len));
     assert_true(oss_crc64(0, buf + 3, 4096) == crc64_ref(0, buf + 3, 4096));
     assert_true(oss_crc64(12345, buf, 4096) == crc64_ref(12345, buf, 4096));
+    uint64_t whole = crc64_ref(0, buf + 5, 65536);
+    assert_true(oss_crc64(0, buf + 5, 65536) == whole);
+    /* The same bytes in uneven pieces: each piece starts from the running CRC. */
+    uint64_t c = 0;
+    for (size_t at = 0, step = 1; at < 65536; at += step, step = step * 3 % 997 + 1)
+        c = oss_crc64(c, buf + 5 + at, at + step <= 65536 ? step : 65536 - at);
+    assert_true(c == whole);
 }
 
 static void test_combine(void **state)
