@@ -14,6 +14,9 @@
 #include "oss/error.h"
 #include "oss/sign.h"
 
+/* A transfer of this many bytes or more is bulk (oss_http_request.bulk). */
+#define OSS_HTTP_BULK_MIN (1u << 20)
+
 struct oss_http;
 
 struct oss_http_config {
@@ -54,7 +57,8 @@ struct oss_http_request {
      * Error bodies always go to the response. */
     oss_http_sink_fn sink;
     void *sink_arg;
-    int bulk; /* large transfer: no total timeout, only stall detection */
+    int bulk; /* OSS_HTTP_BULK_MIN bytes or more: no total timeout, only stall detection, and
+               * moved in large steps */
 };
 
 struct oss_http_header {

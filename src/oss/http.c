@@ -16,6 +16,7 @@
 
 #define ERROR_BODY_MAX (1u << 20)
 #define POOL_MAX_IDLE  64
+#define BULK_IO_BUFFER (512L * 1024)
 #define CA_FILE_MAX    (16u << 20)
 
 struct oss_http {
@@ -450,8 +451,15 @@ static void setup(struct oss_http *h, CURL *e, const struct oss_http_request *r,
     /* The shared cache is capped by the handle's limit (default 5): room for every thread. */
     curl_easy_setopt(e, CURLOPT_MAXCONNECTS, (long)POOL_MAX_IDLE);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->cfg.connect_timeout_ms);
-    if (!r->bulk)
+    if (!r->bulk) {
         curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->cfg.request_timeout_ms);
+    } else {
+        /* Large transfers move in large steps: one recv or send per BULK_IO_BUFFER rather
+         * than per 16 or 64 KiB (libcurl's defaults), a fraction of the system calls and of
+         * the read callback's calls for every byte of a part or a read-ahead chunk. */
+        curl_easy_setopt(e, CURLOPT_BUFFERSIZE, (long)BULK_IO_BUFFER);
+        curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, (long)BULK_IO_BUFFER);
+    }
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, h->cfg.stall_timeout_s);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->cfg.insecure ? 0L : 1L);

@@ -12,7 +12,6 @@
 #include "client_priv.h"
 #include "oss/crc64.h"
 
-#define BULK_THRESHOLD (8u << 20)
 
 /* Positions are object offsets. The caller wants [next, end); every byte in it reaches the
  * sink once, in order, whatever answers (200, 206, resumed) bring it. */
@@ -97,7 +96,7 @@ static int send_get(struct oss_client *c, const char *bucket, const char *key,
     g->ans_started = 0;
     r.io.sink = get_sink;
     r.io.sink_arg = g;
-    r.io.bulk = g->end == UINT64_MAX || g->end - g->next > BULK_THRESHOLD;
+    r.io.bulk = g->end == UINT64_MAX || g->end - g->next >= OSS_HTTP_BULK_MIN;
     rc = oss_client_send(c, &r, resp, err);
     oss_req_cleanup(&r);
     return rc;

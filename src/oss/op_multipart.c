@@ -14,7 +14,6 @@
 #include "oss/crc64.h"
 #include "oss/xml.h"
 
-#define BULK_THRESHOLD  (8u << 20)
 #define MAX_PART_NUMBER 10000
 
 /* The text at path under a root element named root, into dst; -EINVAL when the document is
@@ -159,7 +158,7 @@ int oss_upload_part(struct oss_client *c, const char *bucket, const char *key,
     oss_req_header(&r, "Content-Type", "application/octet-stream");
     r.io.body = data;
     r.io.body_len = len;
-    r.io.bulk = len > BULK_THRESHOLD;
+    r.io.bulk = len >= OSS_HTTP_BULK_MIN;
     rc = oss_client_send(c, &r, &resp, err);
     if (rc == 0) {
         const char *v = oss_http_header(&resp, "x-oss-hash-crc64ecma");

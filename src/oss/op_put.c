@@ -12,7 +12,6 @@
 #include "oss/codec.h"
 #include "oss/crc64.h"
 
-#define BULK_THRESHOLD (8u << 20)
 #define HASH_CHUNK     (256u << 10)
 
 static int valid_object_acl(const char *acl)
@@ -84,7 +83,7 @@ static int put(struct oss_client *c, struct oss_req *r, uint64_t len, uint64_t c
         oss_content_md5_digest(md5, cmd5);
         oss_req_header(r, "Content-MD5", cmd5);
     }
-    r->io.bulk = len > BULK_THRESHOLD;
+    r->io.bulk = len >= OSS_HTTP_BULK_MIN;
     rc = oss_client_send(c, r, &resp, err);
     if (rc == 0) {
         const char *v = oss_http_header(&resp, "x-oss-hash-crc64ecma");
