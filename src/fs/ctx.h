@@ -56,6 +56,7 @@ struct fs_opts {
     unsigned upload_concurrency;             /* streamed writes: parts in flight per handle */
     double listing_timeout; /* seconds a listing answers lookups after its last page */
     unsigned acl_prefetch;  /* ACL fetch-ahead requests in flight; 0: off */
+    unsigned read_ahead_kib; /* the mount's kernel read-ahead; 0: left as the kernel sets it */
     int posix_meta;         /* modes, owners and times per object, in ossfs 1.x headers (posix.h) */
 };
 
@@ -99,6 +100,7 @@ struct fs_ctx {
     struct fs_ofile *ofiles;
     /* the mount point as an absolute path (flush looks for other descriptors of a file) */
     char *mount_abs;
+    int read_ahead_set; /* atomic: -o read_ahead was applied, or tried (readahead.c) */
     /* buckets of the account (account mode), for lookups */
     char **buckets;
     size_t nbuckets;
@@ -113,6 +115,9 @@ struct fs_ctx {
 double fs_now(void);
 /* Whether the caller may change control files (mount owner or root). */
 int fs_may_write_ctl(struct fs_ctx *ctx, fuse_req_t req);
+
+/* Applies -o read_ahead once, after FUSE_INIT: the first open calls it (readahead.c). */
+void fs_read_ahead_apply(struct fs_ctx *ctx);
 
 /* ---- logging (log.c) ---- */
 void fs_log(struct fs_ctx *ctx, int prio, const char *fmt, ...)

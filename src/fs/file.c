@@ -87,6 +87,7 @@ static struct fs_localh *local_open(struct fs_inode *in, int acc)
 void fs_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     struct fs_ctx *ctx = fuse_req_userdata(req);
+    fs_read_ahead_apply(ctx);
     int acc = fi->flags & O_ACCMODE;
     struct fs_fh *h = NULL;
     struct fs_objh *oh = NULL;

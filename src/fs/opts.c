@@ -30,6 +30,7 @@ enum {
     KEY_UPLOAD_CONCURRENCY,
     KEY_LISTING_TIMEOUT,
     KEY_ACL_PREFETCH,
+    KEY_READ_AHEAD,
     KEY_IGNORE,
 };
 
@@ -65,6 +66,7 @@ static const struct fuse_opt specs[] = {
     FUSE_OPT_KEY("upload_concurrency=", KEY_UPLOAD_CONCURRENCY),
     FUSE_OPT_KEY("listing_timeout=", KEY_LISTING_TIMEOUT),
     FUSE_OPT_KEY("acl_prefetch=", KEY_ACL_PREFETCH),
+    FUSE_OPT_KEY("read_ahead=", KEY_READ_AHEAD),
     FUSE_OPT_KEY("ro", KEY_RO),
     FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
     FUSE_OPT_KEY("-f", KEY_FOREGROUND),
@@ -196,14 +198,15 @@ static int proc(void *data, const char *arg, int key, struct fuse_args *outargs)
         *(key == KEY_PART_SIZE ? &o->part_size_mb : &o->upload_concurrency) = n;
         return 0;
     }
-    case KEY_ACL_PREFETCH: {
-        unsigned n;
-        if (parse_uint(val, 10, &n) < 0 || n > 256) {
-            fprintf(stderr, "osspermfs: bad value in -o %s (0 to 256)\n", arg);
+    case KEY_ACL_PREFETCH:
+    case KEY_READ_AHEAD: {
+        unsigned n, max = key == KEY_ACL_PREFETCH ? 256 : 65536;
+        if (parse_uint(val, 10, &n) < 0 || n > max) {
+            fprintf(stderr, "osspermfs: bad value in -o %s (0 to %u)\n", arg, max);
             ps->bad = 1;
             return 0;
         }
-        o->acl_prefetch = n;
+        *(key == KEY_ACL_PREFETCH ? &o->acl_prefetch : &o->read_ahead_kib) = n;
         return 0;
     }
     case KEY_IGNORE:
@@ -259,6 +262,7 @@ int fs_opts_parse(int argc, char **argv, struct fs_opts *o, struct fuse_args *ar
     ps.o.upload_concurrency = 4;
     ps.o.listing_timeout = -1;
     ps.o.acl_prefetch = 32;
+    ps.o.read_ahead_kib = 1024;
     *args = (struct fuse_args)FUSE_ARGS_INIT(argc, argv);
     int prc = fuse_opt_parse(args, &ps, specs, proc);
     *o = ps.o;
@@ -332,6 +336,8 @@ void fs_opts_usage(const char *prog)
            "  -o listing_timeout=SEC  names and attributes of a listing answer lookups for\n"
            "                        SEC after its last page (default 10, 0 when attr_timeout=0)\n"
            "  -o acl_prefetch=N     ACL fetch-ahead requests at once (default 32, 0: off)\n"
+           "  -o read_ahead=KIB     the kernel's read-ahead for this mount, which sizes its\n"
+           "                        read requests (default 1024; root only; 0: the kernel's)\n"
            "  -o connect_timeout=SEC, request_timeout=SEC, retries=N\n"
            "                        transport limits (defaults 10 s, 120 s, 3 retries)\n"
            "  -o part_size=MIB      multipart part size of streamed writes (default 8)\n"

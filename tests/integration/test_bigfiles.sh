@@ -163,6 +163,16 @@ expect_ne "ranged GETs overlapped in time" 0 "$overlap"
 biggest=$(log_since | jq -r 'select(.op=="GetObject") | .bytes_out' | sort -n | tail -1)
 expect_eq "read-ahead reached 8 MiB requests" $((8 << 20)) "$biggest"
 curl -sS -o /dev/null -X DELETE "http://$ADMIN/faults"
+# -o read_ahead (default 1024 KiB) is the mount's kernel read-ahead once a file was opened.
+ra_of() { cat "/sys/class/bdi/$(mountpoint -d "$1")/read_ahead_kb"; }
+expect_eq "the mount reads ahead 1024 KiB" 1024 "$(ra_of "$M")"
+fs_mount -o read_ahead=0 "$T/mnt-ra0" $B || die "mount with read_ahead=0"
+kernel_ra=$(ra_of "$T/mnt-ra0")
+head -c 1 "$T/mnt-ra0/big64" >/dev/null
+expect_eq "read_ahead=0 leaves the kernel's value" "$kernel_ra" "$(ra_of "$T/mnt-ra0")"
+fs_unmount "$T/mnt-ra0"
+expect_fail_errno "read_ahead=65537 is refused" nz "bad value in -o read_ahead=65537" \
+    "'$OSSPERMFS' $B '$T/nomnt' -f -o url=$EMU_URL,read_ahead=65537"
 logmark
 expect_eq "a random read is right" "$(dd if="$T/big64" bs=4096 skip=5000 count=1 status=none | md5_of)" \
     "$(dd if="$M/big64" bs=4096 skip=5000 count=1 status=none | md5_of)"
