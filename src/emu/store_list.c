@@ -70,16 +70,33 @@ static int list_locked(struct emu_store *st, const char *bucket, const char *pre
                        const char *delim, const char *after, size_t max,
                        struct emu_list_result *out, struct walk *w)
 {
-    size_t plen = strlen(prefix), dlen = strlen(delim), cap = 0;
+    size_t plen = strlen(prefix), dlen = strlen(delim), alen = strlen(after), cap = 0;
+    /* One lower bound, the greater of the prefix and the least key after `after` (that key
+     * followed by \x01: no key holds a NUL). SQLite's index search uses one bound on a column;
+     * given two it searched from the prefix and filtered, so each page of a deep listing
+     * scanned every key before it. Later seeks only move forward, past `after` already. */
+    char *next = NULL;
+    if (alen && strcmp(after, prefix) >= 0) {
+        if (!(next = malloc(alen + 2)))
+            return -ENOMEM;
+        memcpy(next, after, alen);
+        next[alen] = '\x01';
+        next[alen + 1] = 0;
+    }
     int rc = store_prepare(st,
                            "SELECT " STORE_OBJECT_COLUMNS " FROM objects WHERE bucket=?1"
-                           " AND key >= ?2 AND key > ?3 ORDER BY key",
+                           " AND key >= ?2 ORDER BY key",
                            &w->s);
-    if (rc < 0)
+    if (rc < 0) {
+        free(next);
         return rc;
+    }
     sqlite3_bind_text(w->s, 1, bucket, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(w->s, 3, after, -1, SQLITE_TRANSIENT);
-    walk_seek(w, prefix, plen);
+    if (next)
+        walk_seek(w, next, alen + 1);
+    else
+        walk_seek(w, prefix, plen);
+    free(next);
 
     for (;;) {
         const char *key, *d;

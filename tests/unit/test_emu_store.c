@@ -268,6 +268,17 @@ static void test_listing(void **state)
     /* start point inside a common prefix: the prefix is not returned again. */
     list_str(f->st, NULL, "/", "b/1", 1000, s, sizeof(s));
     assert_string_equal(s, "c,d/,\xc3\xa9");
+    /* A start point before the prefix, inside it, and past it. */
+    list_str(f->st, "b/", NULL, "a", 1000, s, sizeof(s));
+    assert_string_equal(s, "b/1,b/2,b/c/3");
+    list_str(f->st, "b/", NULL, "b/1", 1000, s, sizeof(s));
+    assert_string_equal(s, "b/2,b/c/3");
+    list_str(f->st, "b/", "/", "b/2", 1000, s, sizeof(s));
+    assert_string_equal(s, "b/c/");
+    list_str(f->st, "b/", NULL, "b/c/3", 1000, s, sizeof(s));
+    assert_string_equal(s, "");
+    list_str(f->st, "b/", NULL, "c", 1000, s, sizeof(s));
+    assert_string_equal(s, "");
 }
 
 static void test_restart(void **state)
