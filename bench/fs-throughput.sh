@@ -117,6 +117,9 @@ ceiling_read() {
     "$W/fuse-ceiling" "$CEIL_MNT" --file-mib "$SIZE_MIB" >>"$W/ceiling.log" 2>&1 &
     pid=$!
     for _ in $(seq 100); do mountpoint -q "$CEIL_MNT" && break; sleep 0.1; done
+    # The same kernel read-ahead as osspermfs sets for itself (-o read_ahead, default 1024 KiB),
+    # so both are read with the same request size.
+    echo 1024 >"/sys/class/bdi/$(mountpoint -d "$CEIL_MNT")/read_ahead_kb"
     sync
     t0=$(now)
     dd if="$CEIL_MNT/big" of=/dev/null bs=1M status=none

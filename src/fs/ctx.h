@@ -44,7 +44,7 @@ struct fs_opts {
     char *cafile, *proxy; /* -o cafile=, -o proxy= (src/oss/http.h) */
     int sigv1, path_style, insecure;
     int content_md5; /* uploads carry Content-MD5 too (CRC64 is always checked) */
-    int ro, noctl, allow_other;
+    int ro, noctl, noxattr, allow_other;
     int foreground, debug;
     int show_help, show_version;
     int uid_set, gid_set;

@@ -53,6 +53,7 @@ static const struct fuse_opt specs[] = {
     OPT("path_style", path_style, 1),
     OPT("insecure", insecure, 1),
     OPT("noctl", noctl, 1),
+    OPT("noxattr", noxattr, 1),
     OPT("content_md5", content_md5, 1),
     OPT("posix_meta", posix_meta, 1),
     FUSE_OPT_KEY("uid=", KEY_UID),
@@ -349,6 +350,8 @@ void fs_opts_usage(const char *prog)
            "  -o ro                 read-only mount\n"
            "  -o allow_other        let other users in (control files stay owner-only)\n"
            "  -o noctl              no control files: a plain data mount\n"
+           "  -o noxattr            no extended attributes (user.oss.*): ls -l then costs\n"
+           "                        the kernel no xattr round trips per file\n"
            "  -o audit_log=FILE     audit log as JSON lines (default syslog)\n"
            "  -o insecure           do not verify TLS peers\n"
            "  -o cafile=FILE        PEM CA bundle trusted besides the system store\n"

@@ -200,9 +200,21 @@ static int is_known(const char *name)
     return 0;
 }
 
+/* -o noxattr: ENOSYS, which the kernel remembers for the whole mount, so it stops sending
+ * xattr requests at all (ls -l asks two of every file otherwise). 1 when answered. */
+static int xattrs_off(fuse_req_t req, const struct fs_ctx *ctx)
+{
+    if (!ctx->opts.noxattr)
+        return 0;
+    fuse_reply_err(req, ENOSYS);
+    return 1;
+}
+
 void fs_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
     struct fs_ctx *ctx = fuse_req_userdata(req);
+    if (xattrs_off(req, ctx))
+        return;
     int meta = fs_xattr_is_meta(name);
     if (!is_known(name) && !meta) { /* security.*, system.posix_acl_*: no request */
         fuse_reply_err(req, ENODATA);
@@ -236,6 +248,8 @@ void fs_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char
                     size_t size, int flags)
 {
     struct fs_ctx *ctx = fuse_req_userdata(req);
+    if (xattrs_off(req, ctx))
+        return;
     probe_keep(ctx, ino, name, NULL);
     if (fs_xattr_is_meta(name)) {
         fuse_reply_err(req, -meta_write(req, ctx, ino, name, value, size, flags, 0));
@@ -263,6 +277,8 @@ void fs_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char
 void fs_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
     struct fs_ctx *ctx = fuse_req_userdata(req);
+    if (xattrs_off(req, ctx))
+        return;
     struct oss_buf v = OSS_BUF_INIT;
     pthread_mutex_lock(&ctx->lock);
     struct fs_inode *in = fs_inode_get_locked(ctx, ino);
@@ -301,6 +317,8 @@ void fs_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 void fs_op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 {
     struct fs_ctx *ctx = fuse_req_userdata(req);
+    if (xattrs_off(req, ctx))
+        return;
     probe_keep(ctx, ino, name, NULL);
     if (fs_xattr_is_meta(name))
         fuse_reply_err(req, -meta_write(req, ctx, ino, name, NULL, 0, 0, 1));

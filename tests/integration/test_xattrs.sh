@@ -126,4 +126,17 @@ fs_mount -o ro "$T/ro" "$B" || die "read-only mount failed"
 expect_fail_errno "ro mount: tagging is read-only" nz "Read-only file system" \
     "setfattr -n user.oss.tagging -v a=b '$T/ro/plain.txt'"
 
+# ---- no extended attributes at all (-o noxattr)
+fs_mount -o noxattr "$T/nox" "$B" || die "noxattr mount failed"
+tags_before=$(srv_tags plain.txt)
+logmark
+expect_fail_errno "noxattr: no user.oss.tagging" nz "Operation not supported" \
+    "getfattr -n user.oss.tagging '$T/nox/plain.txt'"
+expect_fail_errno "noxattr: setting one is refused" nz "Operation not supported" \
+    "setfattr -n user.oss.tagging -v a=b '$T/nox/plain.txt'"
+expect_eq "noxattr: ls -l still lists" "$(ls "$M" | xargs)" "$(ls -l "$T/nox" | awk 'NR > 1 { print $NF }' | xargs)"
+expect_count "noxattr: nothing asked of the server for xattrs" 0 GetObjectTagging
+expect_count "noxattr: nothing written" 0 PutObjectTagging
+expect_eq "server: plain.txt keeps its tags" "$tags_before" "$(srv_tags plain.txt)"
+
 finish
