@@ -6,7 +6,8 @@
  * osspermfs with it in the same run. Not a test; built ad hoc by the scripts:
  *
  *   cc -O2 -o fuse-ceiling bench/fuse-ceiling.c $(pkg-config --cflags --libs fuse3)
- *   ./fuse-ceiling MOUNTPOINT --entries N --file-mib S [--attr-timeout SEC]   (foreground)
+ *   ./fuse-ceiling MOUNTPOINT --entries N --file-mib S [--attr-timeout SEC] [--no-xattr]
+ *   (foreground; --no-xattr answers ENOSYS, as osspermfs -o noxattr does)
  *
  * The tree: MOUNTPOINT/big (S MiB of a fixed byte pattern), MOUNTPOINT/dir/f0000000 ... */
 #define FUSE_USE_VERSION 35
@@ -183,18 +184,22 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
  * security.selinux and system.posix_acl_* of every file `ls -l` shows (answering ENOSYS would
  * turn xattrs off for the whole mount, which osspermfs cannot do), so the ceiling pays the same
  * round trips, answered at once. */
+static int no_xattr; /* --no-xattr: ENOSYS, and the kernel asks no more */
+
 static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
     (void)ino;
     (void)name;
     (void)size;
-    fuse_reply_err(req, ENODATA);
+    fuse_reply_err(req, no_xattr ? ENOSYS : ENODATA);
 }
 
 static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
     (void)ino;
-    if (size == 0)
+    if (no_xattr)
+        fuse_reply_err(req, ENOSYS);
+    else if (size == 0)
         fuse_reply_xattr(req, 0);
     else
         fuse_reply_buf(req, NULL, 0);
@@ -214,12 +219,20 @@ static const struct fuse_lowlevel_ops ops = {
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s MOUNTPOINT [--entries N] [--file-mib S] [--attr-timeout SEC]\n",
+        fprintf(stderr, "usage: %s MOUNTPOINT [--entries N] [--file-mib S] [--attr-timeout SEC] [--no-xattr]\n",
                 argv[0]);
         return 2;
     }
     const char *mnt = argv[1];
-    for (int i = 2; i + 1 < argc; i += 2) {
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--no-xattr") == 0) {
+            no_xattr = 1;
+            continue;
+        }
+        if (i + 1 == argc) {
+            fprintf(stderr, "%s needs a value\n", argv[i]);
+            return 2;
+        }
         if (strcmp(argv[i], "--entries") == 0)
             nentries = strtoul(argv[i + 1], NULL, 10);
         else if (strcmp(argv[i], "--file-mib") == 0)
@@ -230,6 +243,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "unknown option %s\n", argv[i]);
             return 2;
         }
+        i++;
     }
     start_time = time(NULL);
     pattern = malloc(2 * PATTERN_LEN);

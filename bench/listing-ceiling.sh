@@ -5,10 +5,12 @@
 # the project's C client (bench/listseq.c), as the mount does, and (b) the FUSE ceiling: `ls -l` of a directory of N entries served
 # from memory by bench/fuse-ceiling.c (the kernel's and libfuse's own work). The mount's time is
 # reported as a ratio to (a) + (b), at 0 and --latency ms (default 5) of injected latency per
-# request, with its ListObjectsV2 and HeadObject counts from ossemu's request log.
+# request, with its ListObjectsV2 and HeadObject counts from ossemu's request log. A second
+# row per latency does the same with xattrs off on both sides (osspermfs -o noxattr, the
+# ceiling's --no-xattr), where the kernel stops asking for every file's xattrs.
 #
 # Seeding as bench/listing-1m.sh: one object through the API, the other rows copied into
-# ossemu's SQLite store while it is stopped. Repetitions alternate the three measurements.
+# ossemu's SQLite store while it is stopped. Repetitions alternate the five measurements.
 # A benchmark, not a test: ctest does not run it. Needs root (FUSE), sqlite3, curl, openssl, jq.
 set -euo pipefail
 
@@ -67,8 +69,9 @@ raw_listing() {
     "$W/listseq" "$EMU" "$BUCKET" d/ | awk '{ print $3 }'
 }
 
+# ceiling_ls SUFFIX [ARGS]: one ls -l of the ceiling started with ARGS, its time to $W/ceilSUFFIX.
 ceiling_ls() {
-    "$W/fuse-ceiling" "$CEIL" --entries "$N" >>"$W/ceiling.log" 2>&1 &
+    "$W/fuse-ceiling" "$CEIL" --entries "$N" "${@:2}" >>"$W/ceiling.log" 2>&1 &
     CEIL_PID=$!
     for _ in $(seq 100); do mountpoint -q "$CEIL" && break; sleep 0.1; done
     local t0 lines
@@ -80,11 +83,12 @@ ceiling_ls() {
     wait "$CEIL_PID" 2>/dev/null || true
     CEIL_PID=""
     [ "$lines" -eq $((N + 1)) ] || { echo "ceiling listed $lines lines" >&2; exit 1; }
-    echo "$t" >>"$W/ceil"
+    echo "$t" >>"$W/ceil$1"
 }
 
+# mount_ls SUFFIX [OPTS]: one ls -l through a fresh mount with OPTS, to $W/fsSUFFIX.
 mount_ls() {
-    mount_fs "$BUCKET" "url=$EMU"
+    mount_fs "$BUCKET" "url=$EMU${2:+,$2}"
     stat "$MNT/d" >/dev/null
     mark
     local t0 lines
@@ -96,21 +100,29 @@ mount_ls() {
     echo "$(count ListObjectsV2) $(count HeadObject)" >>"$W/counts"
     umount_fs
     [ "$lines" -eq $((N + 1)) ] || { echo "mount listed $lines lines" >&2; exit 1; }
-    echo "$t" >>"$W/fs"
+    echo "$t" >>"$W/fs$1"
 }
 
 echo "### listing-ceiling $(date -u +%Y-%m-%dT%H:%MZ): ls -l of $N objects, $REPS reps, tree at $(tree_rev)"
 echo
-echo "| latency ms | raw listing s | FUSE ceiling ls -l s | osspermfs ls -l s | ratio to raw + ceiling | ListObjectsV2 | HeadObject |"
-echo "|---|---|---|---|---|---|---|"
+echo "Rows \"noxattr\": osspermfs with -o noxattr against the ceiling without xattrs (--no-xattr):"
+echo "the kernel then asks no security.selinux / system.posix_acl_access of any file."
+echo
+echo "| latency ms | xattrs | raw listing s | FUSE ceiling ls -l s | osspermfs ls -l s | ratio to raw + ceiling | ListObjectsV2 | HeadObject |"
+echo "|---|---|---|---|---|---|---|---|"
 for lat in 0 "$LAT"; do
     set_latency "$lat"
-    : >"$W/raw"; : >"$W/ceil"; : >"$W/fs"
+    : >"$W/raw"; : >"$W/ceil"; : >"$W/fs"; : >"$W/ceil-nox"; : >"$W/fs-nox"; : >"$W/counts"
     for _ in $(seq "$REPS"); do
         raw_listing >>"$W/raw"
-        ceiling_ls
-        mount_ls
+        ceiling_ls ""
+        mount_ls ""
+        ceiling_ls -nox --no-xattr
+        mount_ls -nox noxattr
     done
-    r=$(median <"$W/raw"); c=$(median <"$W/ceil"); f=$(median <"$W/fs")
-    echo "| $lat | $r | $c | $f | $(awk -v f="$f" -v r="$r" -v c="$c" 'BEGIN { printf "%.2f", f / (r + c) }') | $(tail -n 1 "$W/counts" | cut -d' ' -f1) | $(tail -n 1 "$W/counts" | cut -d' ' -f2) |"
+    r=$(median <"$W/raw")
+    for v in "" -nox; do
+        c=$(median <"$W/ceil$v"); f=$(median <"$W/fs$v")
+        echo "| $lat | $([ -n "$v" ] && echo noxattr || echo on) | $r | $c | $f | $(awk -v f="$f" -v r="$r" -v c="$c" 'BEGIN { printf "%.2f", f / (r + c) }') | $(tail -n 1 "$W/counts" | cut -d' ' -f1) | $(tail -n 1 "$W/counts" | cut -d' ' -f2) |"
+    done
 done
