@@ -128,3 +128,10 @@ void fs_dir_changed_locked(struct fs_ctx *ctx, fuse_ino_t dir)
     if (d && d->kind == FS_K_DIR)
         fs_dcache_drop_locked(ctx, d->bucket, d->key);
 }
+
+void fs_file_noted_locked(struct fs_ctx *ctx, const struct fs_inode *in)
+{
+    struct fs_inode *d = in->name ? fs_inode_get_locked(ctx, in->parent) : NULL;
+    if (d && d->kind == FS_K_DIR)
+        fs_dcache_note_file_locked(ctx, d->bucket, d->key, in->name, in->size, in->mtime);
+}

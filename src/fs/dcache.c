@@ -354,6 +354,32 @@ void fs_dcache_drop_locked(struct fs_ctx *ctx, const char *bucket, const char *p
         free_win(ctx->dstore);
 }
 
+void fs_dcache_note_file_locked(struct fs_ctx *ctx, const char *bucket, const char *prefix,
+                                const char *name, uint64_t size, time_t mtime)
+{
+    struct fs_dcache *d = fresh(ctx, bucket, prefix);
+    if (!d || d->filling || !d->complete) {
+        fs_dcache_drop_locked(ctx, bucket, prefix);
+        return;
+    }
+    size_t p = slot_find(d, name, NULL);
+    if (p != SIZE_MAX) {
+        if (d->ents[p].is_dir || d->ents[p].is_link) {
+            fs_dcache_drop_locked(ctx, bucket, prefix); /* a kind change: list again */
+            return;
+        }
+        d->ents[p].size = size;
+        d->ents[p].mtime = mtime;
+        return;
+    }
+    struct fs_dirent e = {.name = (char *)name, .size = size, .mtime = mtime};
+    int rc = make_room(ctx->dstore, d) < 0 ? -1 : insert(d, &e);
+    if (rc < 0)
+        fs_dcache_drop_locked(ctx, bucket, prefix);
+    else
+        ctx->dstore->nents += (size_t)rc;
+}
+
 size_t fs_dcache_file_keys_locked(struct fs_ctx *ctx, const char *bucket, const char *prefix,
                                   size_t *from, size_t max, char **keys)
 {

@@ -58,6 +58,13 @@ int fs_list_window(struct fs_ctx *ctx, const char *bucket, const char *prefix, c
 int fs_dcache_nonempty_locked(struct fs_ctx *ctx, const char *bucket, const char *prefix);
 /* Forgets the listing of (bucket, prefix) after a change made through this mount. */
 void fs_dcache_drop_locked(struct fs_ctx *ctx, const char *bucket, const char *prefix);
+/* A file of (bucket, prefix) that this mount stored, with its size and mtime: it
+ * joins, or updates, the fresh and complete listing of the directory, which goes on answering
+ * the directory's other names (so each further create there costs no lookup request). Any
+ * other listing of the directory (still filling, incomplete, or holding the name as a
+ * directory or symlink) is dropped instead. */
+void fs_dcache_note_file_locked(struct fs_ctx *ctx, const char *bucket, const char *prefix,
+                                const char *name, uint64_t size, time_t mtime);
 /* Copies the keys of up to max files of the fresh listing of (bucket, prefix) from position
  * *from on into keys (malloc'ed full keys) and advances *from past them; returns how many. */
 size_t fs_dcache_file_keys_locked(struct fs_ctx *ctx, const char *bucket, const char *prefix,

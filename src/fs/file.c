@@ -189,7 +189,9 @@ void fs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mo
             in->mtime = time(NULL);
             if (ctx->opts.posix_meta)
                 fs_posix_created_locked(req, in, mode);
-            fs_dir_changed_locked(ctx, parent);
+            /* The directory's listing stays: the open inode answers for the name until its
+             * upload, which then notes the file in the listing (ofile.c); a failed upload
+             * leaves the listing right as it is. */
         }
     }
     struct fs_fh *h = NULL;

@@ -124,8 +124,7 @@ static void mirror(struct fs_ofile *of, int stored)
     of->in->mtime = time(NULL);
     if (stored) {
         of->in->attr_expires = fs_now() + ctx->opts.attr_timeout;
-        if (of->in->name)
-            fs_dir_changed_locked(ctx, of->in->parent);
+        fs_file_noted_locked(ctx, of->in);
     }
     pthread_mutex_unlock(&ctx->lock);
 }

@@ -2,8 +2,8 @@
 # Request counts of listing, small reads and creates (issue 11) with an ossemu that answers
 # listings slowly (400 ms a page), so that the listing outlasts attr_timeout: `ls -l` of 2,500
 # objects costs 3 ListObjectsV2 and no HeadObject, reading a freshly listed file one GetObject,
-# creating a name absent from a fresh listing one PutObject (at close) and nothing else, and
-# without a listing one ListObjectsV2 more.
+# creating a name absent from a fresh listing one PutObject (at close) and nothing else, also
+# for the next creates in that directory, and without a listing one ListObjectsV2 more.
 . "$(dirname "$0")/lib.sh"
 require_root_fuse
 emu_start --fault 'latency=400,ops=ListObjectsV2'
@@ -41,6 +41,22 @@ echo abc >"$M/d/new-file.txt" || fail "create failed"
 expect_count "create of a new name: one PutObject" 1 PutObject
 expect_eq "create of a new name: nothing else" 1 "$(log_since | wc -l)"
 expect_eq "server: the new file" abc "$(srv_get_object $B d/new-file.txt)"
+
+# Further creates in the same directory: the listing takes each stored file and keeps
+# answering for the other names, so every create stays one PutObject.
+logmark
+for i in $(seq 20); do echo "file $i" >"$M/d/more-$i.txt" || fail "create more-$i failed"; done
+expect_count "20 more creates: 20 PutObject" 20 PutObject
+expect_eq "20 more creates: nothing else" 20 "$(log_since | wc -l)"
+expect_eq "server: the last of them" "file 20" "$(srv_get_object $B d/more-20.txt)"
+# An overwrite with another size: once the kernel's attributes expire, stat is answered from
+# the listing, which holds the stored size, with no request.
+printf 'longer than before\n' >"$M/d/obj-00007.dat" || fail "overwrite failed"
+sleep 0.6
+logmark
+expect_eq "stat after an overwrite: the new size" 19 "$(stat -c %s "$M/d/obj-00007.dat")"
+expect_eq "stat after an overwrite: the new size, no request" 0 "$(log_since | wc -l)"
+expect_eq "server: the overwritten file" "longer than before" "$(srv_get_object $B d/obj-00007.dat)"
 
 # without a fresh listing: one ListObjectsV2 tells the name is new, then one PutObject
 fs_unmount "$M"
