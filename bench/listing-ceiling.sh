@@ -54,7 +54,6 @@ seed_first "$BUCKET"
 seed_copies "$BUCKET" "$N"
 start_emu_admin
 
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 set_latency() {
     local rules='{"faults":[]}'
     [ "$1" -eq 0 ] || rules="{\"faults\":[\"latency=$1\"]}"
@@ -68,17 +67,12 @@ raw_listing() {
 }
 
 ceiling_ls() {
-    "$W/fuse-ceiling" "$CEIL" --entries "$N" >>"$W/ceiling.log" 2>&1 &
-    CEIL_PID=$!
-    for _ in $(seq 100); do mountpoint -q "$CEIL" && break; sleep 0.1; done
-    local t0 lines
+    ceiling_mount "$CEIL" --entries "$N"
+    local t0 lines t
     t0=$(now)
     lines=$(ls -l "$CEIL/dir" | wc -l)
-    local t
-    t=$(elapsed "$t0" "$(now)")
-    fusermount3 -u "$CEIL"
-    wait "$CEIL_PID" 2>/dev/null || true
-    CEIL_PID=""
+    t=$(elapsed "$t0")
+    ceiling_umount "$CEIL"
     [ "$lines" -eq $((N + 1)) ] || { echo "ceiling listed $lines lines" >&2; exit 1; }
     echo "$t" >>"$W/ceil"
 }
@@ -87,12 +81,11 @@ mount_ls() {
     mount_fs "$BUCKET" "url=$EMU"
     stat "$MNT/d" >/dev/null
     mark
-    local t0 lines
+    local t0 lines t
     t0=$(now)
     lines=$(ls -l "$MNT/d" | wc -l)
-    local t
-    t=$(elapsed "$t0" "$(now)")
-    sleep 0.3 # the request log is written as answers leave
+    t=$(elapsed "$t0")
+    settle
     echo "$(count ListObjectsV2) $(count HeadObject)" >>"$W/counts"
     umount_fs
     [ "$lines" -eq $((N + 1)) ] || { echo "mount listed $lines lines" >&2; exit 1; }
