@@ -113,20 +113,14 @@ fs_write_read() {
 CEIL_MNT=$W/ceiling
 build_fuse_ceiling
 ceiling_read() {
-    local pid t0 t1
-    "$W/fuse-ceiling" "$CEIL_MNT" --file-mib "$SIZE_MIB" >>"$W/ceiling.log" 2>&1 &
-    pid=$!
-    for _ in $(seq 100); do mountpoint -q "$CEIL_MNT" && break; sleep 0.1; done
-    # The same kernel read-ahead as osspermfs sets for itself (-o read_ahead, default 1024 KiB),
-    # so both are read with the same request size.
-    echo 1024 >"/sys/class/bdi/$(mountpoint -d "$CEIL_MNT")/read_ahead_kb"
+    local t0 t1
+    ceiling_mount "$CEIL_MNT" --file-mib "$SIZE_MIB"
     sync
     t0=$(now)
     dd if="$CEIL_MNT/big" of=/dev/null bs=1M status=none
     t1=$(now)
     echo "ceiling_read $(mbps "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")" >>"$W/rows"
-    fusermount3 -u "$CEIL_MNT"
-    wait "$pid" 2>/dev/null || true
+    ceiling_umount "$CEIL_MNT"
 }
 
 # ---------------------------------------------------------------- runs
@@ -135,14 +129,10 @@ for _ in $(seq "$REPS"); do
     # curl PutObject and GetObject of the same bytes (the ceiling of one HTTP stream). Every
     # timed step starts after a sync, so no step pays for the previous one's writeback.
     sync
-    sign PUT application/octet-stream "/$BUCKET/curl.bin"
-    t=$(curl -sSf -o /dev/null -T "$W/src" -H "Content-Type: application/octet-stream" \
-        -H "Date: $DATE" -H "Authorization: $AUTH" -w '%{time_total}' "$EMU/$BUCKET/curl.bin")
+    t=$(curl_put "$BUCKET" curl.bin "$W/src")
     echo "curl_put $(mbps "$t")" >>"$W/rows"
     sync
-    sign GET "" "/$BUCKET/curl.bin"
-    t=$(curl -sSf -o /dev/null -H "Date: $DATE" -H "Authorization: $AUTH" -w '%{time_total}' \
-        "$EMU/$BUCKET/curl.bin")
+    t=$(curl_get "$BUCKET" curl.bin)
     echo "curl_get $(mbps "$t")" >>"$W/rows"
 
     fs_write_read fs "$opts" fs.bin

@@ -110,10 +110,45 @@ seed_copies() {
     INSERT INTO objects($cols) SELECT $sel FROM objects, c WHERE bucket = '$1' AND key = 'd/f0000000';"
 }
 
-# mark, then count OP: how many OP requests ossemu logged since the mark.
+# del_object BUCKET KEY: a signed DeleteObject against $EMU (a missing key is no error).
+del_object() {
+    sign DELETE "" "/$1/$2"
+    curl -sSf -o /dev/null -X DELETE -H "Date: $DATE" -H "Authorization: $AUTH" "$EMU/$1/$2"
+}
+# curl_put BUCKET KEY FILE, curl_get BUCKET KEY: one signed PutObject of FILE or GetObject (to
+# /dev/null) by curl on one stream; print curl's time_total in seconds.
+curl_put() {
+    sign PUT application/octet-stream "/$1/$2"
+    curl -sSf -o /dev/null -T "$3" -H "Content-Type: application/octet-stream" \
+        -H "Date: $DATE" -H "Authorization: $AUTH" -w '%{time_total}' "$EMU/$1/$2"
+}
+curl_get() {
+    sign GET "" "/$1/$2"
+    curl -sSf -o /dev/null -H "Date: $DATE" -H "Authorization: $AUTH" -w '%{time_total}' "$EMU/$1/$2"
+}
+
+# mark, then count OP: how many OP requests ossemu logged since the mark; ops_since: every op
+# since the mark with its count, most frequent first ("ListObjectsV2 10, HeadObject 2"), or
+# "none". settle waits until the log stops growing (a line is written as its answer leaves).
 mark() { MARK=$(wc -l <"$W/requests.log"); }
 count() { tail -n +$((MARK + 1)) "$W/requests.log" | jq -r .op | grep -cxF "$1" || true; }
+ops_since() {
+    tail -n +$((MARK + 1)) "$W/requests.log" | jq -r .op | sort | uniq -c | sort -k1,1nr -k2 |
+        awk '{ s = s (NR > 1 ? ", " : "") $2 " " $1 } END { print NR ? s : "none" }'
+}
+settle() {
+    local n m
+    n=$(wc -l <"$W/requests.log")
+    for _ in $(seq 50); do
+        sleep 0.1
+        m=$(wc -l <"$W/requests.log")
+        [ "$m" -ne "$n" ] || return 0
+        n=$m
+    done
+}
 now() { date +%s.%N; }
+# elapsed T0 [T1]: seconds from T0 to T1 (default: now), 3 decimals.
+elapsed() { awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.3f", b - a }'; }
 # cpu_of PID [DECIMALS]: CPU seconds (user + system) of a process so far (default 2 decimals).
 cpu_of() { awk -v t="$(getconf CLK_TCK)" -v d="${2:-2}" '{ printf "%.*f", d, ($14 + $15) / t }' "/proc/$1/stat"; }
 # hwm_of PID: its peak RSS (VmHWM) in KiB.
@@ -126,12 +161,16 @@ tree_rev() { git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo ?; }
 mount_fs() {
     "$OSSPERMFS" "$1" "$MNT" -f -o "$2" >>"$W/fs.log" 2>&1 &
     FS_PID=$!
+    wait_mounted "$MNT" "$W/fs.log"
+}
+# wait_mounted DIR LOG: wait up to 10 s for DIR to be a mount point; else show LOG and exit 1.
+wait_mounted() {
     for _ in $(seq 100); do
-        mountpoint -q "$MNT" && return 0
+        mountpoint -q "$1" && return 0
         sleep 0.1
     done
-    echo "osspermfs did not mount; log:" >&2
-    tail "$W/fs.log" >&2
+    echo "$1 did not mount; log:" >&2
+    tail "$2" >&2
     exit 1
 }
 umount_fs() {
@@ -143,6 +182,21 @@ umount_fs() {
 # build_fuse_ceiling: bench/fuse-ceiling.c as $W/fuse-ceiling.
 build_fuse_ceiling() {
     cc -O2 -o "$W/fuse-ceiling" "$REPO/bench/fuse-ceiling.c" $(pkg-config --cflags --libs fuse3)
+}
+# ceiling_mount DIR ARGS...: $W/fuse-ceiling mounted at DIR with ARGS (--entries N,
+# --file-mib S); sets CEIL_PID. ceiling_umount DIR: unmounts it and waits for it to exit.
+ceiling_mount() {
+    "$W/fuse-ceiling" "$@" >>"$W/ceiling.log" 2>&1 &
+    CEIL_PID=$!
+    wait_mounted "$1" "$W/ceiling.log"
+    # The kernel read-ahead osspermfs sets for itself (-o read_ahead, default 1024 KiB), so
+    # both are read in requests of the same size.
+    echo 1024 >"/sys/class/bdi/$(mountpoint -d "$1")/read_ahead_kb"
+}
+ceiling_umount() {
+    fusermount3 -u "$1"
+    wait "$CEIL_PID" 2>/dev/null || true
+    CEIL_PID=""
 }
 # build_oss_helper NAME: bench/NAME.c (with bench/benchclient.c) against the project's C client,
 # as $W/NAME.

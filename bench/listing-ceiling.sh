@@ -56,7 +56,6 @@ seed_first "$BUCKET"
 seed_copies "$BUCKET" "$N"
 start_emu_admin
 
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 set_latency() {
     local rules='{"faults":[]}'
     [ "$1" -eq 0 ] || rules="{\"faults\":[\"latency=$1\"]}"
@@ -71,17 +70,12 @@ raw_listing() {
 
 # ceiling_ls SUFFIX [ARGS]: one ls -l of the ceiling started with ARGS, its time to $W/ceilSUFFIX.
 ceiling_ls() {
-    "$W/fuse-ceiling" "$CEIL" --entries "$N" "${@:2}" >>"$W/ceiling.log" 2>&1 &
-    CEIL_PID=$!
-    for _ in $(seq 100); do mountpoint -q "$CEIL" && break; sleep 0.1; done
-    local t0 lines
+    ceiling_mount "$CEIL" --entries "$N" "${@:2}"
+    local t0 lines t
     t0=$(now)
     lines=$(ls -l "$CEIL/dir" | wc -l)
-    local t
-    t=$(elapsed "$t0" "$(now)")
-    fusermount3 -u "$CEIL"
-    wait "$CEIL_PID" 2>/dev/null || true
-    CEIL_PID=""
+    t=$(elapsed "$t0")
+    ceiling_umount "$CEIL"
     [ "$lines" -eq $((N + 1)) ] || { echo "ceiling listed $lines lines" >&2; exit 1; }
     echo "$t" >>"$W/ceil$1"
 }
@@ -91,12 +85,11 @@ mount_ls() {
     mount_fs "$BUCKET" "url=$EMU${2:+,$2}"
     stat "$MNT/d" >/dev/null
     mark
-    local t0 lines
+    local t0 lines t
     t0=$(now)
     lines=$(ls -l "$MNT/d" | wc -l)
-    local t
-    t=$(elapsed "$t0" "$(now)")
-    sleep 0.3 # the request log is written as answers leave
+    t=$(elapsed "$t0")
+    settle
     echo "$(count ListObjectsV2) $(count HeadObject)" >>"$W/counts"
     umount_fs
     [ "$lines" -eq $((N + 1)) ] || { echo "mount listed $lines lines" >&2; exit 1; }
