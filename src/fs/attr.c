@@ -129,6 +129,11 @@ void fs_dir_changed_locked(struct fs_ctx *ctx, fuse_ino_t dir)
         fs_dcache_drop_locked(ctx, d->bucket, d->key);
 }
 
+void fs_dir_created_locked(struct fs_ctx *ctx, const struct fs_inode *in)
+{
+    fs_dcache_end_locked(ctx, fs_dcache_begin_locked(ctx, in->bucket, in->key), 1);
+}
+
 void fs_file_noted_locked(struct fs_ctx *ctx, const struct fs_inode *in)
 {
     struct fs_inode *d = in->name ? fs_inode_get_locked(ctx, in->parent) : NULL;

@@ -126,6 +126,9 @@ int fs_is_dir_kind(enum fs_kind k);
 char *fs_child_key(const char *prefix, const char *name, int as_dir);
 /* Marks the listing of a directory stale after a change made through this mount. */
 void fs_dir_changed_locked(struct fs_ctx *ctx, fuse_ino_t dir);
+/* The directory in was just made through this mount where nothing was: it starts with a
+ * complete empty listing, so creates in it need no lookup request. */
+void fs_dir_created_locked(struct fs_ctx *ctx, const struct fs_inode *in);
 /* The file in was stored through this mount with its size: its directory's fresh listing
  * takes the entry rather than being dropped (fs_dcache_note_file_locked). */
 void fs_file_noted_locked(struct fs_ctx *ctx, const struct fs_inode *in);

@@ -91,6 +91,7 @@ void fs_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mod
                 fs_pmeta_store_locked(in, &pm);
             fs_make_entry(ctx, in, &e);
             fs_dir_changed_locked(ctx, parent);
+            fs_dir_created_locked(ctx, in);
             if (pk == FS_K_ACCOUNT)
                 ctx->buckets_expires = 0;
         } else {

@@ -2,7 +2,8 @@
 # Request counts of many small files on a fresh mount (issue 11, the small-file tasks of
 # bench/tasks.sh): after an `ls` of a directory, `cat` of each of 50 listed files costs one
 # GetObject and nothing else (no HeadObject); `echo abc >` a new name costs one PutObject and
-# nothing else, and so does each of 49 more new names in that directory.
+# nothing else, and so does each of 49 more new names in that directory, and each create in a
+# directory just made with mkdir.
 . "$(dirname "$0")/lib.sh"
 require_root_fuse
 emu_start
@@ -39,6 +40,14 @@ expect_count "echo > $((N - 1)) more new names: one PutObject each" $((N - 1)) P
 expect_count "echo > $((N - 1)) more new names: no ListObjectsV2" 0 ListObjectsV2
 expect_count "echo > $((N - 1)) more new names: no HeadObject" 0 HeadObject
 expect_eq "echo > $((N - 1)) more new names: nothing else" $((N - 1)) "$(log_since | wc -l)"
+# A directory made through the mount starts with an empty listing: the creates in it need no
+# lookup either.
+mkdir "$M/fresh" || fail "mkdir failed"
+logmark
+for i in $(seq 20); do echo abc >"$M/fresh/f-$i.txt"; done
+expect_count "20 creates in a new directory: 20 PutObject" 20 PutObject
+expect_eq "20 creates in a new directory: nothing else" 20 "$(log_since | wc -l)"
+expect_eq "server: the files in the new directory" 20 "$(srv_keys $B | grep -c '^fresh/f-')"
 expect_eq "server: the new files" $N "$(srv_keys $B | grep -c '^d/new-')"
 expect_eq "server: a new file's body" abc "$(srv_get_object $B d/new-$N.txt)"
 finish
