@@ -57,6 +57,11 @@ struct emu_req {
     const char *body;
     size_t body_len;
     char *body_path;
+    /* Set instead (body and body_path NULL) when the front wrote the body straight into the
+     * slot of a multipart part that emu_op_early_slot claimed (store.h, emu_part_slot). The
+     * handler commits it and may release it early (then sets it to NULL); whatever happens,
+     * the front releases it when the request ends. */
+    struct emu_part_slot *body_slot;
     unsigned char body_md5[16];
     uint64_t body_crc64;
     struct emu_principal who;

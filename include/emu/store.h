@@ -201,8 +201,9 @@ int emu_store_list_versions(struct emu_store *st, const char *bucket, const char
 /* Number of versions (all of them, delete markers included) kept for bucket. */
 int emu_store_version_count(struct emu_store *st, const char *bucket, uint64_t *count);
 
-/* ---- multipart uploads (store_multipart.c): uploads in SQLite, parts as files under
- * DIR/parts; both survive restarts. ---- */
+/* ---- multipart uploads (store_multipart*.c): uploads in SQLite, part bytes under DIR/parts
+ * (each in a file of its own, or in its slot of the upload's assembly file); both survive
+ * restarts. ---- */
 
 struct emu_upload {
     char upload_id[40]; /* 32 upper-case hex characters, assigned by emu_store_upload_create */
@@ -222,7 +223,9 @@ struct emu_part {
     char etag[40]; /* upper-case hex MD5, unquoted */
     uint64_t crc64;
     time_t mtime;
-    char file[40]; /* id of the data file under DIR/parts */
+    char file[40];   /* name of the file under DIR/parts that holds the bytes */
+    uint64_t offset; /* where they start in it: 0 for a file of its own, the slot's offset in
+                      * the upload's assembly file */
 };
 
 /* Records a new upload (u->bucket, u->key and attributes); fills u->upload_id. -ENOENT if the
@@ -240,14 +243,18 @@ int emu_store_part_put(struct emu_store *st, const char *upload_id, struct emu_p
  * free() it); *truncated when more follow. */
 int emu_store_part_list(struct emu_store *st, const char *upload_id, unsigned after, size_t max,
                         struct emu_part **out, size_t *n, int *truncated);
-/* Opens the data file of a part listed by emu_store_part_list (read-only). fd or -errno. */
+/* Opens the data file of a part listed by emu_store_part_list (read-only), positioned at the
+ * part's first byte. fd or -errno. */
 int emu_store_part_open(struct emu_store *st, const struct emu_part *p);
 /* Removes the upload and its part files. -ENOENT if absent. */
 int emu_store_upload_abort(struct emu_store *st, const char *bucket, const char *upload_id);
-/* The lock of one upload: emu_store_part_put and emu_store_upload_abort take it, and
- * CompleteMultipartUpload holds it from listing the parts to emu_store_upload_complete, so a
- * concurrent re-upload or abort of the same upload waits instead of removing the part files
- * being read. Taken before, never inside, any other store call but those three. */
+/* The lock of one upload: emu_store_part_put, emu_store_upload_abort, emu_store_slot_claim and
+ * emu_store_slot_commit take it, and CompleteMultipartUpload holds it from listing the parts to
+ * emu_store_upload_complete, so a concurrent re-upload or abort of the same upload waits
+ * instead of removing the part files being read, and no slot is claimed while the assembly
+ * file becomes the object's. Taken before, never inside, any other store call but
+ * emu_store_part_list, emu_store_part_open, emu_store_upload_get, emu_store_upload_assembled
+ * and emu_store_upload_complete. */
 void emu_store_upload_lock(struct emu_store *st, const char *upload_id);
 void emu_store_upload_unlock(struct emu_store *st, const char *upload_id);
 /* Completes upload_id: stores o like emu_store_object_put (versioning and forbid_overwrite
@@ -255,6 +262,39 @@ void emu_store_upload_unlock(struct emu_store *st, const char *upload_id);
  * (or the bucket), -EEXIST for forbid_overwrite. */
 int emu_store_upload_complete(struct emu_store *st, const char *upload_id, struct emu_object *o,
                               const char *data_path, int forbid_overwrite);
+
+/* Parts written in place (store_multipart_slot.c). The first claim on an upload fixes its
+ * stride S; part N then has a slot at offset (N-1)*S of the upload's assembly file, so parts
+ * 1..n of S bytes (the last of at most S) are already the object when the upload completes.
+ * A claim is for one writer: it is refused (-EBUSY, the part then goes to a file of its own
+ * through emu_store_part_put) when size is 0 or over S, when the slot lies beyond 1 TiB, when
+ * another writer holds it, or when the slot holds a committed part. */
+struct emu_part_slot {
+    char upload_id[40];
+    unsigned part_number;
+    uint64_t offset; /* of the slot in the assembly file */
+    uint64_t room;   /* the upload's stride: the most bytes the slot holds */
+    int fd;          /* the assembly file, open for writing; owned by the slot */
+};
+/* Claims the slot of part_number of upload_id for a part of size bytes. 0 with *out (release
+ * it with emu_store_slot_release), -EBUSY (see above), -ENOENT if the upload is gone, or
+ * another negative errno. Takes the upload's lock. */
+int emu_store_slot_claim(struct emu_store *st, const char *upload_id, unsigned part_number,
+                         uint64_t size, struct emu_part_slot **out);
+/* Records part p (p->size bytes already written at slot->offset) as slot's part, replacing a
+ * previous part of that number; p->file and p->offset are assigned. -ENOENT if the upload is
+ * gone, -EINVAL if p does not fit the slot. */
+int emu_store_slot_commit(struct emu_store *st, const struct emu_part_slot *slot,
+                          struct emu_part *p);
+/* Ends a claim (committed or not: an uncommitted slot stays free) and frees slot. NULL: no-op. */
+void emu_store_slot_release(struct emu_store *st, struct emu_part_slot *slot);
+/* For CompleteMultipartUpload, under the upload's lock: 1 when the n parts p (as listed) are
+ * numbered 1..n, all in their slots, all but the last of the stride's size, and no writer
+ * holds a claim on the upload, so the assembly file (path) is the object's data once cut to
+ * its length; 0 when the parts must be copied; or a negative errno. */
+int emu_store_upload_assembled(struct emu_store *st, const char *upload_id,
+                               const struct emu_part *p, size_t n, char *path, size_t pathlen);
+
 /* Pending uploads of bucket whose key starts with prefix, ordered by key then upload id,
  * starting after (key_marker, upload_id_marker) as ListMultipartUploads defines it: without
  * upload_id_marker every upload of key_marker is skipped. At most max records (malloc'ed array

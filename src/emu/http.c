@@ -1,7 +1,8 @@
 /* The HTTP front of ossemu on libmicrohttpd: one thread per keep-alive connection, the raw
  * request target (for %2F keys and absolute-form), streaming upload bodies (memory up to
- * 1 MiB, then a spool file under DIR/tmp, MD5 and CRC64 computed on the fly), then
- * authentication, dispatch, the common OSS response headers and the request log. */
+ * 1 MiB, then a spool file under DIR/tmp, or straight into a multipart part's slot; MD5 and
+ * CRC64 computed on the fly), then authentication, dispatch, the common OSS response headers
+ * and the request log. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
@@ -109,6 +110,8 @@ static void conn_free(struct emu_conn *x)
     free(x->headers);
     if (x->spool_fd >= 0)
         close(x->spool_fd);
+    /* A slot the handler did not commit stays free for the next writer. */
+    emu_store_slot_release(x->server->store, x->req.body_slot);
     if (x->req.body_path) { /* a spool file no handler took */
         unlink(x->req.body_path);
         free(x->req.body_path);
@@ -173,9 +176,30 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-/* Takes one chunk of the upload: hashes it and keeps it in memory or in the spool file. */
+/* Writes n bytes at off of the claimed part slot (never past its room). 0 or -errno. */
+static int slot_write(const struct emu_part_slot *slot, uint64_t off, const char *p, size_t n)
+{
+    if (off + n > slot->room)
+        return -EFBIG;
+    while (n) {
+        ssize_t w = pwrite(slot->fd, p, n, (off_t)(slot->offset + off));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -errno;
+        p += w;
+        off += (uint64_t)w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Takes one chunk of the upload: hashes it and keeps it in memory, in the spool file or in the
+ * part slot claimed for it. */
 static void body_chunk(struct emu_conn *x, const char *data, size_t n)
 {
+    uint64_t off = x->body_len;
+
     if (!x->md5)
         x->md5 = oss_md5_new();
     if (x->md5)
@@ -184,6 +208,10 @@ static void body_chunk(struct emu_conn *x, const char *data, size_t n)
     x->body_len += n;
     if (x->body_err)
         return;
+    if (x->req.body_slot) {
+        x->body_err = slot_write(x->req.body_slot, off, data, n);
+        return;
+    }
     if (x->spool_fd < 0 && x->body.len + n <= BODY_MEM_MAX) {
         if (oss_buf_append(&x->body, data, n))
             x->body_err = -ENOMEM;
@@ -268,6 +296,8 @@ static void attach_body(struct emu_conn *x)
     if (x->spool_fd >= 0) {
         close(x->spool_fd);
         x->spool_fd = -1;
+        r->body = NULL;
+    } else if (r->body_slot) {
         r->body = NULL;
     } else {
         r->body = oss_buf_str(&x->body);
@@ -422,9 +452,10 @@ static struct MHD_Response *make_faulted_response(struct emu_conn *x, struct MHD
 
 /* When the headers of a request with a body arrived: routes and authenticates it and runs the
  * header-only checks of its operation (op_early.h), so that a refusal goes out before the body
- * is read (no 100 Continue). Draws the fault plan now; a plan that answers, resets or loses
- * the request leaves everything to process(), as for body-less requests. 1 when x->resp holds
- * the refusal to send now; 0 to read the body (x->resp untouched). */
+ * is read (no 100 Continue), and claims the slot an UploadPart's body is written into. Draws the
+ * fault plan now; a plan that answers, resets or loses the request leaves everything to process(),
+ * as for body-less requests. 1 when x->resp holds the refusal to send now; 0 to read the body
+ * (x->resp untouched). */
 static int refuse_early(struct emu_conn *x, struct MHD_Connection *c)
 {
     struct emu_server *s = x->server;
@@ -440,11 +471,12 @@ static int refuse_early(struct emu_conn *x, struct MHD_Connection *c)
     if (x->plan.status || x->plan.reset || x->plan.lost)
         return 0;
     if (emu_region_check(s, r, &x->resp) != 0 || emu_authenticate(s, r, &x->resp) != 0 ||
-        emu_access_point_resolve(s, r, &x->resp) < 0 ||
-        emu_op_early_refusal(s, r, &x->resp, len))
+        emu_access_point_resolve(s, r, &x->resp) < 0 || emu_op_early_refusal(s, r, &x->resp, len))
         return 1;
     emu_resp_cleanup(&x->resp);
     emu_resp_init(&x->resp);
+    if (cl && !te) /* the body's size is known: an UploadPart may go to its part's slot */
+        r->body_slot = emu_op_early_slot(s, r, len);
     return 0;
 }
 

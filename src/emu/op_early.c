@@ -1,7 +1,10 @@
-/* Refusals that need no request body (oss-api.md 5, 6): the checks that PutObject, AppendObject
+/* Decisions that need no request body (oss-api.md 5, 6): the checks that PutObject, AppendObject
  * and UploadPart run before they look at the bytes, run by the HTTP front as soon as the
- * headers arrived, so that a refused upload is answered without 100 Continue and unread. */
+ * headers arrived, so that a refused upload is answered without 100 Continue and unread; and,
+ * for an UploadPart that goes on, the claim of the part's slot that its body is written into
+ * (store_multipart_slot.c). */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "op_early.h"
@@ -45,4 +48,23 @@ int emu_op_early_refusal(struct emu_server *s, struct emu_req *req, struct emu_r
         return 1;
     }
     return 0;
+}
+
+struct emu_part_slot *emu_op_early_slot(struct emu_server *s, struct emu_req *req,
+                                        uint64_t content_length)
+{
+    struct emu_part_slot *slot = NULL;
+    const char *id = emu_req_query(req, "uploadId");
+    const char *pn = emu_req_query(req, "partNumber");
+    char *end;
+    unsigned long n;
+
+    if (!req->op || strcmp(req->op, "UploadPart") != 0 || !id || !pn || content_length == 0)
+        return NULL;
+    n = strtoul(pn, &end, 10);
+    if (*end || n < 1 || n > 10000)
+        return NULL;
+    if (emu_store_slot_claim(s->store, id, (unsigned)n, content_length, &slot) < 0)
+        return NULL;
+    return slot;
 }

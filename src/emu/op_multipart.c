@@ -1,7 +1,8 @@
 /* Multipart upload writes (oss-api.md 6.8): InitiateMultipartUpload, UploadPart,
  * CompleteMultipartUpload and AbortMultipartUpload. Writes are authorized as oss:PutObject
- * (abort as oss:AbortMultipartUpload), governed for non-owners by the bucket ACL. Parts are
- * files under DIR/parts; completion concatenates them into a new data file. */
+ * (abort as oss:AbortMultipartUpload), governed for non-owners by the bucket ACL. A part's bytes
+ * are in its slot of the upload's assembly file when the front could write them there
+ * (store_multipart_slot.c), else in a file of its own under DIR/parts. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -153,13 +154,35 @@ void emu_op_part_reply(struct emu_resp *resp, const struct emu_part *p)
     emu_resp_set_header(resp, "x-oss-hash-crc64ecma", crc);
 }
 
-/* Stores the request body as part p of upload u. 0, or -1 with resp filled. */
+int emu_op_slot_commit(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                       const struct emu_upload *u, struct emu_part_slot *slot, struct emu_part *p)
+{
+    int rc = emu_store_slot_commit(s->store, slot, p);
+    emu_store_slot_release(s->store, slot); /* done with the slot, whatever the outcome */
+    if (rc == -ENOENT)
+        emu_op_no_such_upload(req, resp, u->upload_id);
+    else if (rc < 0)
+        emu_op_internal(resp, req, rc);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Stores the request body as part p of upload u: commits the slot the front wrote it into, or
+ * renames its file into place. 0, or -1 with resp filled. */
 static int store_part(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
                       const struct emu_upload *u, struct emu_part *p)
 {
     char path[4096];
     int owned, rc;
 
+    if (req->body_slot) {
+        struct emu_part_slot *slot = req->body_slot;
+        req->body_slot = NULL;
+        p->size = req->body_len;
+        oss_hex(req->body_md5, 16, 1, p->etag);
+        p->crc64 = req->body_crc64;
+        p->mtime = time(NULL);
+        return emu_op_slot_commit(s, req, resp, u, slot, p);
+    }
     if ((rc = emu_op_body_file(s, req, path, sizeof(path), &owned, &p->size)) < 0) {
         emu_op_internal(resp, req, rc);
         return -1;

@@ -17,6 +17,10 @@ int emu_op_part_number(struct emu_req *req, struct emu_resp *resp, unsigned *out
  * NoSuchUpload (aborted meanwhile) or 500 in resp; path is then still the caller's. */
 int emu_op_part_put(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
                     const struct emu_upload *u, struct emu_part *p, const char *path);
+/* Commits part p of upload u, written into slot, and releases the slot (freed). 0, or -1 with
+ * 404 NoSuchUpload (aborted meanwhile) or 500 in resp. */
+int emu_op_slot_commit(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                       const struct emu_upload *u, struct emu_part_slot *slot, struct emu_part *p);
 /* ETag (quoted) and x-oss-hash-crc64ecma of a stored part. */
 void emu_op_part_reply(struct emu_resp *resp, const struct emu_part *p);
 

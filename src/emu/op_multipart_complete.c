@@ -1,8 +1,11 @@
 /* CompleteMultipartUpload (oss-api.md 4.3, 6.8): the part list (or x-oss-complete-all: yes),
- * its checks (InvalidPartOrder, InvalidPart, EntityTooSmall), the concatenated data file, the
+ * its checks (InvalidPartOrder, InvalidPart, EntityTooSmall), the object's data file, the
  * multipart ETag (MD5 of the concatenated upper-case hex part ETags, "-N"), the CRC64 of the
- * whole combined from the parts', and CompleteMultipartUploadResult. */
+ * whole combined from the parts', and CompleteMultipartUploadResult. The data file is the
+ * upload's assembly file, moving no bytes, when parts 1..n were written into their slots
+ * (store_multipart_slot.c explains the slots); otherwise the parts are copied into a new one. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,69 +138,84 @@ static int select_parts(struct emu_req *req, struct emu_resp *resp, const struct
     return 0;
 }
 
-/* Concatenates the parts into a new DIR/tmp file (path), computing the CRC64 of the whole and
- * the multipart ETag. */
-static int assemble(struct emu_server *s, const struct emu_part *p, size_t n, char *path,
-                    size_t plen, uint64_t *size, uint64_t *crc, char etag[72])
+/* The size, CRC64 of the whole (combined from the parts') and multipart ETag of the n parts. */
+static int sum_parts(const struct emu_part *p, size_t n, uint64_t *size, uint64_t *crc,
+                     char etag[72])
 {
     struct oss_buf hexes = OSS_BUF_INIT;
     unsigned char d[16];
+
+    *size = 0;
+    *crc = 0;
+    for (size_t i = 0; i < n; i++) {
+        *crc = oss_crc64_combine(*crc, p[i].crc64, p[i].size);
+        *size += p[i].size;
+        if (oss_buf_puts(&hexes, p[i].etag) < 0) {
+            oss_buf_cleanup(&hexes);
+            return -ENOMEM;
+        }
+    }
+    oss_md5(hexes.data ? hexes.data : "", hexes.len, d);
+    oss_hex(d, 16, 1, etag);
+    snprintf(etag + 32, 40, "-%zu", n);
+    oss_buf_cleanup(&hexes);
+    return 0;
+}
+
+/* Copies len bytes from in (at its file position) to the end of out. */
+static int copy_bytes(int in, int out, uint64_t left)
+{
     char buf[65536];
+
+    /* In the kernel where it can (no copy through user space); plain reads and writes where
+     * it cannot. */
+    while (left > 0) {
+        ssize_t c = copy_file_range(in, NULL, out, NULL, left, 0);
+        if (c < 0 && errno == EINTR)
+            continue;
+        if (c <= 0)
+            break;
+        left -= (uint64_t)c;
+    }
+    while (left > 0) {
+        ssize_t r = read(in, buf, left < sizeof(buf) ? left : sizeof(buf));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return r < 0 ? -errno : -EIO;
+        for (ssize_t done = 0; done < r;) {
+            ssize_t wn = write(out, buf + done, (size_t)(r - done));
+            if (wn < 0 && errno != EINTR)
+                return -errno;
+            if (wn > 0)
+                done += wn;
+        }
+        left -= (uint64_t)r;
+    }
+    return 0;
+}
+
+/* The fallback when the parts are not their upload's assembly file already: concatenates them
+ * (from their own files or their slots) into a new DIR/tmp file (path). */
+static int assemble(struct emu_server *s, const struct emu_part *p, size_t n, char *path,
+                    size_t plen)
+{
     int out = emu_store_tmp_create(s->store, path, plen), rc = 0;
 
     if (out < 0)
         return out;
-    *size = 0;
-    *crc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         int in = emu_store_part_open(s->store, &p[i]);
-        uint64_t left = p[i].size;
         if (in < 0) {
             rc = in;
             break;
         }
-        /* In the kernel where it can (no copy through user space), as OSS completes without
-         * moving the parts' bytes at all; plain reads and writes where it cannot. */
-        while (left > 0) {
-            ssize_t c = copy_file_range(in, NULL, out, NULL, left, 0);
-            if (c < 0 && errno == EINTR)
-                continue;
-            if (c <= 0)
-                break;
-            left -= (uint64_t)c;
-        }
-        while (left > 0 && rc == 0) {
-            ssize_t r = read(in, buf, left < sizeof(buf) ? left : sizeof(buf));
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r <= 0) {
-                rc = r < 0 ? -errno : -EIO;
-                break;
-            }
-            for (ssize_t done = 0; done < r && rc == 0;) {
-                ssize_t wn = write(out, buf + done, (size_t)(r - done));
-                if (wn < 0 && errno != EINTR)
-                    rc = -errno;
-                else if (wn > 0)
-                    done += wn;
-            }
-            left -= (uint64_t)r;
-        }
+        rc = copy_bytes(in, out, p[i].size);
         close(in);
-        *crc = oss_crc64_combine(*crc, p[i].crc64, p[i].size);
-        *size += p[i].size;
-        if (rc == 0 && oss_buf_puts(&hexes, p[i].etag) < 0)
-            rc = -ENOMEM;
     }
     close(out);
-    if (rc == 0) {
-        oss_md5(hexes.data ? hexes.data : "", hexes.len, d);
-        oss_hex(d, 16, 1, etag);
-        snprintf(etag + 32, 40, "-%zu", n);
-    } else {
+    if (rc < 0)
         unlink(path);
-    }
-    oss_buf_cleanup(&hexes);
     return rc;
 }
 
@@ -245,7 +263,7 @@ static int check_part_sizes(struct emu_req *req, struct emu_resp *resp, const st
     return 0;
 }
 
-/* Assembles the parts into the object u describes (x-oss-object-acl of this request wins) and
+/* Makes the parts the object u describes (x-oss-object-acl of this request wins) and
  * completes the upload in the store. 0 with *o filled (its strings borrowed from u and req), or
  * -1 with resp filled. */
 static int complete(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
@@ -254,7 +272,7 @@ static int complete(struct emu_server *s, struct emu_req *req, struct emu_resp *
 {
     const char *acl = emu_req_header(req, "x-oss-object-acl");
     char path[4096];
-    int rc;
+    int in_place, fd = -1, rc;
 
     o->bucket = (char *)b->name;
     o->key = (char *)req->key;
@@ -264,13 +282,29 @@ static int complete(struct emu_server *s, struct emu_req *req, struct emu_resp *
     o->headers = u->headers;
     snprintf(o->acl, sizeof(o->acl), "%s", acl ? acl : u->acl);
     snprintf(o->storage_class, sizeof(o->storage_class), "%s", u->storage_class);
-    rc = assemble(s, sel, nsel, path, sizeof(path), &o->size, &o->crc64, o->etag);
+    rc = sum_parts(sel, nsel, &o->size, &o->crc64, o->etag);
+    if (rc == 0)
+        rc = emu_store_upload_assembled(s->store, u->upload_id, sel, nsel, path, sizeof(path));
+    in_place = rc > 0;
+    if (in_place) {
+        /* Cut to length once it is the object's: a refused completion leaves every slot. */
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+        rc = fd < 0 ? -errno : 0;
+    } else if (rc == 0) {
+        rc = assemble(s, sel, nsel, path, sizeof(path));
+    }
     if (rc < 0 && rc != -ENOENT) {
         emu_op_internal(resp, req, rc);
         return -1;
     }
-    if (rc == 0 && (rc = emu_store_upload_complete(s->store, u->upload_id, o, path, forbid)) < 0)
+    if (rc == 0 && (rc = emu_store_upload_complete(s->store, u->upload_id, o, path, forbid)) < 0 &&
+        !in_place)
         unlink(path);
+    if (rc == 0 && in_place && ftruncate(fd, (off_t)o->size) < 0) {
+        /* reads stop at o->size either way: the slots past it only take room */
+    }
+    if (fd >= 0)
+        close(fd);
     if (rc == -EEXIST)
         emu_resp_error(resp, req, 409, "FileAlreadyExists",
                        "The object you specified already exists and can not be overwritten.",

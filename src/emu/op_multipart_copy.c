@@ -31,21 +31,16 @@ static int parse_range(const char *h, uint64_t size, uint64_t *first, uint64_t *
     return 0;
 }
 
-/* Copies len bytes of fd from off into a new DIR/tmp file (path), with its MD5 and CRC64. */
-static int copy_range(struct emu_server *s, int fd, uint64_t off, uint64_t len, char *path,
-                      size_t plen, unsigned char md5[16], uint64_t *crc)
+/* Copies len bytes of fd from off to out at out_off, with their MD5 and CRC64. */
+static int copy_range(int fd, uint64_t off, uint64_t len, int out, uint64_t out_off,
+                      unsigned char md5[16], uint64_t *crc)
 {
     struct oss_md5_ctx *m = oss_md5_new();
     char buf[65536];
-    int out, rc = 0;
+    int rc = 0;
 
     if (!m)
         return -ENOMEM;
-    out = emu_store_tmp_create(s->store, path, plen);
-    if (out < 0) {
-        oss_md5_final(m, md5);
-        return out;
-    }
     *crc = 0;
     while (len > 0 && rc == 0) {
         ssize_t r = pread(fd, buf, len < sizeof(buf) ? len : sizeof(buf), (off_t)off);
@@ -58,20 +53,60 @@ static int copy_range(struct emu_server *s, int fd, uint64_t off, uint64_t len, 
         oss_md5_update(m, buf, (size_t)r);
         *crc = oss_crc64(*crc, buf, (size_t)r);
         for (ssize_t done = 0; done < r && rc == 0;) {
-            ssize_t w = write(out, buf + done, (size_t)(r - done));
+            ssize_t w = pwrite(out, buf + done, (size_t)(r - done), (off_t)out_off);
             if (w < 0 && errno != EINTR)
                 rc = -errno;
-            else if (w > 0)
+            else if (w > 0) {
                 done += w;
+                out_off += (uint64_t)w;
+            }
         }
         off += (uint64_t)r;
         len -= (uint64_t)r;
     }
     oss_md5_final(m, md5);
-    close(out);
-    if (rc < 0)
-        unlink(path);
     return rc;
+}
+
+/* Copies the range into the slot of part p when one can be claimed (as the front does for
+ * UploadPart bodies), else into a new part file. 0, or -1 with resp filled. */
+static int store_range(struct emu_server *s, struct emu_req *req, struct emu_resp *resp,
+                       const struct emu_upload *u, int fd, uint64_t first, struct emu_part *p)
+{
+    struct emu_part_slot *slot = NULL;
+    unsigned char md5[16];
+    char path[4096];
+    int out, rc;
+
+    if (emu_store_slot_claim(s->store, u->upload_id, p->part_number, p->size, &slot) == 0) {
+        rc = copy_range(fd, first, p->size, slot->fd, slot->offset, md5, &p->crc64);
+        if (rc < 0) {
+            emu_store_slot_release(s->store, slot);
+            emu_op_internal(resp, req, rc);
+            return -1;
+        }
+        oss_hex(md5, 16, 1, p->etag);
+        p->mtime = time(NULL);
+        return emu_op_slot_commit(s, req, resp, u, slot, p);
+    }
+    if ((out = emu_store_tmp_create(s->store, path, sizeof(path))) < 0) {
+        emu_op_internal(resp, req, out);
+        return -1;
+    }
+    rc = copy_range(fd, first, p->size, out, 0, md5, &p->crc64);
+    close(out);
+    if (rc < 0) {
+        unlink(path);
+        emu_op_internal(resp, req, rc);
+        return -1;
+    }
+    oss_hex(md5, 16, 1, p->etag);
+    p->mtime = time(NULL);
+    if (emu_op_part_put(s, req, resp, u, p, path) < 0) {
+        unlink(path);
+        return -1;
+    }
+    return 0;
 }
 
 /* Answers CopyPartResult with the stored part's LastModified and ETag, its ETag and CRC64
@@ -103,28 +138,14 @@ static int copy_part(struct emu_server *s, struct emu_req *req, struct emu_resp 
                      struct emu_part *p)
 {
     const char *rh = emu_req_header(req, "x-oss-copy-source-range");
-    unsigned char md5[16];
-    char path[4096];
-    uint64_t first, len;
-    int rc;
+    uint64_t first;
 
-    if (parse_range(rh, src->obj.size, &first, &len) < 0) {
+    if (parse_range(rh, src->obj.size, &first, &p->size) < 0) {
         emu_resp_error(resp, req, 400, "InvalidArgument", "The copy source range is not valid.",
                        NULL, "ArgumentName", "x-oss-copy-source-range", "ArgumentValue", rh, NULL);
         return -1;
     }
-    if ((rc = copy_range(s, src->fd, first, len, path, sizeof(path), md5, &p->crc64)) < 0) {
-        emu_op_internal(resp, req, rc);
-        return -1;
-    }
-    p->size = len;
-    oss_hex(md5, 16, 1, p->etag);
-    p->mtime = time(NULL);
-    if (emu_op_part_put(s, req, resp, u, p, path) < 0) {
-        unlink(path);
-        return -1;
-    }
-    return 0;
+    return store_range(s, req, resp, u, src->fd, first, p);
 }
 
 /* PUT /K?partNumber=N&uploadId=ID with x-oss-copy-source: authorizes the write (oss:PutObject)

@@ -125,6 +125,7 @@ void emu_store_close(struct emu_store *st)
     free(st->dir);
     free(st->objects_dir);
     free(st->tmp_dir);
+    free(st->claims);
     free(st);
 }
 

@@ -1,8 +1,9 @@
 /* Multipart uploads in the store (oss-api.md 6.8): pending uploads and their parts' metadata in
- * SQLite, part bytes in files under DIR/parts named by random ids. Both survive a restart (the
- * DIR/tmp sweep at open does not touch DIR/parts). Completion (store_version.c) stores the
- * object through the ordinary put (versioning included) and drops the upload under one lock.
- * Listing is in store_multipart_list.c. */
+ * SQLite, part bytes under DIR/parts, either in a file of the part's own named by a random id or
+ * in its slot of the upload's assembly file (store_multipart_slot.c says when). Both survive a
+ * restart (the DIR/tmp sweep at open does not touch DIR/parts). Completion (store_version.c)
+ * stores the object through the ordinary put (versioning included) and drops the upload under
+ * one lock. Listing is in store_multipart_list.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,7 +16,25 @@
 
 #define STORE_UPLOAD_COLUMNS                                                                       \
     "upload_id, bucket, key, initiated, content_type, acl, headers, storage_class"
-#define PART_COLUMNS "part_number, size, etag, crc64, mtime, file"
+#define PART_COLUMNS "part_number, size, etag, crc64, mtime, file, data_offset"
+
+/* The tables of an older store lack the stride of an upload and the offset of a part. */
+static int add_slot_columns(struct emu_store *st)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db, "SELECT stride FROM uploads LIMIT 0", -1, &s, NULL) ==
+        SQLITE_OK) {
+        sqlite3_finalize(s);
+        return 0;
+    }
+    rc = sqlite3_exec(st->db,
+                      "ALTER TABLE uploads ADD COLUMN stride INTEGER NOT NULL DEFAULT 0;"
+                      "ALTER TABLE parts ADD COLUMN data_offset INTEGER NOT NULL DEFAULT 0;",
+                      NULL, NULL, NULL);
+    return store_err(rc);
+}
 
 int store_multipart_init(struct emu_store *st)
 {
@@ -25,24 +44,33 @@ int store_multipart_init(struct emu_store *st)
         "CREATE TABLE IF NOT EXISTS uploads("
         " upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key TEXT NOT NULL,"
         " initiated INTEGER NOT NULL, content_type TEXT NOT NULL, acl TEXT NOT NULL,"
-        " headers TEXT NOT NULL, storage_class TEXT NOT NULL) WITHOUT ROWID;"
+        " headers TEXT NOT NULL, storage_class TEXT NOT NULL,"
+        " stride INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
         "CREATE INDEX IF NOT EXISTS uploads_key ON uploads(bucket, key, upload_id);"
         "CREATE TABLE IF NOT EXISTS parts("
         " upload_id TEXT NOT NULL, part_number INTEGER NOT NULL, size INTEGER NOT NULL,"
         " etag TEXT NOT NULL, crc64 INTEGER NOT NULL, mtime INTEGER NOT NULL, file TEXT NOT NULL,"
+        " data_offset INTEGER NOT NULL DEFAULT 0,"
         " PRIMARY KEY(upload_id, part_number)) WITHOUT ROWID;",
         NULL, NULL, NULL);
     if (rc != SQLITE_OK)
         return store_err(rc);
+    if ((rc = add_slot_columns(st)) < 0)
+        return rc;
     snprintf(path, sizeof(path), "%s/parts", st->dir);
     if (mkdir(path, 0700) < 0 && errno != EEXIST)
         return -errno;
     return 0;
 }
 
-static void part_path(const struct emu_store *st, const char *file, char *buf, size_t len)
+void store_part_path(const struct emu_store *st, const char *file, char *buf, size_t len)
 {
     snprintf(buf, len, "%s/parts/%s", st->dir, file);
+}
+
+void store_assembly_name(const char *upload_id, char out[40])
+{
+    snprintf(out, 40, "%.32s.asm", upload_id);
 }
 
 void emu_upload_cleanup(struct emu_upload *u)
@@ -84,6 +112,7 @@ static int row_to_part(sqlite3_stmt *s, void *elem)
     p->crc64 = (uint64_t)sqlite3_column_int64(s, 3);
     p->mtime = (time_t)sqlite3_column_int64(s, 4);
     store_copy_text(p->file, sizeof(p->file), s, 5);
+    p->offset = (uint64_t)sqlite3_column_int64(s, 6);
     return 0;
 }
 
@@ -151,18 +180,21 @@ int emu_store_upload_get(struct emu_store *st, const char *bucket, const char *u
     return rc;
 }
 
-/* The data file of part number n of upload_id into file ("" when absent). Caller locks. */
-static int part_file_locked(struct emu_store *st, const char *upload_id, unsigned n, char file[40])
+int store_part_where_locked(struct emu_store *st, const char *upload_id, unsigned n, char file[40],
+                            uint64_t *offset)
 {
     sqlite3_stmt *s = NULL;
-    int rc = store_prepare(st, "SELECT file FROM parts WHERE upload_id=?1 AND part_number=?2", &s);
+    int rc = store_prepare(
+        st, "SELECT file, data_offset FROM parts WHERE upload_id=?1 AND part_number=?2", &s);
     file[0] = 0;
+    *offset = 0;
     if (rc == 0) {
         sqlite3_bind_text(s, 1, upload_id, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int(s, 2, (int)n);
         rc = sqlite3_step(s);
         if (rc == SQLITE_ROW) {
             store_copy_text(file, 40, s, 0);
+            *offset = (uint64_t)sqlite3_column_int64(s, 1);
             rc = 0;
         } else {
             rc = store_err(rc);
@@ -170,6 +202,39 @@ static int part_file_locked(struct emu_store *st, const char *upload_id, unsigne
     }
     store_finish(st, s);
     return rc;
+}
+
+int store_part_insert_locked(struct emu_store *st, const char *upload_id, const struct emu_part *p)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = store_prepare(st,
+                           "INSERT OR REPLACE INTO parts(upload_id, " PART_COLUMNS
+                           ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+                           &s);
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, upload_id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(s, 2, (int)p->part_number);
+        sqlite3_bind_int64(s, 3, (sqlite3_int64)p->size);
+        sqlite3_bind_text(s, 4, p->etag, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(s, 5, (sqlite3_int64)p->crc64);
+        sqlite3_bind_int64(s, 6, (sqlite3_int64)p->mtime);
+        sqlite3_bind_text(s, 7, p->file, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(s, 8, (sqlite3_int64)p->offset);
+        rc = store_err(sqlite3_step(s));
+    }
+    store_finish(st, s);
+    return rc;
+}
+
+void store_part_forget(struct emu_store *st, const char *upload_id, const char *file)
+{
+    char asm_name[40], path[4096];
+
+    store_assembly_name(upload_id, asm_name);
+    if (!file[0] || strcmp(file, asm_name) == 0)
+        return; /* no part, or one in its slot: the slot's bytes are simply no longer read */
+    store_part_path(st, file, path, sizeof(path));
+    unlink(path);
 }
 
 static pthread_mutex_t *upload_lock_of(struct emu_store *st, const char *upload_id)
@@ -193,9 +258,9 @@ void emu_store_upload_unlock(struct emu_store *st, const char *upload_id)
 static int part_put(struct emu_store *st, const char *upload_id, struct emu_part *p,
                     const char *data_path)
 {
-    char id[33], old[40], dst[4096], oldpath[4096];
+    char id[33], old[40], dst[4096];
     struct emu_upload u;
-    sqlite3_stmt *s = NULL;
+    uint64_t old_off;
     int rc = store_random_hex(id);
 
     if (rc < 0)
@@ -204,34 +269,19 @@ static int part_put(struct emu_store *st, const char *upload_id, struct emu_part
     rc = store_upload_get_locked(st, NULL, upload_id, &u);
     emu_upload_cleanup(&u);
     if (rc == 0)
-        rc = part_file_locked(st, upload_id, p->part_number, old);
+        rc = store_part_where_locked(st, upload_id, p->part_number, old, &old_off);
     if (rc == 0) {
         snprintf(p->file, sizeof(p->file), "%s", id);
-        part_path(st, p->file, dst, sizeof(dst));
+        p->offset = 0;
+        store_part_path(st, p->file, dst, sizeof(dst));
         rc = rename(data_path, dst) < 0 ? -errno : 0;
     }
     if (rc == 0) {
-        rc = store_prepare(st,
-                           "INSERT OR REPLACE INTO parts(upload_id, " PART_COLUMNS
-                           ") VALUES(?1,?2,?3,?4,?5,?6,?7)",
-                           &s);
-        if (rc == 0) {
-            sqlite3_bind_text(s, 1, upload_id, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_int(s, 2, (int)p->part_number);
-            sqlite3_bind_int64(s, 3, (sqlite3_int64)p->size);
-            sqlite3_bind_text(s, 4, p->etag, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_int64(s, 5, (sqlite3_int64)p->crc64);
-            sqlite3_bind_int64(s, 6, (sqlite3_int64)p->mtime);
-            sqlite3_bind_text(s, 7, p->file, -1, SQLITE_TRANSIENT);
-            rc = store_err(sqlite3_step(s));
-        }
-        store_finish(st, s);
-        if (rc < 0) {
+        rc = store_part_insert_locked(st, upload_id, p);
+        if (rc < 0)
             rename(dst, data_path);
-        } else if (old[0]) {
-            part_path(st, old, oldpath, sizeof(oldpath));
-            unlink(oldpath);
-        }
+        else
+            store_part_forget(st, upload_id, old);
     }
     pthread_mutex_unlock(&st->lock);
     return rc;
@@ -272,12 +322,19 @@ int emu_store_part_open(struct emu_store *st, const struct emu_part *p)
 {
     char path[4096];
     int fd;
-    part_path(st, p->file, path, sizeof(path));
+    store_part_path(st, p->file, path, sizeof(path));
     fd = open(path, O_RDONLY | O_CLOEXEC);
-    return fd < 0 ? -errno : fd;
+    if (fd < 0)
+        return -errno;
+    if (p->offset && lseek(fd, (off_t)p->offset, SEEK_SET) < 0) {
+        int e = -errno;
+        close(fd);
+        return e;
+    }
+    return fd;
 }
 
-/* Deletes the upload's rows and then its part files. Caller locks. */
+/* Deletes the upload's rows and then its part files and assembly file. Caller locks. */
 int store_upload_drop_locked(struct emu_store *st, const char *upload_id)
 {
     char(*files)[40] = NULL, path[4096];
@@ -317,8 +374,12 @@ int store_upload_drop_locked(struct emu_store *st, const char *upload_id)
         else
             sqlite3_exec(st->db, "ROLLBACK TO emu_upload; RELEASE emu_upload", NULL, NULL, NULL);
     }
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        part_path(st, files[i], path, sizeof(path));
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        store_part_forget(st, upload_id, files[i]);
+    if (rc == 0) { /* completion may have made it the object's data file already */
+        char asm_name[40];
+        store_assembly_name(upload_id, asm_name);
+        store_part_path(st, asm_name, path, sizeof(path));
         unlink(path);
     }
     free(files);

@@ -9,6 +9,7 @@
  *   rows        store_bucket.c        buckets, bucket settings (read by the other row files)
  *               store_object.c        current object rows and their data files
  *               store_multipart.c, store_multipart_list.c    uploads and parts
+ *               store_multipart_slot.c                       parts written in place
  *               store_list.c, store_stat.c                   listings and statistics
  *   bottom      store_db.c            SQLite plumbing: errors, statement cache, column helpers
  *
@@ -32,6 +33,12 @@ struct store_cached {
 
 #define STORE_UPLOAD_LOCKS 32
 
+/* A part slot being written in place (store_multipart_slot.c). */
+struct store_claim {
+    char upload_id[40];
+    unsigned part_number;
+};
+
 struct emu_store {
     char *dir;
     char *objects_dir; /* DIR/objects */
@@ -43,6 +50,8 @@ struct emu_store {
     /* emu_store_upload_lock, by a hash of the upload id: taken before lock, never inside */
     pthread_mutex_t upload_locks[STORE_UPLOAD_LOCKS];
     struct store_cached cache[STORE_CACHE_SIZE]; /* prepared statements by SQL text */
+    struct store_claim *claims; /* slots claimed by writers, nclaims of them (room for */
+    size_t nclaims, claims_cap; /* claims_cap); guarded by lock */
 };
 
 /* ---- bottom: store_db.c ---- */
@@ -134,8 +143,20 @@ int store_row_to_upload(sqlite3_stmt *s, struct emu_upload *u);
 /* Loads upload_id (of bucket, when not NULL) into *out. -ENOENT if absent. */
 int store_upload_get_locked(struct emu_store *st, const char *bucket, const char *upload_id,
                             struct emu_upload *out);
-/* Removes upload_id's rows and part files. */
+/* Removes upload_id's rows, part files and assembly file. */
 int store_upload_drop_locked(struct emu_store *st, const char *upload_id);
+/* DIR/parts/<file> into buf. */
+void store_part_path(const struct emu_store *st, const char *file, char *buf, size_t len);
+/* The name under DIR/parts of upload_id's assembly file ("<UPLOAD_ID>.asm"). */
+void store_assembly_name(const char *upload_id, char out[40]);
+/* Where part n of upload_id is: its file ("" when there is no such part) and offset. */
+int store_part_where_locked(struct emu_store *st, const char *upload_id, unsigned n, char file[40],
+                            uint64_t *offset);
+/* Inserts or replaces the row of part p (p->file and p->offset say where its bytes are). */
+int store_part_insert_locked(struct emu_store *st, const char *upload_id, const struct emu_part *p);
+/* Removes the part file a replaced or dropped part row named, unless it is the assembly file
+ * (whose other slots are still in use); "" does nothing. */
+void store_part_forget(struct emu_store *st, const char *upload_id, const char *file);
 /* 0 when bucket has no pending uploads, -ENOTEMPTY otherwise (store_multipart_list.c). */
 int store_multipart_bucket_empty_locked(struct emu_store *st, const char *bucket);
 
