@@ -65,6 +65,23 @@ os.close(fd)
 expect_eq "b holds a's content after the close" "from a" "$(srv_get_object $B rb.txt)"
 expect_fail_errno "a is gone" nz "" "srv_has ra.txt"
 
+# ---- sed -i (an editor temporary renamed onto the file) while the file is open with unsaved
+# writes: the temporary's content stands, and the handle's later writes and close upload nothing
+srv_put_object $B rs.txt "line one"
+expect_ok "sed -i onto a file open with unsaved writes" 'py "
+import os, subprocess
+m = os.environ[\"M\"]
+fd = os.open(m + \"/rs.txt\", os.O_RDWR)
+os.pwrite(fd, b\"UNSAVED!\", 0)
+subprocess.run([\"sed\", \"-i\", \"s/one/two/\", m + \"/rs.txt\"], check=True)
+os.pwrite(fd, b\"LATER\", 0)
+if os.pread(fd, 5, 0) != b\"LATER\":
+    raise SystemExit(\"the open handle lost its own writes\")
+os.close(fd)
+"'
+expect_eq "the file holds what sed wrote after the close" "$(printf 'UNSAVED!' | sed 's/one/two/')" \
+    "$(srv_get_object $B rs.txt)"
+
 # ---- two handles write different ranges of one file
 srv_put_object $B ranges.bin "................"
 expect_ok "two handles, two ranges" 'py "
