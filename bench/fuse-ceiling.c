@@ -219,8 +219,10 @@ static const struct fuse_lowlevel_ops ops = {
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s MOUNTPOINT [--entries N] [--file-mib S] [--attr-timeout SEC] [--no-xattr]\n",
-                argv[0]);
+        fprintf(
+            stderr,
+            "usage: %s MOUNTPOINT [--entries N] [--file-mib S] [--attr-timeout SEC] [--no-xattr]\n",
+            argv[0]);
         return 2;
     }
     const char *mnt = argv[1];

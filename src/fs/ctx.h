@@ -54,10 +54,10 @@ struct fs_opts {
     int retries;                             /* -1: the client's default */
     unsigned part_size_mb;                   /* streamed writes: multipart part size (MiB) */
     unsigned upload_concurrency;             /* streamed writes: parts in flight per handle */
-    double listing_timeout; /* seconds a listing answers lookups after its last page */
-    unsigned acl_prefetch;  /* ACL fetch-ahead requests in flight; 0: off */
+    double listing_timeout;  /* seconds a listing answers lookups after its last page */
+    unsigned acl_prefetch;   /* ACL fetch-ahead requests in flight; 0: off */
     unsigned read_ahead_kib; /* the mount's kernel read-ahead; 0: left as the kernel sets it */
-    int posix_meta;         /* modes, owners and times per object, in ossfs 1.x headers (posix.h) */
+    int posix_meta; /* modes, owners and times per object, in ossfs 1.x headers (posix.h) */
 };
 
 /* Parses argv into opts and leaves in args what libfuse must see (program name, -o options

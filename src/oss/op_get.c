@@ -12,7 +12,6 @@
 #include "client_priv.h"
 #include "oss/crc64.h"
 
-
 /* Positions are object offsets. The caller wants [next, end); every byte in it reaches the
  * sink once, in order, whatever answers (200, 206, resumed) bring it. */
 struct get_state {

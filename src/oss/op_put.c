@@ -12,7 +12,7 @@
 #include "oss/codec.h"
 #include "oss/crc64.h"
 
-#define HASH_CHUNK     (256u << 10)
+#define HASH_CHUNK (256u << 10)
 
 static int valid_object_acl(const char *acl)
 {
