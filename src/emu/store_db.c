@@ -34,6 +34,16 @@ int store_err(int rc)
     }
 }
 
+int store_add_columns(struct emu_store *st, const char *probe, const char *alter)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(st->db, probe, -1, &s, NULL) == SQLITE_OK) {
+        sqlite3_finalize(s);
+        return 0;
+    }
+    return store_err(sqlite3_exec(st->db, alter, NULL, NULL, NULL));
+}
+
 static unsigned sql_hash(const char *sql)
 {
     unsigned h = 2166136261u;

@@ -21,19 +21,10 @@
 /* The tables of an older store lack the stride of an upload and the offset of a part. */
 static int add_slot_columns(struct emu_store *st)
 {
-    sqlite3_stmt *s = NULL;
-    int rc;
-
-    if (sqlite3_prepare_v2(st->db, "SELECT stride FROM uploads LIMIT 0", -1, &s, NULL) ==
-        SQLITE_OK) {
-        sqlite3_finalize(s);
-        return 0;
-    }
-    rc = sqlite3_exec(st->db,
-                      "ALTER TABLE uploads ADD COLUMN stride INTEGER NOT NULL DEFAULT 0;"
-                      "ALTER TABLE parts ADD COLUMN data_offset INTEGER NOT NULL DEFAULT 0;",
-                      NULL, NULL, NULL);
-    return store_err(rc);
+    return store_add_columns(
+        st, "SELECT stride FROM uploads LIMIT 0",
+        "ALTER TABLE uploads ADD COLUMN stride INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE parts ADD COLUMN data_offset INTEGER NOT NULL DEFAULT 0;");
 }
 
 int store_multipart_init(struct emu_store *st)

@@ -58,6 +58,9 @@ struct emu_store {
 
 /* Maps an SQLite result code to a negative errno. */
 int store_err(int rc);
+/* Brings a table of an older store up to date: runs alter (ALTER TABLE ... ADD COLUMN ...)
+ * unless probe, a SELECT of the new columns, prepares. 0 or a negative errno. */
+int store_add_columns(struct emu_store *st, const char *probe, const char *alter);
 /* Lends a prepared statement for sql on the store's connection (a cached one, reset, when
  * there is one); returns 0 or a negative errno. Every statement it gives, and NULL, goes back
  * through store_finish, never sqlite3_finalize. */

@@ -15,7 +15,6 @@
 
 int store_version_init(struct emu_store *st)
 {
-    sqlite3_stmt *s = NULL;
     int rc = sqlite3_exec(
         st->db,
         "CREATE TABLE IF NOT EXISTS object_versions("
@@ -30,16 +29,10 @@ int store_version_init(struct emu_store *st)
     if (rc != SQLITE_OK)
         return store_err(rc);
     /* The objects table of an older store lacks the version columns. */
-    if (sqlite3_prepare_v2(st->db, "SELECT version_id, seq FROM objects LIMIT 0", -1, &s, NULL) ==
-        SQLITE_OK) {
-        store_finish(st, s);
-        return 0;
-    }
-    rc = sqlite3_exec(st->db,
-                      "ALTER TABLE objects ADD COLUMN version_id TEXT NOT NULL DEFAULT 'null';"
-                      "ALTER TABLE objects ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;",
-                      NULL, NULL, NULL);
-    return store_err(rc);
+    return store_add_columns(
+        st, "SELECT version_id, seq FROM objects LIMIT 0",
+        "ALTER TABLE objects ADD COLUMN version_id TEXT NOT NULL DEFAULT 'null';"
+        "ALTER TABLE objects ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;");
 }
 
 /* Runs sql with ?1 bucket, ?2 key and optional ?3 text. Returns 0 or -errno. */
