@@ -189,3 +189,37 @@ int emu_op_load_version(struct emu_server *s, struct emu_req *req, struct emu_re
     }
     return 0;
 }
+
+int emu_op_copy_fd(int in, uint64_t in_off, int out, uint64_t len)
+{
+    char buf[65536];
+    off_t off = (off_t)in_off;
+
+    while (len > 0) {
+        ssize_t n = copy_file_range(in, &off, out, NULL, len, 0);
+        if (n > 0) {
+            len -= (uint64_t)n;
+            continue;
+        }
+        if (n == 0)
+            return -EIO; /* in is shorter than len */
+        if (errno == EINTR)
+            continue;
+        /* Not supported between these files: plain reads and writes. */
+        ssize_t r = pread(in, buf, len < sizeof(buf) ? (size_t)len : sizeof(buf), off);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return r < 0 ? -errno : -EIO;
+        for (ssize_t done = 0; done < r;) {
+            ssize_t w = write(out, buf + done, (size_t)(r - done));
+            if (w < 0 && errno != EINTR)
+                return -errno;
+            if (w > 0)
+                done += w;
+        }
+        off += r;
+        len -= (uint64_t)r;
+    }
+    return 0;
+}

@@ -56,32 +56,14 @@ static int source_parse(const char *h, char **bucket, char **key, char **version
 /* Copies len bytes from fd to a new file under DIR/tmp whose path goes to path. */
 static int copy_data(struct emu_server *s, int fd, uint64_t len, char *path, size_t plen)
 {
-    char buf[65536];
     int out = emu_store_tmp_create(s->store, path, plen);
-    off_t in_off = 0;
-
     if (out < 0)
         return out;
-    while ((uint64_t)in_off < len) {
-        ssize_t n = copy_file_range(fd, &in_off, out, NULL, len - (uint64_t)in_off, 0);
-        if (n > 0)
-            continue;
-        if (n == 0)
-            break;
-        if (errno == EINTR)
-            continue;
-        /* Not supported here: plain reads and writes. */
-        ssize_t r = pread(fd, buf, sizeof(buf), in_off);
-        if (r <= 0 || write(out, buf, (size_t)r) != r) {
-            int e = r < 0 ? errno : EIO;
-            close(out);
-            unlink(path);
-            return -e;
-        }
-        in_off += r;
-    }
+    int rc = emu_op_copy_fd(fd, 0, out, len);
     close(out);
-    return 0;
+    if (rc < 0)
+        unlink(path);
+    return rc;
 }
 
 /* Answers the copy: CopyObjectResult with ETag and LastModified, CRC64 header. */

@@ -162,37 +162,13 @@ static int sum_parts(const struct emu_part *p, size_t n, uint64_t *size, uint64_
     return 0;
 }
 
-/* Copies len bytes from in (at its file position) to the end of out. */
-static int copy_bytes(int in, int out, uint64_t left)
+/* Cuts the object's data file, once it was the assembly file, to the object's length. Reads
+ * stop at the object's recorded size either way, so a failure only leaves the slots past it
+ * taking room. */
+static void trim(int fd, uint64_t size)
 {
-    char buf[65536];
-
-    /* In the kernel where it can (no copy through user space); plain reads and writes where
-     * it cannot. */
-    while (left > 0) {
-        ssize_t c = copy_file_range(in, NULL, out, NULL, left, 0);
-        if (c < 0 && errno == EINTR)
-            continue;
-        if (c <= 0)
-            break;
-        left -= (uint64_t)c;
-    }
-    while (left > 0) {
-        ssize_t r = read(in, buf, left < sizeof(buf) ? left : sizeof(buf));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return r < 0 ? -errno : -EIO;
-        for (ssize_t done = 0; done < r;) {
-            ssize_t wn = write(out, buf + done, (size_t)(r - done));
-            if (wn < 0 && errno != EINTR)
-                return -errno;
-            if (wn > 0)
-                done += wn;
-        }
-        left -= (uint64_t)r;
-    }
-    return 0;
+    if (ftruncate(fd, (off_t)size) < 0)
+        return;
 }
 
 /* The fallback when the parts are not their upload's assembly file already: concatenates them
@@ -210,7 +186,7 @@ static int assemble(struct emu_server *s, const struct emu_part *p, size_t n, ch
             rc = in;
             break;
         }
-        rc = copy_bytes(in, out, p[i].size);
+        rc = emu_op_copy_fd(in, p[i].offset, out, p[i].size);
         close(in);
     }
     close(out);
@@ -300,9 +276,8 @@ static int complete(struct emu_server *s, struct emu_req *req, struct emu_resp *
     if (rc == 0 && (rc = emu_store_upload_complete(s->store, u->upload_id, o, path, forbid)) < 0 &&
         !in_place)
         unlink(path);
-    if (rc == 0 && in_place && ftruncate(fd, (off_t)o->size) < 0) {
-        /* reads stop at o->size either way: the slots past it only take room */
-    }
+    if (rc == 0 && in_place)
+        trim(fd, o->size);
     if (fd >= 0)
         close(fd);
     if (rc == -EEXIST)

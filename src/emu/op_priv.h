@@ -96,6 +96,10 @@ int emu_op_body_file(struct emu_server *s, struct emu_req *req, char *path, size
 /* Hands the front's spool file over to the store after it was renamed into place (owned 0):
  * the front must no longer unlink it. */
 void emu_op_body_taken(struct emu_req *req);
+/* Copies len bytes of in, from in_off, to out at its position: in the kernel where it can
+ * (copy_file_range, no copy through user space), with reads and writes where it cannot.
+ * 0, -EIO when in ends early, or -errno. */
+int emu_op_copy_fd(int in, uint64_t in_off, int out, uint64_t len);
 
 /* ---- answers: XML documents and headers (op_reply.c) ---- */
 

@@ -190,7 +190,7 @@ uint64_t fs_dcache_begin_locked(struct fs_ctx *ctx, const char *bucket, const ch
 /* Appends one entry (name copied) unless the name is there; -1 when out of memory. */
 static int insert(struct fs_dcache *d, const struct fs_dirent *e)
 {
-    size_t slot = 0; /* set by slot_find once the table has slots; it always has by the store */
+    size_t slot = 0; /* slot_find sets it when the table has slots; an empty table grows first */
     if (slot_find(d, e->name, &slot) != SIZE_MAX)
         return 0; /* a key "a" and a prefix "a/": the file came first and wins */
     if (d->n >= UINT32_MAX - 1)
